@@ -1,0 +1,106 @@
+"""What every command gets: parsed arguments, the passphrase, the vault session and output."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from observer_app.errors import UsageError, UserActionError
+from observer_app.i18n import _
+from observer_app.logbook.session import LogbookSession
+from observer_app.vault.store import open_vault
+
+PASSPHRASE_ENV = "OBSERVER_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "OBSERVER_NEW_PASSPHRASE"
+VAULT_ENV = "OBSERVER_VAULT"
+
+
+def default_vault_path() -> Path:
+    return Path(platformdirs.user_data_dir("observer-logbook", appauthor=False)) / "vault"
+
+
+def read_passphrase_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserActionError(
+            _("cannot read the passphrase file {path}: {reason}").format(
+                path=path, reason=error.strerror or error
+            )
+        ) from None
+    return text.rstrip("\r\n")
+
+
+class CliContext:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._session: LogbookSession | None = None
+
+    @property
+    def vault_path(self) -> Path:
+        explicit = self.args.vault or os.environ.get(VAULT_ENV)
+        return Path(explicit).expanduser() if explicit else default_vault_path()
+
+    def passphrase(self, *, confirm: bool = False) -> str:
+        if self.args.passphrase_file:
+            return read_passphrase_file(Path(self.args.passphrase_file))
+        from_env = os.environ.get(PASSPHRASE_ENV)
+        if from_env:
+            return from_env
+        return prompt_passphrase(_("Passphrase: "), confirm=confirm)
+
+    def new_passphrase(self) -> str:
+        if getattr(self.args, "new_passphrase_file", None):
+            return read_passphrase_file(Path(self.args.new_passphrase_file))
+        from_env = os.environ.get(NEW_PASSPHRASE_ENV)
+        if from_env:
+            return from_env
+        return prompt_passphrase(_("New passphrase: "), confirm=True)
+
+    @property
+    def session(self) -> LogbookSession:
+        if self._session is None:
+            vault = open_vault(self.vault_path, self.passphrase())
+            try:
+                self._session = LogbookSession(vault)
+            except BaseException:
+                vault.close()
+                raise
+        return self._session
+
+    @property
+    def has_session(self) -> bool:
+        return self._session is not None
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def out(self, text: str = "") -> None:
+        print(text)
+
+    def out_json(self, document: Any) -> None:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+    @property
+    def wants_json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+
+def prompt_passphrase(prompt: str, *, confirm: bool) -> str:
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError(
+            _("no passphrase given: use --passphrase-file or {env}").format(env=PASSPHRASE_ENV)
+        )
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("Repeat: ")) != first:
+        raise UsageError(_("the two passphrases differ"))
+    return first

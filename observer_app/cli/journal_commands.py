@@ -1,0 +1,100 @@
+"""`log`, `journal verify` and `note`: reading and checking the journal."""
+
+from __future__ import annotations
+
+import argparse
+
+from observer_app.cli.context import CliContext
+from observer_app.cli.types import Subparsers
+from observer_app.core.ids import match_prefix
+from observer_app.i18n import _
+from observer_app.logbook import notes
+from observer_app.logbook.timeline import timeline
+from observer_app.vault.verify import describe, verify_journal
+
+def register(commands: Subparsers) -> None:
+    log = commands.add_parser("log", help=_("print the timeline"))
+    log.add_argument("--json", action="store_true", help=_("print JSON"))
+    log.set_defaults(handler=run_log)
+
+    journal = commands.add_parser("journal", help=_("check the journal"))
+    journal_commands = journal.add_subparsers(dest="journal_command", metavar="ACTION")
+    journal_commands.required = True
+    verify = journal_commands.add_parser("verify", help=_("verify every feed"))
+    verify.add_argument("--json", action="store_true", help=_("print JSON"))
+    verify.set_defaults(handler=run_verify)
+
+    note = commands.add_parser("note", help=_("free-text notes"))
+    note_commands = note.add_subparsers(dest="note_command", metavar="ACTION")
+    note_commands.required = True
+    add = note_commands.add_parser("add", help=_("add a note"))
+    add.add_argument("text")
+    add.add_argument("--station", metavar="CODE")
+    add.set_defaults(handler=run_note_add)
+    amend = note_commands.add_parser("amend", help=_("amend a note (history is kept)"))
+    amend.add_argument("id")
+    amend.add_argument("--text", required=True)
+    amend.set_defaults(handler=run_note_amend)
+    void = note_commands.add_parser("void", help=_("void a note (history is kept)"))
+    void.add_argument("id")
+    void.add_argument("--reason", required=True)
+    void.set_defaults(handler=run_note_void)
+
+
+def run_log(ctx: CliContext) -> int:
+    entries = list(timeline(ctx.session.conn))
+    if ctx.wants_json:
+        ctx.out_json([entry.to_json() for entry in entries])
+        return 0
+    for entry in entries:
+        ctx.out(f"{entry.local_time}  {entry.author}  {entry.text}")
+    return 0
+
+
+def run_verify(ctx: CliContext) -> int:
+    report = verify_journal(ctx.session.conn)
+    lines = describe(report.problems)
+    if not report.replay_matches:
+        lines.append(_("the tables differ from a replay of the journal"))
+    if ctx.wants_json:
+        ctx.out_json(
+            {
+                "valid": report.ok,
+                "feeds": report.feeds,
+                "events": report.events,
+                "replay_matches": report.replay_matches,
+                "problems": [
+                    {"feed": p.feed, "seq": p.seq, "reason": p.reason} for p in report.problems
+                ],
+            }
+        )
+    elif report.ok:
+        ctx.out(
+            _("journal valid: {feeds} feeds, {events} events").format(
+                feeds=report.feeds, events=report.events
+            )
+        )
+    else:
+        ctx.out(_("journal NOT valid: {first}").format(first=lines[0]))
+        for line in lines[1:]:
+            ctx.out(line)
+    return 0 if report.ok else 1
+
+
+def run_note_add(ctx: CliContext) -> int:
+    ctx.out(notes.add_note(ctx.session, ctx.args.text, ctx.args.station))
+    return 0
+
+
+def run_note_amend(ctx: CliContext) -> int:
+    session = ctx.session
+    note_id = match_prefix(ctx.args.id, notes.note_ids(session))
+    notes.amend_note(session, note_id, ctx.args.text)
+    return 0
+
+
+def run_note_void(ctx: CliContext) -> int:
+    session = ctx.session
+    note_id = match_prefix(ctx.args.id, notes.note_ids(session))
+    notes.void_note(session, note_id, ctx.args.reason)
+    return 0

@@ -1,0 +1,95 @@
+"""`observer-cli`: the logbook's services from the shell, with the exit codes of the contract.
+
+0 success; 1 not valid; 2 usage; 3 vault cannot be opened; 4 other user-actionable error;
+70 internal fault (details logged inside the vault when one is open).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from observer_app import __version__
+from observer_app.cli import demo, journal_commands, vault_commands
+from observer_app.cli.context import CliContext
+from observer_app.cli.types import Subparsers
+from observer_app.errors import ObserverError
+from observer_app.i18n import _, detect_language, set_language
+
+COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
+    vault_commands.register,
+    journal_commands.register,
+    demo.register,
+)
+
+EXIT_INTERNAL = 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="observer-cli",
+        description=_("Observer Logbook: an encrypted, signed logbook for election observers."),
+    )
+    parser.add_argument("--version", action="version", version=f"observer-cli {__version__}")
+    parser.add_argument("--vault", metavar="DIR", help=_("vault folder (default: OBSERVER_VAULT)"))
+    parser.add_argument("--passphrase-file", metavar="F", help=_("read the passphrase from F"))
+    parser.add_argument("--ui-lang", metavar="LANG", help=_("language of messages: en, ru, kk"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    for register in COMMAND_MODULES:
+        register(commands)
+    return parser
+
+
+def _pre_scan_language(argv: Sequence[str]) -> str | None:
+    """The UI language must be set before the parser's help texts are built."""
+    for index, arg in enumerate(argv):
+        if arg == "--ui-lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--ui-lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(detect_language(_pre_scan_language(argv)))
+    args = build_parser().parse_args(argv)
+    context = CliContext(args)
+    try:
+        code: int = args.handler(context)
+        return code
+    except ObserverError as error:
+        print(_("error: {message}").format(message=error.message), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(_("interrupted"), file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence must catch everything
+        return _internal_fault(context, error)
+    finally:
+        context.close()
+
+
+def _internal_fault(context: CliContext, error: Exception) -> int:
+    """Say that it failed and where the details went, without echoing possibly secret text."""
+    where = _("no vault was open, so the details were not saved")
+    if context.has_session:
+        try:
+            from observer_app.vault.faults import log_fault
+
+            fault_id = log_fault(context.session.conn, type(error).__name__, traceback.format_exc())
+            where = _("details saved inside the vault as fault #{id}").format(id=fault_id)
+        except Exception:  # noqa: BLE001
+            where = _("the details could not be saved")
+    print(
+        _("internal error ({kind}); {where}").format(kind=type(error).__name__, where=where),
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""Errors a user can act on, each carrying the exit code fixed by the CLI contract.
+
+Services raise these; the CLI turns them into one line on stderr and the exit code, the GUI into
+a message box. Messages are already translated and never carry secrets or observation text.
+"""
+
+from __future__ import annotations
+
+
+class ObserverError(Exception):
+    """Base of every expected, user-facing failure."""
+
+    exit_code = 4
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotValidError(ObserverError):
+    """The thing checked (report, journal, bundle, package, receipt) is not valid."""
+
+    exit_code = 1
+
+
+class UsageError(ObserverError):
+    """The command was called wrongly."""
+
+    exit_code = 2
+
+
+class VaultOpenError(ObserverError):
+    """The vault cannot be opened: wrong passphrase, not a vault, or damaged."""
+
+    exit_code = 3
+
+
+class UserActionError(ObserverError):
+    """Anything else the user can act on: missing file, consent forbids, disk full."""
+
+    exit_code = 4
+
+
+class OperationCancelled(ObserverError):
+    """The user cancelled a long operation; nothing was committed."""
+
+    exit_code = 4

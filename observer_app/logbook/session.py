@@ -1,0 +1,54 @@
+"""One open vault session: the holder's identity and the one way services record events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from observer_app.vault import journal
+from observer_app.vault.connection import Connection, Transaction
+from observer_app.vault.identity_store import HolderIdentity, load_identity
+from observer_app.vault.store import Vault
+
+
+class LogbookSession:
+    """Services receive a session instead of reaching for globals (dependency injection)."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.identity: HolderIdentity = load_identity(vault.conn)
+
+    @property
+    def conn(self) -> Connection:
+        return self.vault.conn
+
+    def record(
+        self,
+        event_type: str,
+        body: Mapping[str, Any],
+        tz: str | None = None,
+        time_utc: str | None = None,
+    ) -> journal.Event:
+        """Append one event of the holder's feed and update projections, in one transaction."""
+        with Transaction(self.conn):
+            return self.append_in_transaction(event_type, body, tz, time_utc)
+
+    def append_in_transaction(
+        self,
+        event_type: str,
+        body: Mapping[str, Any],
+        tz: str | None = None,
+        time_utc: str | None = None,
+    ) -> journal.Event:
+        """For services that write several events (or blobs) in one transaction."""
+        return journal.append(
+            self.conn,
+            self.identity.author,
+            event_type,
+            body,
+            tz or self.identity.default_tz,
+            time_utc,
+        )
+
+    def close(self) -> None:
+        self.vault.close()

@@ -1,0 +1,92 @@
+"""Making a new vault with its holder's identity (`init`)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from pathlib import Path
+
+from observer_app.core.timeutil import DEFAULT_ZONE
+from observer_app.crypto import keys
+from observer_app.crypto.age_keys import generate_age_identity, recipient_of
+from observer_app.crypto.certificates import (
+    certificate_to_pem,
+    create_organisation_ca,
+    issue_certificate,
+    self_signed_certificate,
+)
+from observer_app.errors import UsageError
+from observer_app.i18n import _
+from observer_app.vault import journal
+from observer_app.vault.connection import Connection, Transaction
+from observer_app.vault.header import KdfParams
+from observer_app.vault.identity_store import HolderIdentity, save_identity, save_organisation_ca
+from observer_app.vault.projection.people import IDENTITY_DECLARED
+from observer_app.vault.store import create_vault
+
+ROLES = ("observer", "coordinator")
+
+
+@dataclass(frozen=True)
+class NewIdentity:
+    name: str
+    role: str = "observer"
+    accreditation: str | None = None
+    organisation: str | None = None
+    default_tz: str = DEFAULT_ZONE
+
+
+def init_vault(path: Path, passphrase: str, who: NewIdentity, kdf: KdfParams) -> str:
+    """Create the vault and its first event; returns the holder's fingerprint (feed id)."""
+    if who.role not in ROLES:
+        raise UsageError(_("role must be observer or coordinator"))
+    if not who.name.strip():
+        raise UsageError(_("the name must not be empty"))
+    signing_key = keys.generate_signing_key()
+    feed = keys.fingerprint(signing_key.public_key())
+
+    def populate(conn: Connection) -> None:
+        write_identity(conn, who, signing_key)
+
+    create_vault(path, passphrase, kdf, populate)
+    return feed
+
+
+def write_identity(conn: Connection, who: NewIdentity, signing_key: keys.SignerKey) -> None:
+    if who.role == "coordinator":
+        organisation = who.organisation or _("Observer organisation")
+        ca_key, ca_cert = create_organisation_ca(organisation)
+        certificate = issue_certificate(
+            ca_key, ca_cert, signing_key.public_key(), who.name, who.accreditation
+        )
+    else:
+        certificate = self_signed_certificate(signing_key, who.name, who.accreditation)
+    age_identity = generate_age_identity()
+    identity = HolderIdentity(
+        feed=keys.fingerprint(signing_key.public_key()),
+        role=who.role,
+        signing_key=signing_key,
+        certificate=certificate,
+        age_identity=age_identity,
+        default_tz=who.default_tz,
+    )
+    public_der = identity.public_key_der
+    with Transaction(conn):
+        save_identity(conn, identity)
+        if who.role == "coordinator":
+            save_organisation_ca(conn, ca_key, ca_cert)
+        journal.append(
+            conn,
+            identity.author,
+            IDENTITY_DECLARED,
+            {
+                "name": who.name.strip(),
+                "role": who.role,
+                "accreditation": who.accreditation,
+                "public_key": base64.b64encode(public_der).decode("ascii"),
+                "certificate": certificate_to_pem(certificate).decode("ascii"),
+                "age_recipient": recipient_of(age_identity),
+            },
+            tz=who.default_tz,
+            public_key_der=public_der,
+        )

@@ -1,0 +1,61 @@
+"""Opening the SQLCipher database with the settings every connection must have.
+
+One connection per thread. `cipher_memory_security` is set before the key (it must be), the log
+level is silenced so a wrong key does not spray stderr, and commits are durable
+(`synchronous=FULL` in WAL): a command that reported success survives SIGKILL and power loss.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+Connection = Any  # sqlcipher3 ships no type information; the stubs cover what we call.
+DatabaseError = sqlcipher3.DatabaseError
+
+
+def connect_keyed(db_path: Path, database_key: bytes) -> Connection:
+    """Connect and key; nothing is read yet (SQLCipher unlocks lazily on first access)."""
+    conn = sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=True)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute("PRAGMA cipher_memory_security = ON")
+    conn.execute(f"PRAGMA key = \"x'{database_key.hex()}'\"")
+    return conn
+
+
+def configure(conn: Connection) -> None:
+    """Settings applied after the key proved right."""
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def probe(conn: Connection) -> None:
+    """Force the first read: raises DatabaseError for a wrong key or a damaged first page."""
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+
+def rekey(conn: Connection, new_key: bytes) -> None:
+    conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+
+
+class Transaction:
+    """`with Transaction(conn):` BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> Connection:
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self._conn.execute("COMMIT")
+        else:
+            self._conn.execute("ROLLBACK")

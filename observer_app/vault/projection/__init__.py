@@ -1,0 +1,67 @@
+"""Projections: the tables the program reads, derived from journal events.
+
+Each feature module declares `PROJECTORS` (event type -> function updating its tables) and
+`TABLES` (the tables it owns). Replaying the journal into empty tables must give exactly the
+tables as they are; `journal verify` checks that.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from observer_app.vault.connection import Connection
+
+if TYPE_CHECKING:
+    from observer_app.vault.journal import Event
+
+Projector = Callable[[Connection, "Event"], None]
+
+PROJECTION_MODULES = (
+    "people",
+    "notes",
+)
+
+
+@cache
+def _registry() -> tuple[Mapping[str, Projector], tuple[str, ...]]:
+    projectors: dict[str, Projector] = {}
+    tables: list[str] = []
+    for name in PROJECTION_MODULES:
+        module: Any = importlib.import_module(f"{__name__}.{name}")
+        for event_type, projector in module.PROJECTORS.items():
+            if event_type in projectors:
+                raise RuntimeError(f"two projectors for {event_type}")
+            projectors[event_type] = projector
+        tables.extend(module.TABLES)
+    return projectors, tuple(tables)
+
+
+def projection_tables() -> tuple[str, ...]:
+    return _registry()[1]
+
+
+def apply_event(conn: Connection, event: Event) -> None:
+    """Update the projections for one event; unknown types change nothing (newer peers)."""
+    projector = _registry()[0].get(event.type)
+    if projector is not None:
+        projector(conn, event)
+
+
+def snapshot(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every projection table's rows in a stable order, for comparison."""
+    result: dict[str, list[tuple[Any, ...]]] = {}
+    for table in projection_tables():
+        rows = conn.execute(f"SELECT * FROM {table}").fetchall()
+        result[table] = sorted((tuple(row) for row in rows), key=repr)
+    return result
+
+
+def rebuild(conn: Connection, events: Any) -> None:
+    """Empty every projection table and apply `events` in order. Call inside a transaction."""
+    for table in projection_tables():
+        conn.execute(f"DELETE FROM {table}")
+    for event in events:
+        apply_event(conn, event)

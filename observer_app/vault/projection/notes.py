@@ -1,0 +1,40 @@
+"""Free-text notes, with amendments and voids that keep the history in the journal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from observer_app.vault.connection import Connection
+
+if TYPE_CHECKING:
+    from observer_app.vault.journal import Event
+
+NOTE_ADDED = "note.added"
+NOTE_AMENDED = "note.amended"
+NOTE_VOIDED = "note.voided"
+
+
+def _added(conn: Connection, event: Event) -> None:
+    body = event.body
+    conn.execute(
+        "INSERT INTO notes (id, feed, station, text, time_utc, tz) VALUES (?, ?, ?, ?, ?, ?)",
+        (body["id"], event.feed, body.get("station"), body["text"], event.time_utc, event.tz),
+    )
+
+
+def _amended(conn: Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE notes SET text = ?, amended = amended + 1 WHERE id = ? AND feed = ?",
+        (event.body["text"], event.body["target"], event.feed),
+    )
+
+
+def _voided(conn: Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE notes SET voided = 1, void_reason = ? WHERE id = ? AND feed = ?",
+        (event.body["reason"], event.body["target"], event.feed),
+    )
+
+
+PROJECTORS = {NOTE_ADDED: _added, NOTE_AMENDED: _amended, NOTE_VOIDED: _voided}
+TABLES = ("notes",)

@@ -1,0 +1,197 @@
+"""Creating, opening and re-keying a vault folder.
+
+A vault is a folder (0700) holding `vault.json` (key-derivation parameters only), `vault.db`
+(SQLCipher) with its WAL, and `blobs/` (encrypted media). Create builds everything in a temp folder
+beside the target and renames it, so a killed `init` leaves no half vault. Open never creates: a
+failed open leaves the folder byte-for-byte as it was and adds no file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from observer_app.errors import UserActionError, VaultOpenError
+from observer_app.i18n import _
+from observer_app.vault import connection as db
+from observer_app.vault import migrations
+from observer_app.vault.fs import FILE_MODE, fsync_dir, make_private_dir
+from observer_app.vault.header import (
+    HeaderError,
+    KdfParams,
+    VaultHeader,
+    check_matches,
+    derive_keys,
+    read_header,
+    write_header,
+)
+
+DB_NAME = "vault.db"
+BLOBS_DIR = "blobs"
+SIDE_FILES = ("-wal", "-shm", "-journal")
+PAGE_SIZE = 4096
+
+
+@dataclass
+class Vault:
+    """An open vault: its folder and this thread's database connection."""
+
+    path: Path
+    conn: db.Connection
+    header: VaultHeader
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.path / BLOBS_DIR
+
+    def close(self) -> None:
+        with contextlib.suppress(db.DatabaseError):
+            self.conn.close()
+
+    def reconnect(self, passphrase: str) -> Vault:
+        """A second connection to the same vault, for another thread."""
+        return open_vault(self.path, passphrase)
+
+
+def create_vault(
+    target: Path,
+    passphrase: str,
+    kdf: KdfParams,
+    populate: Callable[[db.Connection], None],
+) -> None:
+    """Build a new vault at `target`; `populate` writes its first rows inside the temp copy."""
+    target = target.absolute()
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UserActionError(_("{path} already exists and is not empty").format(path=target))
+    if not target.parent.is_dir():
+        raise UserActionError(_("folder {path} does not exist").format(path=target.parent))
+    if not passphrase:
+        raise UserActionError(_("the passphrase must not be empty"))
+    temp = target.parent / f".{target.name}.creating-{secrets.token_hex(6)}"
+    make_private_dir(temp)
+    try:
+        make_private_dir(temp / BLOBS_DIR)
+        keys = derive_keys(passphrase, kdf)
+        write_header(temp, VaultHeader(kdf=kdf, key_checks=(keys.key_check,)))
+        db_path = temp / DB_NAME
+        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        conn = db.connect_keyed(db_path, keys.database_key)
+        try:
+            db.configure(conn)
+            migrations.migrate(conn)
+            populate(conn)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        _fsync_tree(temp)
+        if target.exists():
+            target.rmdir()
+        os.rename(temp, target)
+        fsync_dir(target.parent)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _fsync_tree(root: Path) -> None:
+    for entry in root.rglob("*"):
+        if entry.is_file():
+            fd = os.open(entry, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        elif entry.is_dir():
+            fsync_dir(entry)
+    fsync_dir(root)
+
+
+def open_vault(path: Path, passphrase: str) -> Vault:
+    """Open an existing vault or raise VaultOpenError with the precise reason."""
+    path = path.absolute()
+    db_path = path / DB_NAME
+    if not path.is_dir():
+        raise VaultOpenError(_("there is no vault at {path}").format(path=path))
+    try:
+        header = read_header(path)
+    except HeaderError as error:
+        if error.reason == "newer":
+            raise VaultOpenError(
+                _("the vault at {path} was made by a newer version of Observer Logbook").format(
+                    path=path
+                )
+            ) from None
+        if error.reason == "missing" and not db_path.exists():
+            raise VaultOpenError(_("{path} is not an Observer Logbook vault").format(path=path))
+        raise VaultOpenError(_("the vault at {path} is damaged (its header)").format(path=path))
+    if not db_path.is_file():
+        raise VaultOpenError(_("the vault at {path} is damaged (no database)").format(path=path))
+    _check_size(db_path, path)
+    keys = derive_keys(passphrase, header.kdf)
+    # An unknown key is either a wrong passphrase or a passphrase change interrupted after the
+    # database was re-keyed: only the database can tell, so it is always asked.
+    key_known = check_matches(header, keys)
+    existing = {p.name for p in path.iterdir()}
+    conn = db.connect_keyed(db_path, keys.database_key)
+    try:
+        db.probe(conn)
+        version = migrations.schema_version(conn)
+        if version > migrations.latest_version():
+            raise VaultOpenError(
+                _("the vault at {path} was made by a newer version of Observer Logbook").format(
+                    path=path
+                )
+            )
+        db.configure(conn)
+        migrations.migrate(conn)
+    except db.DatabaseError:
+        conn.close()
+        _remove_new_side_files(path, existing)
+        if key_known and len(header.key_checks) == 1:
+            raise VaultOpenError(_("the vault at {path} is damaged").format(path=path)) from None
+        raise VaultOpenError(_("wrong passphrase")) from None
+    except BaseException:
+        conn.close()
+        _remove_new_side_files(path, existing)
+        raise
+    if not key_known or len(header.key_checks) > 1:
+        write_header(path, VaultHeader(kdf=header.kdf, key_checks=(keys.key_check,)))
+    return Vault(path=path, conn=conn, header=header)
+
+
+def _check_size(db_path: Path, vault_dir: Path) -> None:
+    size = db_path.stat().st_size
+    if size == 0 or size % PAGE_SIZE:
+        raise VaultOpenError(
+            _("the vault at {path} is damaged (truncated database)").format(path=vault_dir)
+        )
+
+
+def _remove_new_side_files(path: Path, existing: set[str]) -> None:
+    """A failed open must leave no trace: drop WAL/SHM files that SQLite created just now."""
+    for suffix in SIDE_FILES:
+        name = DB_NAME + suffix
+        if name not in existing:
+            with contextlib.suppress(FileNotFoundError):
+                (path / name).unlink()
+
+
+def change_passphrase(vault: Vault, new_passphrase: str) -> None:
+    """Re-key the database; the salt stays. Crash-safe: the header lists both keys meanwhile."""
+    if not new_passphrase:
+        raise UserActionError(_("the passphrase must not be empty"))
+    new_keys = derive_keys(new_passphrase, vault.header.kdf)
+    pending = VaultHeader(
+        kdf=vault.header.kdf, key_checks=(*vault.header.key_checks, new_keys.key_check)
+    )
+    write_header(vault.path, pending)
+    db.rekey(vault.conn, new_keys.database_key)
+    vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    final = VaultHeader(kdf=vault.header.kdf, key_checks=(new_keys.key_check,))
+    write_header(vault.path, final)
+    vault.header = final
