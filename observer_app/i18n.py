@@ -27,7 +27,9 @@ def translator_for(language: str) -> gettext.NullTranslations:
     if language == "en":
         return gettext.NullTranslations()
     locale_dir = resource_path("locale")
-    return gettext.translation(DOMAIN, localedir=str(locale_dir), languages=[language])
+    return gettext.translation(
+        DOMAIN, localedir=str(locale_dir), languages=[language], fallback=True
+    )
 
 
 def detect_language(explicit: str | None = None) -> str:
