@@ -62,7 +62,7 @@ def build_event(
     tz: str,
     time_utc: str | None = None,
 ) -> Event:
-    document = {
+    document: dict[str, Any] = {
         "v": EVENT_VERSION,
         "feed": author.feed,
         "seq": seq,
@@ -73,7 +73,18 @@ def build_event(
         "body": dict(body),
     }
     payload = canonicalize_signed(document)
-    return parse_event(payload, keys.sign(author.key, payload))
+    return Event(
+        v=EVENT_VERSION,
+        feed=author.feed,
+        seq=seq,
+        prev=prev,
+        time_utc=str(document["time_utc"]),
+        tz=tz,
+        type=event_type,
+        body=document["body"],
+        payload=payload,
+        signature=keys.sign(author.key, payload),
+    )
 
 
 def parse_event(payload: bytes, signature: bytes) -> Event:
