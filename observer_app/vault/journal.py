@@ -90,7 +90,7 @@ def build_event(
 def parse_event(payload: bytes, signature: bytes) -> Event:
     """Parse signed bytes; refuses non-canonical JSON, unknown fields and newer versions."""
     try:
-        document = loads_canonical(payload)
+        document = loads_canonical(payload, allow_floats=False)
     except ValueError as error:
         raise EventFormatError(f"not canonical JSON: {error}") from None
     if not isinstance(document, dict) or set(document) != EVENT_FIELDS:

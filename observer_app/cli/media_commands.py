@@ -1,0 +1,168 @@
+"""`media ...`: import evidence, set consent, redact, export and purge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from observer_app.cli.context import CliContext
+from observer_app.cli.types import Subparsers
+from observer_app.core.consent import ConsentState, parse_consent_state
+from observer_app.core.ids import match_prefix
+from observer_app.errors import UsageError
+from observer_app.i18n import _
+from observer_app.logbook import media
+from observer_app.logbook.media_queries import list_media, media_ids
+from observer_app.media.redaction import STYLES, Box
+
+
+def register(commands: Subparsers) -> None:
+    group = commands.add_parser("media", help=_("photos, video, audio and documents"))
+    actions = group.add_subparsers(dest="media_command", metavar="ACTION")
+    actions.required = True
+
+    add = actions.add_parser("add", help=_("import files as evidence"))
+    add.add_argument("files", nargs="+", metavar="FILE")
+    target = add.add_mutually_exclusive_group(required=True)
+    target.add_argument("--station", metavar="CODE")
+    target.add_argument("--incident", metavar="ID")
+    target.add_argument("--protocol", metavar="CODE")
+    target.add_argument("--answer", metavar="ID")
+    add.add_argument("--consent", default=ConsentState.NOT_ASKED.value, metavar="STATE")
+    add.add_argument("--note", help=_("who consented, and how"))
+    add.add_argument("--json", action="store_true", help=_("print JSON"))
+    add.set_defaults(handler=run_add)
+
+    listing = actions.add_parser("list", help=_("list media items"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(handler=run_list)
+
+    show = actions.add_parser("show", help=_("show one item with its history"))
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(handler=run_show)
+
+    consent = actions.add_parser("consent", help=_("change an item's consent state"))
+    consent.add_argument("id")
+    consent.add_argument("state")
+    consent.add_argument("--reason", required=True)
+    consent.add_argument("--note")
+    consent.set_defaults(handler=run_consent)
+
+    redact = actions.add_parser("redact", help=_("make an anonymised copy of a photo"))
+    redact.add_argument("id")
+    redact.add_argument("--box", action="append", default=[], metavar="x,y,w,h")
+    redact.add_argument("--suggest-faces", action="store_true",
+                        help=_("print suggested face boxes (nothing is made from them alone)"))
+    redact.add_argument("--style", choices=STYLES, default="fill")
+    redact.set_defaults(handler=run_redact)
+
+    export = actions.add_parser("export", help=_("write an item to a file"))
+    export.add_argument("id")
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--publication", action="store_true",
+                        help=_("a copy without metadata, only where consent allows"))
+    export.set_defaults(handler=run_export)
+
+    purge = actions.add_parser("purge", help=_("remove an item's content for good"))
+    purge.add_argument("id")
+    purge.add_argument("--reason", required=True)
+    purge.set_defaults(handler=run_purge)
+
+
+def _media_id(ctx: CliContext, prefix: str) -> str:
+    return match_prefix(prefix, media_ids(ctx.session.conn))
+
+
+def run_add(ctx: CliContext) -> int:
+    args = ctx.args
+    session = ctx.session
+    state = parse_consent_state(args.consent)
+    kind, ref = next(
+        (k, getattr(args, k)) for k in ("station", "incident", "protocol", "answer")
+        if getattr(args, k)
+    )
+    link = media.resolve_link(session, kind, ref)
+    results = [
+        media.import_file(session, Path(f), link, state, args.note) for f in args.files
+    ]
+    if ctx.wants_json:
+        ctx.out_json([
+            {"id": r.id, "sha256": r.sha256, "file": str(Path(f)), "duplicate": r.duplicate,
+             "decode_error": r.decode_error}
+            for r, f in zip(results, args.files, strict=True)
+        ])
+        return 0
+    for result, name in zip(results, args.files, strict=True):
+        note = _(" (already held: linked)") if result.duplicate else ""
+        ctx.out(f"{result.id}  {result.sha256}  {name}{note}")
+    return 0
+
+
+def run_list(ctx: CliContext) -> int:
+    items = list_media(ctx.session.conn)
+    if ctx.wants_json:
+        ctx.out_json([item.to_json() for item in items])
+        return 0
+    for item in items:
+        flags = " ".join(
+            flag for flag, on in ((_("purged"), item.purged), (_("copy"), item.is_derivative)) if on
+        )
+        ctx.out(f"{item.id}  {item.kind:<8} {item.consent:<16} {item.original_name} {flags}")
+    return 0
+
+
+def run_show(ctx: CliContext) -> int:
+    from observer_app.logbook.media_history import media_history
+
+    session = ctx.session
+    item = media.require_media(session, _media_id(ctx, ctx.args.id))
+    history = media_history(session.conn, item.id)
+    if ctx.wants_json:
+        document = item.to_json()
+        document["history"] = [entry.to_json() for entry in history]
+        ctx.out_json(document)
+        return 0
+    for name, value in item.to_json().items():
+        if value not in (None, [], ""):
+            ctx.out(f"{name}: {value}")
+    ctx.out(_("History:"))
+    for entry in history:
+        ctx.out(f"  {entry.local_time}  {entry.text}")
+    return 0
+
+
+def run_consent(ctx: CliContext) -> int:
+    media.set_consent(ctx.session, _media_id(ctx, ctx.args.id), ctx.args.state, ctx.args.reason,
+                      ctx.args.note)
+    return 0
+
+
+def run_redact(ctx: CliContext) -> int:
+    session = ctx.session
+    media_id = _media_id(ctx, ctx.args.id)
+    if ctx.args.suggest_faces and not ctx.args.box:
+        boxes = media.suggest_faces(session, media_id)
+        if not boxes:
+            ctx.out(_("no faces found; give boxes by hand with --box x,y,w,h"))
+        for box in boxes:
+            ctx.out(f"--box {box}")
+        return 0
+    try:
+        boxes = [Box.parse(text) for text in ctx.args.box]
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    ctx.out(media.make_redacted_copy(session, media_id, boxes, ctx.args.style))
+    return 0
+
+
+def run_export(ctx: CliContext) -> int:
+    out = media.export(ctx.session, _media_id(ctx, ctx.args.id), Path(ctx.args.out),
+                       publication=ctx.args.publication)
+    ctx.out(_("written {path}").format(path=out))
+    return 0
+
+
+def run_purge(ctx: CliContext) -> int:
+    media.purge(ctx.session, _media_id(ctx, ctx.args.id), ctx.args.reason)
+    ctx.out(_("content purged; the record, hash and reason stay"))
+    return 0

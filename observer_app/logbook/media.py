@@ -1,0 +1,366 @@
+"""Media evidence: import (hash, metadata, encryption in one pass), consent, redaction, export.
+
+Originals are never modified: they stay whole as evidence. Anything made for publication is a
+separate derived item whose content comes from decoded pixels with no metadata. Consent rules
+live in `core.consent`; this module only enforces them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from observer_app.core.consent import (
+    ConsentState,
+    MediaUse,
+    parse_consent_state,
+    refusal_reason,
+)
+from observer_app.core.ids import new_id
+from observer_app.errors import UsageError, UserActionError
+from observer_app.i18n import _
+from observer_app.logbook.media_queries import MediaItem, find_by_sha256, get_media
+from observer_app.logbook.session import LogbookSession
+from observer_app.media.images import (
+    ImageDecodeError,
+    make_thumbnail,
+    placeholder_thumbnail,
+    strip_for_publication,
+)
+from observer_app.media.metadata import extract_metadata
+from observer_app.media.redaction import Box, RedactionStyle, redact
+from observer_app.media.sniff import media_kind, sniff_mime
+from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, forget_blob, save_blob_record
+from observer_app.vault.connection import Transaction
+from observer_app.vault.fs import FILE_MODE, fsync_dir
+from observer_app.vault.projection.media import (
+    MEDIA_ADDED,
+    MEDIA_CONSENT,
+    MEDIA_DERIVED,
+    MEDIA_LINKED,
+    MEDIA_PURGED,
+)
+
+#: Photos up to this size are decoded in memory for thumbnails; larger files get a placeholder.
+MAX_DECODE_BYTES = 64 * 1024 * 1024
+LINK_KINDS = ("station", "incident", "protocol", "answer")
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str
+    ref: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "ref": self.ref}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    id: str
+    sha256: str
+    path: Path
+    duplicate: bool
+    decode_error: str | None
+
+
+def store(session: LogbookSession) -> BlobStore:
+    return BlobStore(session.vault.blobs_dir)
+
+
+def resolve_link(session: LogbookSession, kind: str, ref: str) -> Link:
+    """Check that the thing a media item is attached to exists; return its canonical ref."""
+    conn = session.conn
+    if kind in ("station", "protocol"):
+        if conn.execute("SELECT 1 FROM stations WHERE code = ?", (ref,)).fetchone() is None:
+            raise UserActionError(_("no station with code {code}").format(code=ref))
+        return Link(kind, ref)
+    table = {"incident": "incidents", "answer": "checklist_answers"}.get(kind)
+    if table is None:
+        raise UsageError(_("unknown link kind {kind}").format(kind=kind))
+    from observer_app.core.ids import match_prefix
+
+    ids = [str(r[0]) for r in conn.execute(f"SELECT id FROM {table}")]  # noqa: S608 - fixed names
+    return Link(kind, match_prefix(ref, ids))
+
+
+def import_file(
+    session: LogbookSession,
+    path: Path,
+    link: Link,
+    consent: ConsentState = ConsentState.NOT_ASKED,
+    note: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ImportResult:
+    """Import one file; the same bytes imported again are linked to the existing item."""
+    blobs = store(session)
+    try:
+        source = open(path, "rb")  # noqa: SIM115 - closed in finally
+    except OSError as error:
+        raise UserActionError(
+            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
+    total = _size_of(source)
+    try:
+        blob = blobs.write(
+            source,
+            progress=(lambda done: progress(done, total)) if progress else None,
+            cancel=cancel,
+        )
+    except OSError as error:
+        raise UserActionError(
+            _("cannot import {path}: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
+    finally:
+        source.close()
+    try:
+        existing = find_by_sha256(session.conn, blob.sha256, session.identity.feed)
+        if existing is not None:
+            blobs.discard(blob.file)
+            _add_link(session, existing, link)
+            return ImportResult(existing.id, blob.sha256, path, True, existing.decode_error)
+        return _record_new(session, blobs, blob, path.name, link, consent, note)
+    except BaseException:
+        if find_blob(session.conn, blob.sha256) is None:
+            blobs.discard(blob.file)
+        raise
+
+
+def _size_of(source: Any) -> int:
+    try:
+        return os.fstat(source.fileno()).st_size
+    except OSError:
+        return 0
+
+
+def _record_new(
+    session: LogbookSession,
+    blobs: BlobStore,
+    blob: StoredBlob,
+    name: str,
+    link: Link,
+    consent: ConsentState,
+    note: str | None,
+) -> ImportResult:
+    mime = sniff_mime(blob.head, name)
+    kind = media_kind(mime)
+    with blobs.open(blob.file, blob.key) as reader:
+        metadata = extract_metadata(reader, mime)  # type: ignore[arg-type]
+    thumb = _thumbnail_blob(blobs, blob, kind)
+    media_id = new_id()
+    body = {
+        "id": media_id,
+        "sha256": blob.sha256,
+        "size": blob.size,
+        "mime": mime,
+        "kind": kind,
+        "original_name": name,
+        "metadata": metadata.as_dict(),
+        "consent": consent.value,
+        "consent_note": note,
+        "links": [link.to_json()],
+    }
+    try:
+        with Transaction(session.conn):
+            save_blob_record(session.conn, blob, thumb)
+            session.append_in_transaction(MEDIA_ADDED, body)
+    except BaseException:
+        if thumb is not None:
+            blobs.discard(thumb.file)
+        raise
+    return ImportResult(media_id, blob.sha256, Path(name), False, metadata.decode_error)
+
+
+def _thumbnail_blob(blobs: BlobStore, blob: StoredBlob, kind: str) -> StoredBlob | None:
+    """An encrypted upright thumbnail for photos that decode; None means "show a placeholder"."""
+    if kind != "photo" or blob.size > MAX_DECODE_BYTES:
+        return None
+    try:
+        thumbnail = make_thumbnail(blobs.read_all(blob.file, blob.key))
+    except ImageDecodeError:
+        return None
+    return blobs.write_bytes(thumbnail)
+
+
+def _add_link(session: LogbookSession, item: MediaItem, link: Link) -> None:
+    if (link.kind, link.ref) in item.links:
+        return
+    session.record(MEDIA_LINKED, {"target": item.id, "link": link.to_json()})
+
+
+def require_media(session: LogbookSession, media_id: str) -> MediaItem:
+    item = get_media(session.conn, media_id)
+    if item is None:
+        raise UserActionError(_("no media item {id}").format(id=media_id))
+    return item
+
+
+def set_consent(session: LogbookSession, media_id: str, state_text: str, reason: str,
+                note: str | None = None) -> None:
+    item = require_media(session, media_id)
+    state = parse_consent_state(state_text, by_person=True)
+    if item.is_derivative:
+        raise UserActionError(_("an anonymised copy keeps its state; change the original's"))
+    if not reason.strip():
+        raise UsageError(_("a reason is required"))
+    session.record(
+        MEDIA_CONSENT,
+        {"target": item.id, "state": state.value, "reason": reason.strip(),
+         "note": note if note is not None else item.consent_note},
+    )
+
+
+def purge(session: LogbookSession, media_id: str, reason: str) -> None:
+    """Remove the content for good (withdrawn consent, court order); record, hash and reason stay."""
+    item = require_media(session, media_id)
+    if item.purged:
+        raise UserActionError(_("media item {id} is already purged").format(id=media_id))
+    if not reason.strip():
+        raise UsageError(_("a reason is required"))
+    shared = session.conn.execute(
+        "SELECT count(*) FROM media WHERE sha256 = ? AND purged = 0", (item.sha256,)
+    ).fetchone()[0]
+    with Transaction(session.conn):
+        session.append_in_transaction(MEDIA_PURGED, {"target": item.id, "reason": reason.strip()})
+        record = forget_blob(session.conn, item.sha256) if shared <= 1 else None
+    if record is not None:
+        blobs = store(session)
+        blobs.discard(record.file)
+        if record.thumb_file:
+            blobs.discard(record.thumb_file)
+
+
+def original_bytes(session: LogbookSession, item: MediaItem) -> bytes:
+    record = find_blob(session.conn, item.sha256)
+    if item.purged or record is None:
+        raise UserActionError(_("the content of {id} was purged").format(id=item.id))
+    return store(session).read_all(record.file, record.key)
+
+
+def thumbnail_jpeg(session: LogbookSession, media_id: str) -> bytes | None:
+    """An upright, metadata-free JPEG preview, or None where a placeholder must be shown."""
+    item = get_media(session.conn, media_id)
+    if item is None or item.purged:
+        return None
+    record = find_blob(session.conn, item.sha256)
+    if record is None or record.thumb_file is None or record.thumb_key is None:
+        return None
+    return store(session).read_all(record.thumb_file, record.thumb_key)
+
+
+def placeholder_jpeg(item: MediaItem) -> bytes:
+    return placeholder_thumbnail(item.kind)
+
+
+def suggest_faces(session: LogbookSession, media_id: str) -> list[Box]:
+    from observer_app.media.faces import suggest_faces as detect
+
+    item = require_media(session, media_id)
+    if item.kind != "photo":
+        raise UserActionError(_("face suggestions work on photos only"))
+    return detect(original_bytes(session, item))
+
+
+def make_redacted_copy(
+    session: LogbookSession, media_id: str, boxes: Sequence[Box], style: RedactionStyle
+) -> str:
+    """A new item derived from the original, boxes covered, metadata stripped, `anonymised`."""
+    item = require_media(session, media_id)
+    if item.kind != "photo":
+        raise UserActionError(_("only photos can be redacted in this version"))
+    if item.is_derivative:
+        raise UserActionError(_("redact the original, not a copy"))
+    if not boxes:
+        raise UsageError(_("give at least one --box x,y,w,h"))
+    redacted = redact(original_bytes(session, item), boxes, style)
+    blobs = store(session)
+    blob = blobs.write_bytes(redacted)
+    thumb = _thumbnail_blob(blobs, blob, "photo")
+    new_item = new_id()
+    mime = sniff_mime(redacted[:64], "copy")
+    body = {
+        "id": new_item,
+        "derived_from": item.id,
+        "sha256": blob.sha256,
+        "size": blob.size,
+        "mime": mime,
+        "kind": "photo",
+        "original_name": _derived_name(item.original_name, mime),
+        "metadata": {},
+        "consent": ConsentState.ANONYMISED.value,
+        "consent_note": None,
+        "links": [{"kind": k, "ref": r} for k, r in item.links],
+        "redaction": {"style": style, "boxes": [[b.x, b.y, b.w, b.h] for b in boxes]},
+    }
+    try:
+        with Transaction(session.conn):
+            if find_blob(session.conn, blob.sha256) is None:
+                save_blob_record(session.conn, blob, thumb)
+            session.append_in_transaction(MEDIA_DERIVED, body)
+    except BaseException:
+        blobs.discard(blob.file)
+        raise
+    return new_item
+
+
+def _derived_name(original: str, mime: str) -> str:
+    stem = Path(original).stem or "media"
+    return f"{stem}-anonymised{'.png' if mime == 'image/png' else '.jpg'}"
+
+
+def export(session: LogbookSession, media_id: str, out: Path, *, publication: bool) -> Path:
+    """Original bytes, or a publication copy with all metadata removed when consent allows."""
+    item = require_media(session, media_id)
+    if publication:
+        reason = refusal_reason(
+            ConsentState(item.consent), MediaUse.PUBLICATION, is_derivative=item.is_derivative
+        )
+        if reason:
+            raise UserActionError(_("publication refused: {reason}").format(reason=reason))
+        if item.kind != "photo":
+            raise UserActionError(
+                _("publication refused: metadata cannot be removed from {kind} files here").format(
+                    kind=item.kind
+                )
+            )
+        data = strip_for_publication(original_bytes(session, item))
+        _write_out(out, io.BytesIO(data))
+        return out
+    record = find_blob(session.conn, item.sha256)
+    if item.purged or record is None:
+        raise UserActionError(_("the content of {id} was purged").format(id=item.id))
+    with store(session).open(record.file, record.key) as reader:
+        _write_out(out, reader)
+    return out
+
+
+def _write_out(out: Path, source: Any) -> None:
+    """The user asked for this copy outside the vault: write it atomically, private by default."""
+    if out.exists() and out.is_dir():
+        raise UserActionError(_("{path} is a folder").format(path=out))
+    temp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.partial")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            while chunk := source.read(1024 * 1024):
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, out)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise UserActionError(
+            _("cannot write {path}: {reason}").format(path=out, reason=error.strerror or error)
+        ) from None
+    fsync_dir(out.parent)

@@ -1,0 +1,117 @@
+"""Media items: what was imported (hash and metadata), what it is linked to, and its consent."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from observer_app.vault.connection import Connection
+
+if TYPE_CHECKING:
+    from observer_app.vault.journal import Event
+
+MEDIA_ADDED = "media.added"
+MEDIA_LINKED = "media.linked"
+MEDIA_CONSENT = "media.consent"
+MEDIA_DERIVED = "media.derived"
+MEDIA_PURGED = "media.purged"
+
+METADATA_FIELDS = (
+    "capture_time",
+    "camera_make",
+    "camera_model",
+    "gps_lat_microdeg",
+    "gps_lon_microdeg",
+    "width",
+    "height",
+    "orientation",
+    "duration_ms",
+    "decode_error",
+)
+
+
+def _insert(
+    conn: Connection, event: Event, derived_from: str | None, redaction: str | None
+) -> None:
+    body = event.body
+    metadata = body.get("metadata") or {}
+    columns = [
+        "id",
+        "feed",
+        "sha256",
+        "size",
+        "mime",
+        "kind",
+        "original_name",
+        *METADATA_FIELDS,
+        "consent",
+        "consent_note",
+        "derived_from",
+        "redaction",
+        "time_utc",
+        "tz",
+    ]
+    values = [
+        body["id"],
+        event.feed,
+        body["sha256"],
+        body["size"],
+        body["mime"],
+        body["kind"],
+        body["original_name"],
+        *(metadata.get(name) for name in METADATA_FIELDS),
+        body["consent"],
+        body.get("consent_note"),
+        derived_from,
+        redaction,
+        event.time_utc,
+        event.tz,
+    ]
+    placeholders = ", ".join("?" for _ in columns)
+    conn.execute(f"INSERT INTO media ({', '.join(columns)}) VALUES ({placeholders})", values)
+    for link in body.get("links", []):
+        _link(conn, body["id"], link)
+
+
+def _link(conn: Connection, media_id: str, link: dict[str, str]) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO media_links (media_id, kind, ref) VALUES (?, ?, ?)",
+        (media_id, link["kind"], link["ref"]),
+    )
+
+
+def _added(conn: Connection, event: Event) -> None:
+    _insert(conn, event, None, None)
+
+
+def _derived(conn: Connection, event: Event) -> None:
+    redaction = json.dumps(event.body.get("redaction"), sort_keys=True)
+    _insert(conn, event, event.body["derived_from"], redaction)
+
+
+def _linked(conn: Connection, event: Event) -> None:
+    _link(conn, event.body["target"], event.body["link"])
+
+
+def _consent(conn: Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE media SET consent = ?, consent_note = ? WHERE id = ?",
+        (event.body["state"], event.body.get("note"), event.body["target"]),
+    )
+
+
+def _purged(conn: Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE media SET purged = 1, purge_reason = ? WHERE id = ?",
+        (event.body["reason"], event.body["target"]),
+    )
+
+
+PROJECTORS = {
+    MEDIA_ADDED: _added,
+    MEDIA_DERIVED: _derived,
+    MEDIA_LINKED: _linked,
+    MEDIA_CONSENT: _consent,
+    MEDIA_PURGED: _purged,
+}
+TABLES = ("media", "media_links")
