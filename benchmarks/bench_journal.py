@@ -1,7 +1,8 @@
 """Journal benchmark (issue 2): unlock, 100,000 signed appends, reopen, verify speed.
 
 Prints figures and ratios against a baseline measured in the same run: plain INSERTs of the same
-rows into an unencrypted stdlib sqlite3 database. Run: `.venv/bin/python benchmarks/bench_journal.py`
+rows into an unencrypted stdlib sqlite3 database.
+Run: `.venv/bin/python benchmarks/bench_journal.py`
 (`--events N` for a shorter run).
 """
 
@@ -54,24 +55,39 @@ def main() -> None:
         for offset in range(0, count, BATCH):
             with Transaction(session.conn):
                 for body in bodies[offset : offset + BATCH]:
-                    event = journal.append(session.conn, session.identity.author, NOTE_ADDED,
-                                           body, "Asia/Almaty")
-                    rows.append((event.feed, event.seq, event.hash, event.prev, event.time_utc,
-                                 event.tz, event.type, event.payload, event.signature))
+                    event = journal.append(
+                        session.conn, session.identity.author, NOTE_ADDED, body, "Asia/Almaty"
+                    )
+                    rows.append(
+                        (
+                            event.feed,
+                            event.seq,
+                            event.hash,
+                            event.prev,
+                            event.time_utc,
+                            event.tz,
+                            event.type,
+                            event.payload,
+                            event.signature,
+                        )
+                    )
         append_s = timed(f"append {count} signed events (batches of {BATCH})", start)
         session.close()
 
         plain = sqlite3.connect(root / "plain.db", isolation_level=None)
         plain.execute("PRAGMA journal_mode=WAL")
         plain.execute("PRAGMA synchronous=FULL")
-        plain.execute("CREATE TABLE events (feed TEXT, seq INT, hash TEXT UNIQUE, prev TEXT,"
-                      " time_utc TEXT, tz TEXT, type TEXT, payload BLOB, signature BLOB,"
-                      " PRIMARY KEY (feed, seq))")
+        plain.execute(
+            "CREATE TABLE events (feed TEXT, seq INT, hash TEXT UNIQUE, prev TEXT,"
+            " time_utc TEXT, tz TEXT, type TEXT, payload BLOB, signature BLOB,"
+            " PRIMARY KEY (feed, seq))"
+        )
         start = time.perf_counter()
         for offset in range(0, count, BATCH):
             plain.execute("BEGIN")
-            plain.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
-                              rows[offset : offset + BATCH])
+            plain.executemany(
+                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", rows[offset : offset + BATCH]
+            )
             plain.execute("COMMIT")
         plain_s = timed("baseline: plain sqlite3 INSERT of the same rows", start)
         plain.close()
@@ -87,8 +103,10 @@ def main() -> None:
         vault.close()
         print()
         print(f"unlock: {unlock:.3f} s (goal < 0.5 s); reopen: {reopen:.3f} s")
-        print(f"appends: {count / append_s:,.0f} events/s; plain inserts: {count / plain_s:,.0f}/s;"
-              f" ratio append/plain time = {append_s / plain_s:.1f}x")
+        print(
+            f"appends: {count / append_s:,.0f} events/s; plain inserts: {count / plain_s:,.0f}/s;"
+            f" ratio append/plain time = {append_s / plain_s:.1f}x"
+        )
         print(f"journal verify: {report.events / verify_s:,.0f} events/s (goal >= 3,000/s)")
 
 

@@ -33,8 +33,12 @@ def passphrase() -> str:
 @pytest.fixture
 def vault_path(tmp_path: Path) -> Path:
     path = tmp_path / "vault"
-    init_vault(path, PASSPHRASE, NewIdentity(name="Айгерим Сапарова", accreditation="KZ-77"),
-               KdfParams.for_tests())
+    init_vault(
+        path,
+        PASSPHRASE,
+        NewIdentity(name="Айгерим Сапарова", accreditation="KZ-77"),
+        KdfParams.for_tests(),
+    )
     return path
 
 
@@ -50,12 +54,19 @@ def make_session(tmp_path: Path) -> Iterator[Callable[..., LogbookSession]]:
     """Make further vaults (e.g. a coordinator and several observers) in one test."""
     opened: list[LogbookSession] = []
 
-    def factory(name: str = "Observer", role: str = "observer", folder: str | None = None,
-                accreditation: str | None = None) -> LogbookSession:
+    def factory(
+        name: str = "Observer",
+        role: str = "observer",
+        folder: str | None = None,
+        accreditation: str | None = None,
+    ) -> LogbookSession:
         path = tmp_path / (folder or f"vault-{len(opened)}")
-        init_vault(path, PASSPHRASE, NewIdentity(name=name, role=role,
-                                                 accreditation=accreditation),
-                   KdfParams.for_tests())
+        init_vault(
+            path,
+            PASSPHRASE,
+            NewIdentity(name=name, role=role, accreditation=accreditation),
+            KdfParams.for_tests(),
+        )
         s = LogbookSession(open_vault(path, PASSPHRASE))
         opened.append(s)
         return s
@@ -83,14 +94,35 @@ class Cli:
     passphrase_file: Path
     lang: str = "en"
 
-    def __call__(self, *args: str, check: bool = False, env: dict[str, str] | None = None,
-                 timeout: float = 120) -> CliResult:
+    def __call__(
+        self,
+        *args: str,
+        check: bool = False,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+    ) -> CliResult:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVER_")}
         full_env.update(env or {})
-        command = [sys.executable, "-m", "observer_app.cli.main", "--vault", str(self.vault),
-                   "--passphrase-file", str(self.passphrase_file), "--ui-lang", self.lang, *args]
-        proc = subprocess.run(command, capture_output=True, text=True, env=full_env,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+        command = [
+            sys.executable,
+            "-m",
+            "observer_app.cli.main",
+            "--vault",
+            str(self.vault),
+            "--passphrase-file",
+            str(self.passphrase_file),
+            "--ui-lang",
+            self.lang,
+            *args,
+        ]
+        proc = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
         result = CliResult(proc.returncode, proc.stdout, proc.stderr)
         if check and proc.returncode != 0:
             raise AssertionError(f"{args} exited {proc.returncode}: {proc.stderr}")
@@ -99,7 +131,7 @@ class Cli:
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    """A CLI bound to a not-yet-created vault; call `cli('init', '--name', ..., '--kdf-profile', 'test')`."""
+    """A CLI bound to a vault not yet created: call `cli("init", "--name", ...)`."""
     pw = tmp_path / "passphrase.txt"
     pw.write_text(PASSPHRASE + "\n", encoding="utf-8")
     return Cli(vault=tmp_path / "cli-vault", passphrase_file=pw)
@@ -108,6 +140,14 @@ def cli(tmp_path: Path) -> Cli:
 @pytest.fixture
 def cli_vault(cli: Cli) -> Cli:
     """A CLI bound to an initialised (cheap) vault."""
-    cli("init", "--name", "Данияр Ахметов", "--accreditation", "KZ-101", "--kdf-profile", "test",
-        check=True)
+    cli(
+        "init",
+        "--name",
+        "Данияр Ахметов",
+        "--accreditation",
+        "KZ-101",
+        "--kdf-profile",
+        "test",
+        check=True,
+    )
     return cli

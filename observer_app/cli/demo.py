@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import secrets
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.vault.header import KdfParams
 from observer_app.vault.store import open_vault
+
 
 def register(commands: Subparsers) -> None:
     demo = commands.add_parser("demo", help=_("create a demo vault with a sample polling day"))

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
-
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
+from observer_app.core.catalogue import load_catalogue
 from observer_app.core.ids import match_prefix
 from observer_app.i18n import _
 from observer_app.logbook import notes
+from observer_app.logbook.search import timeline_filter
 from observer_app.logbook.timeline import timeline
 from observer_app.vault.verify import describe, verify_journal
+
 
 def register(commands: Subparsers) -> None:
     log = commands.add_parser("log", help=_("print the timeline"))
     log.add_argument("--json", action="store_true", help=_("print JSON"))
+    log.add_argument("--station", metavar="CODE", help=_("only this station's records"))
+    log.add_argument("--category", metavar="ID", help=_("only incidents of this category"))
+    log.add_argument("--severity", metavar="S", help=_("only incidents of this severity"))
     log.set_defaults(handler=run_log)
 
     journal = commands.add_parser("journal", help=_("check the journal"))
@@ -42,7 +46,13 @@ def register(commands: Subparsers) -> None:
 
 
 def run_log(ctx: CliContext) -> int:
-    entries = list(timeline(ctx.session.conn))
+    args = ctx.args
+    where, params = ("", ())
+    if args.station or args.category or args.severity:
+        where, params = timeline_filter(
+            ctx.session, load_catalogue(), args.station, args.category, args.severity
+        )
+    entries = list(timeline(ctx.session.conn, where, params))
     if ctx.wants_json:
         ctx.out_json([entry.to_json() for entry in entries])
         return 0

@@ -51,16 +51,22 @@ def register(commands: Subparsers) -> None:
     redact = actions.add_parser("redact", help=_("make an anonymised copy of a photo"))
     redact.add_argument("id")
     redact.add_argument("--box", action="append", default=[], metavar="x,y,w,h")
-    redact.add_argument("--suggest-faces", action="store_true",
-                        help=_("print suggested face boxes (nothing is made from them alone)"))
+    redact.add_argument(
+        "--suggest-faces",
+        action="store_true",
+        help=_("print suggested face boxes (nothing is made from them alone)"),
+    )
     redact.add_argument("--style", choices=STYLES, default="fill")
     redact.set_defaults(handler=run_redact)
 
     export = actions.add_parser("export", help=_("write an item to a file"))
     export.add_argument("id")
     export.add_argument("--out", required=True, metavar="FILE")
-    export.add_argument("--publication", action="store_true",
-                        help=_("a copy without metadata, only where consent allows"))
+    export.add_argument(
+        "--publication",
+        action="store_true",
+        help=_("a copy without metadata, only where consent allows"),
+    )
     export.set_defaults(handler=run_export)
 
     purge = actions.add_parser("purge", help=_("remove an item's content for good"))
@@ -78,19 +84,25 @@ def run_add(ctx: CliContext) -> int:
     session = ctx.session
     state = parse_consent_state(args.consent)
     kind, ref = next(
-        (k, getattr(args, k)) for k in ("station", "incident", "protocol", "answer")
+        (k, getattr(args, k))
+        for k in ("station", "incident", "protocol", "answer")
         if getattr(args, k)
     )
     link = media.resolve_link(session, kind, ref)
-    results = [
-        media.import_file(session, Path(f), link, state, args.note) for f in args.files
-    ]
+    results = [media.import_file(session, Path(f), link, state, args.note) for f in args.files]
     if ctx.wants_json:
-        ctx.out_json([
-            {"id": r.id, "sha256": r.sha256, "file": str(Path(f)), "duplicate": r.duplicate,
-             "decode_error": r.decode_error}
-            for r, f in zip(results, args.files, strict=True)
-        ])
+        ctx.out_json(
+            [
+                {
+                    "id": r.id,
+                    "sha256": r.sha256,
+                    "file": str(Path(f)),
+                    "duplicate": r.duplicate,
+                    "decode_error": r.decode_error,
+                }
+                for r, f in zip(results, args.files, strict=True)
+            ]
+        )
         return 0
     for result, name in zip(results, args.files, strict=True):
         note = _(" (already held: linked)") if result.duplicate else ""
@@ -132,8 +144,9 @@ def run_show(ctx: CliContext) -> int:
 
 
 def run_consent(ctx: CliContext) -> int:
-    media.set_consent(ctx.session, _media_id(ctx, ctx.args.id), ctx.args.state, ctx.args.reason,
-                      ctx.args.note)
+    media.set_consent(
+        ctx.session, _media_id(ctx, ctx.args.id), ctx.args.state, ctx.args.reason, ctx.args.note
+    )
     return 0
 
 
@@ -156,8 +169,12 @@ def run_redact(ctx: CliContext) -> int:
 
 
 def run_export(ctx: CliContext) -> int:
-    out = media.export(ctx.session, _media_id(ctx, ctx.args.id), Path(ctx.args.out),
-                       publication=ctx.args.publication)
+    out = media.export(
+        ctx.session,
+        _media_id(ctx, ctx.args.id),
+        Path(ctx.args.out),
+        publication=ctx.args.publication,
+    )
     ctx.out(_("written {path}").format(path=out))
     return 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from observer_app.cli.context import CliContext
@@ -13,6 +12,7 @@ from observer_app.logbook.identity import whoami
 from observer_app.logbook.setup import ROLES, NewIdentity, init_vault
 from observer_app.vault.header import KdfParams
 from observer_app.vault.store import change_passphrase
+
 
 def register(commands: Subparsers) -> None:
     init = commands.add_parser("init", help=_("create a new vault with your identity"))
@@ -29,7 +29,9 @@ def register(commands: Subparsers) -> None:
     init.set_defaults(handler=run_init)
 
     passwd = commands.add_parser("passwd", help=_("change the vault passphrase"))
-    passwd.add_argument("--new-passphrase-file", metavar="F", help=_("read the new passphrase from F"))
+    passwd.add_argument(
+        "--new-passphrase-file", metavar="F", help=_("read the new passphrase from F")
+    )
     passwd.set_defaults(handler=run_passwd)
 
     who = commands.add_parser("whoami", help=_("show the vault holder's identity"))

@@ -89,7 +89,7 @@ def resolve_link(session: LogbookSession, kind: str, ref: str) -> Link:
         raise UsageError(_("unknown link kind {kind}").format(kind=kind))
     from observer_app.core.ids import match_prefix
 
-    ids = [str(r[0]) for r in conn.execute(f"SELECT id FROM {table}")]  # noqa: S608 - fixed names
+    ids = [str(r[0]) for r in conn.execute(f"SELECT id FROM {table}")]
     return Link(kind, match_prefix(ref, ids))
 
 
@@ -205,8 +205,9 @@ def require_media(session: LogbookSession, media_id: str) -> MediaItem:
     return item
 
 
-def set_consent(session: LogbookSession, media_id: str, state_text: str, reason: str,
-                note: str | None = None) -> None:
+def set_consent(
+    session: LogbookSession, media_id: str, state_text: str, reason: str, note: str | None = None
+) -> None:
     item = require_media(session, media_id)
     state = parse_consent_state(state_text, by_person=True)
     if item.is_derivative:
@@ -215,13 +216,20 @@ def set_consent(session: LogbookSession, media_id: str, state_text: str, reason:
         raise UsageError(_("a reason is required"))
     session.record(
         MEDIA_CONSENT,
-        {"target": item.id, "state": state.value, "reason": reason.strip(),
-         "note": note if note is not None else item.consent_note},
+        {
+            "target": item.id,
+            "state": state.value,
+            "reason": reason.strip(),
+            "note": note if note is not None else item.consent_note,
+        },
     )
 
 
 def purge(session: LogbookSession, media_id: str, reason: str) -> None:
-    """Remove the content for good (withdrawn consent, court order); record, hash and reason stay."""
+    """Remove the content for good (withdrawn consent, a court order).
+
+    The record, hash and reason stay; deleting the blob's key row crypto-shreds the content.
+    """
     item = require_media(session, media_id)
     if item.purged:
         raise UserActionError(_("media item {id} is already purged").format(id=media_id))

@@ -8,6 +8,4 @@ from observer_app.vault.connection import Connection
 
 def media_history(conn: Connection, media_id: str) -> list[TimelineEntry]:
     pattern = f'%"{media_id}"%'
-    return list(
-        timeline(conn, "type LIKE 'media.%' AND CAST(payload AS TEXT) LIKE ?", (pattern,))
-    )
+    return list(timeline(conn, "type LIKE 'media.%' AND CAST(payload AS TEXT) LIKE ?", (pattern,)))

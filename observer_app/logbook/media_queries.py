@@ -48,7 +48,7 @@ class MediaItem:
         return self.derived_from is not None
 
     def to_json(self) -> dict[str, Any]:
-        document = {name: getattr(self, name) for name in _COLUMNS.replace(" ", "").split(",")}
+        document = {name: getattr(self, name) for name in _FIELDS}
         document["purged"] = bool(self.purged)
         document["links"] = [{"kind": kind, "ref": ref} for kind, ref in self.links]
         return document
@@ -61,10 +61,13 @@ def _links(conn: Connection, media_id: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(kind), str(ref)) for kind, ref in rows)
 
 
+_FIELDS = tuple(name.strip() for name in _COLUMNS.split(","))
+
+
 def _item(conn: Connection, row: Any) -> MediaItem:
-    values = list(row)
-    values[21] = bool(values[21])
-    return MediaItem(*values, links=_links(conn, str(values[0])))
+    values: dict[str, Any] = dict(zip(_FIELDS, row, strict=True))
+    values["purged"] = bool(values["purged"])
+    return MediaItem(**values, links=_links(conn, str(values["id"])))
 
 
 def get_media(conn: Connection, media_id: str) -> MediaItem | None:

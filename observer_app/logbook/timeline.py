@@ -76,7 +76,9 @@ def describe(event: Event) -> str:
     return describer(event) if describer else event.type
 
 
-def timeline(conn: Connection, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[TimelineEntry]:
+def timeline(
+    conn: Connection, where: str = "", params: tuple[Any, ...] = ()
+) -> Iterator[TimelineEntry]:
     names = dict(conn.execute("SELECT feed, name FROM people").fetchall())
     sql = "SELECT payload, signature FROM events"
     if where:
@@ -85,4 +87,6 @@ def timeline(conn: Connection, where: str = "", params: tuple[Any, ...] = ()) ->
     for payload, signature in conn.execute(sql, params):
         event = parse_event(bytes(payload), bytes(signature))
         local = to_local(event.time_utc, event.tz).isoformat(timespec="seconds")
-        yield TimelineEntry(event, str(names.get(event.feed, event.feed[:16])), local, describe(event))
+        yield TimelineEntry(
+            event, str(names.get(event.feed, event.feed[:16])), local, describe(event)
+        )

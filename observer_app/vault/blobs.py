@@ -85,7 +85,9 @@ class BlobStore:
                 temp.unlink()
             raise
         fsync_dir(self.root)
-        return StoredBlob(file=name, key=key, size=size, sha256=digest.hexdigest(), head=bytes(head))
+        return StoredBlob(
+            file=name, key=key, size=size, sha256=digest.hexdigest(), head=bytes(head)
+        )
 
     def write_bytes(self, data: bytes) -> StoredBlob:
         import io
@@ -112,9 +114,7 @@ class BlobStore:
             (self.root / file).unlink()
 
 
-def save_blob_record(
-    conn: Connection, blob: StoredBlob, thumb: StoredBlob | None = None
-) -> None:
+def save_blob_record(conn: Connection, blob: StoredBlob, thumb: StoredBlob | None = None) -> None:
     conn.execute(
         "INSERT INTO blobs (sha256, file, key, size, thumb_file, thumb_key)"
         " VALUES (?, ?, ?, ?, ?, ?)",

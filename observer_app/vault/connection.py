@@ -8,11 +8,10 @@ level is silenced so a wrong key does not spray stderr, and commits are durable
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import sqlcipher3
 
-Connection = Any  # sqlcipher3 ships no type information; the stubs cover what we call.
+Connection = sqlcipher3.Connection  # typed by the small stubs in stubs/sqlcipher3
 DatabaseError = sqlcipher3.DatabaseError
 
 

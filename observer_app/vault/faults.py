@@ -13,4 +13,4 @@ def log_fault(conn: Connection, summary: str, details: str) -> int:
         "INSERT INTO faults (time_utc, summary, details) VALUES (?, ?, ?)",
         (format_utc(utc_now()), summary, details),
     )
-    return int(cursor.lastrowid)
+    return int(cursor.lastrowid or 0)

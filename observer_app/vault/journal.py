@@ -177,9 +177,7 @@ def store_event(conn: Connection, event: Event, public_key_der: bytes | None = N
     apply_event(conn, event)
 
 
-def read_events(
-    conn: Connection, feed: str | None = None, after_seq: int = 0
-) -> Iterator[Event]:
+def read_events(conn: Connection, feed: str | None = None, after_seq: int = 0) -> Iterator[Event]:
     """Events in the order they were stored (rowid), optionally one feed after a seq."""
     if feed is None:
         cursor = conn.execute("SELECT payload, signature FROM events ORDER BY rowid")

@@ -127,8 +127,12 @@ def open_vault(path: Path, passphrase: str) -> Vault:
                 )
             ) from None
         if error.reason == "missing" and not db_path.exists():
-            raise VaultOpenError(_("{path} is not an Observer Logbook vault").format(path=path))
-        raise VaultOpenError(_("the vault at {path} is damaged (its header)").format(path=path))
+            raise VaultOpenError(
+                _("{path} is not an Observer Logbook vault").format(path=path)
+            ) from None
+        raise VaultOpenError(
+            _("the vault at {path} is damaged (its header)").format(path=path)
+        ) from None
     if not db_path.is_file():
         raise VaultOpenError(_("the vault at {path} is damaged (no database)").format(path=path))
     _check_size(db_path, path)

@@ -64,8 +64,18 @@ def verify_journal(
     try:
         for feed, public_key_der, head_seq, head_hash in feed_rows:
             report.feeds += 1
-            _verify_feed(conn, report, str(feed), bytes(public_key_der), int(head_seq),
-                         str(head_hash), total, pool, progress, cancel)
+            _verify_feed(
+                conn,
+                report,
+                str(feed),
+                bytes(public_key_der),
+                int(head_seq),
+                str(head_hash),
+                total,
+                pool,
+                progress,
+                cancel,
+            )
     finally:
         if pool is not None:
             pool.shutdown()
@@ -107,8 +117,16 @@ def _verify_feed(
         if cancel is not None and cancel():
             raise OperationCancelled(_("verification cancelled"))
         payload, signature = bytes(payload), bytes(signature)
-        problem = _check_event(feed, int(seq), expected_seq, prev_hash, str(stored_hash),
-                               (time_utc, tz, kind), payload, signature)
+        problem = _check_event(
+            feed,
+            int(seq),
+            expected_seq,
+            prev_hash,
+            str(stored_hash),
+            (time_utc, tz, kind),
+            payload,
+            signature,
+        )
         if problem:
             report.problems.append(Problem(feed, int(seq), problem))
             return
@@ -184,7 +202,9 @@ def _signatures_ok(
     return True
 
 
-def _first_bad_signature(public_key_der: bytes, batch: list[tuple[int, bytes, bytes]]) -> int | None:
+def _first_bad_signature(
+    public_key_der: bytes, batch: list[tuple[int, bytes, bytes]]
+) -> int | None:
     public_key = keys.load_public_key_der(public_key_der)
     for seq, payload, signature in batch:
         if not keys.verify(public_key, signature, payload):
@@ -192,7 +212,9 @@ def _first_bad_signature(public_key_der: bytes, batch: list[tuple[int, bytes, by
     return None
 
 
-def _chunks(items: list[tuple[int, bytes, bytes]], size: int) -> Iterator[list[tuple[int, bytes, bytes]]]:
+def _chunks(
+    items: list[tuple[int, bytes, bytes]], size: int
+) -> Iterator[list[tuple[int, bytes, bytes]]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -219,7 +241,8 @@ def replay_matches(conn: Connection) -> bool:
 def describe(problems: Iterable[Problem]) -> list[str]:
     return [
         _("feed {feed} seq {seq}: {reason}").format(
-            feed=keys.format_fingerprint(p.feed, short=True), seq=p.seq if p.seq else "-",
+            feed=keys.format_fingerprint(p.feed, short=True),
+            seq=p.seq if p.seq else "-",
             reason=p.reason,
         )
         for p in problems

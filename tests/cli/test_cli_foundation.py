@@ -16,22 +16,25 @@ FINGERPRINT = re.compile(r"^([0-9A-F]{4} ){15}[0-9A-F]{4}$")
 
 def test_versions() -> None:
     for module in ("observer_app.cli.main", "observer_app"):
-        proc = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True,
-                              text=True, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", module, "--version"], capture_output=True, text=True, check=False
+        )
         assert proc.returncode == 0
         assert __version__ in proc.stdout
 
 
 def test_gui_entry_point_says_it_is_not_there_yet() -> None:
-    proc = subprocess.run([sys.executable, "-m", "observer_app"], capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "observer_app"], capture_output=True, text=True, check=False
+    )
     assert proc.returncode != 0
     assert "not available" in proc.stderr
 
 
 def test_init_and_whoami(cli) -> None:  # type: ignore[no-untyped-def]
-    created = cli("init", "--name", "Данияр Ахметов", "--accreditation", "KZ-101",
-                  "--kdf-profile", "test")
+    created = cli(
+        "init", "--name", "Данияр Ахметов", "--accreditation", "KZ-101", "--kdf-profile", "test"
+    )
     assert created.code == 0, created.err
     assert "fingerprint" in created.out.lower()
     who = cli("whoami", "--json")
@@ -54,8 +57,20 @@ def test_default_init_uses_the_strong_work_factor(cli) -> None:  # type: ignore[
 
 
 def test_coordinator_vault_has_an_organisation_ca(cli) -> None:  # type: ignore[no-untyped-def]
-    assert cli("init", "--name", "Coordinator", "--role", "coordinator", "--organisation",
-               "Адал сайлау", "--kdf-profile", "test").code == 0
+    assert (
+        cli(
+            "init",
+            "--name",
+            "Coordinator",
+            "--role",
+            "coordinator",
+            "--organisation",
+            "Адал сайлау",
+            "--kdf-profile",
+            "test",
+        ).code
+        == 0
+    )
     info = cli("whoami", "--json").json()
     assert info["role"] == "coordinator"
     assert "Адал сайлау" in info["certificate_issuer"]
@@ -77,20 +92,36 @@ def test_not_a_vault_exit_3(cli, tmp_path: Path) -> None:  # type: ignore[no-unt
 
 
 def test_no_passphrase_without_a_terminal_is_a_usage_error(cli_vault) -> None:  # type: ignore[no-untyped-def]
-    command = [sys.executable, "-m", "observer_app.cli.main", "--vault", str(cli_vault.vault),
-               "whoami"]
-    proc = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          check=False, env={"PATH": "/usr/bin:/bin"})
+    command = [
+        sys.executable,
+        "-m",
+        "observer_app.cli.main",
+        "--vault",
+        str(cli_vault.vault),
+        "whoami",
+    ]
+    proc = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 2
     assert "passphrase" in proc.stderr
 
 
 def test_passphrase_from_environment(cli_vault) -> None:  # type: ignore[no-untyped-def]
     command = [sys.executable, "-m", "observer_app.cli.main", "whoami"]
-    env = {"PATH": "/usr/bin:/bin", "OBSERVER_VAULT": str(cli_vault.vault),
-           "OBSERVER_PASSPHRASE": cli_vault.passphrase_file.read_text().strip()}
-    proc = subprocess.run(command, capture_output=True, text=True, check=False, env=env,
-                          stdin=subprocess.DEVNULL)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "OBSERVER_VAULT": str(cli_vault.vault),
+        "OBSERVER_PASSPHRASE": cli_vault.passphrase_file.read_text().strip(),
+    }
+    proc = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=env, stdin=subprocess.DEVNULL
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -103,12 +134,17 @@ def test_notes_log_and_verify(cli_vault) -> None:  # type: ignore[no-untyped-def
     added = cli_vault("note", "add", "Наблюдатель не допущен к подсчёту")
     assert added.code == 0
     note_id = added.out.strip()
-    assert cli_vault("note", "amend", note_id[:8], "--text", "Наблюдатель допущен в 20:10").code == 0
+    assert (
+        cli_vault("note", "amend", note_id[:8], "--text", "Наблюдатель допущен в 20:10").code == 0
+    )
     assert cli_vault("note", "void", note_id[:10], "--reason", "ошибка").code == 0
     assert cli_vault("note", "void", "0000", "--reason", "x").code == 2  # prefix too short
     log = cli_vault("log", "--json").json()
     assert [entry["type"] for entry in log] == [
-        "identity.declared", "note.added", "note.amended", "note.voided"
+        "identity.declared",
+        "note.added",
+        "note.amended",
+        "note.voided",
     ]
     assert all(entry["local_time"].endswith("+05:00") for entry in log)
     plain = cli_vault("log")
@@ -152,9 +188,20 @@ def test_russian_and_kazakh_messages(cli_vault, tmp_path: Path) -> None:  # type
 def test_demo_creates_an_explorable_vault(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     proc = subprocess.run(
-        [sys.executable, "-m", "observer_app.cli.main", "demo", "--out", str(out),
-         "--kdf-profile", "test"],
-        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "observer_app.cli.main",
+            "demo",
+            "--out",
+            str(out),
+            "--kdf-profile",
+            "test",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, proc.stderr
     passphrase = re.search(r"Passphrase: (\S+)", proc.stdout)
@@ -162,8 +209,20 @@ def test_demo_creates_an_explorable_vault(tmp_path: Path) -> None:
     pw = tmp_path / "pw"
     pw.write_text(passphrase.group(1))
     verify = subprocess.run(
-        [sys.executable, "-m", "observer_app.cli.main", "--vault", str(out), "--passphrase-file",
-         str(pw), "journal", "verify"], capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "observer_app.cli.main",
+            "--vault",
+            str(out),
+            "--passphrase-file",
+            str(pw),
+            "journal",
+            "verify",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     shutil.rmtree(out)

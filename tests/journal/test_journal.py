@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 import pytest
 
@@ -30,7 +31,7 @@ def test_events_form_a_signed_hash_chain(busy: LogbookSession) -> None:
     assert [e.seq for e in events] == [1, 2, 3, 4, 5, 6]
     assert events[0].prev is None and events[0].type == "identity.declared"
     public = busy.identity.signing_key.public_key()
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev == hashlib.sha256(before.payload).hexdigest()
     for event in events:
         assert keys.verify(public, event.signature, event.payload)
@@ -74,31 +75,32 @@ def _first_problem(session: LogbookSession) -> tuple[int | None, str]:
 
 def test_changed_body_is_caught(busy: LogbookSession) -> None:
     payload = busy.conn.execute("SELECT payload FROM events WHERE seq = 4").fetchone()[0]
-    forged = bytes(payload).replace("07:02".encode(), "09:02".encode())
+    forged = bytes(payload).replace(b"07:02", b"09:02")
     busy.conn.execute("UPDATE events SET payload = ? WHERE seq = 4", (forged,))
     assert _first_problem(busy) == (4, "the event's hash does not match its content")
 
 
 def test_changed_body_with_recomputed_hash_fails_the_signature(busy: LogbookSession) -> None:
     payload = bytes(busy.conn.execute("SELECT payload FROM events WHERE seq = 6").fetchone()[0])
-    forged = payload.replace("20:05".encode(), "21:05".encode())
+    forged = payload.replace(b"20:05", b"21:05")
     busy.conn.execute(
         "UPDATE events SET payload = ?, hash = ? WHERE seq = 6",
         (forged, hashlib.sha256(forged).hexdigest()),
     )
-    busy.conn.execute(
-        "UPDATE feeds SET head_hash = ?", (hashlib.sha256(forged).hexdigest(),)
-    )
+    busy.conn.execute("UPDATE feeds SET head_hash = ?", (hashlib.sha256(forged).hexdigest(),))
     assert _first_problem(busy) == (6, "bad signature")
 
 
 def test_swapped_events_are_caught(busy: LogbookSession) -> None:
     conn = busy.conn
     rows = {
-        seq: tuple(conn.execute(
-            "SELECT hash, prev, time_utc, tz, type, payload, signature FROM events WHERE seq = ?",
-            (seq,),
-        ).fetchone())
+        seq: tuple(
+            conn.execute(
+                "SELECT hash, prev, time_utc, tz, type, payload, signature FROM events"
+                " WHERE seq = ?",
+                (seq,),
+            ).fetchone()
+        )
         for seq in (2, 3)
     }
     conn.execute("UPDATE events SET hash = 'x' WHERE seq = 2")
@@ -120,7 +122,7 @@ def test_deleted_event_is_caught(busy: LogbookSession) -> None:
 
 def test_deleted_last_event_is_caught_by_the_head(busy: LogbookSession) -> None:
     busy.conn.execute("DELETE FROM events WHERE seq = 6")
-    seq, reason = _first_problem(busy)
+    _seq, reason = _first_problem(busy)
     assert reason == "the feed head does not match its last event"
 
 
@@ -149,7 +151,9 @@ def test_parallel_verification_matches_serial(session: LogbookSession) -> None:
     verify_module.PARALLEL_THRESHOLD, verify_module.BATCH = 10, 16
     try:
         assert verify_journal(session.conn).ok
-        payload = bytes(session.conn.execute("SELECT payload FROM events WHERE seq = 40").fetchone()[0])
+        payload = bytes(
+            session.conn.execute("SELECT payload FROM events WHERE seq = 40").fetchone()[0]
+        )
         forged = payload.replace("заметка".encode(), "замечан".encode())
         session.conn.execute(
             "UPDATE events SET payload = ?, hash = ? WHERE seq = 40",

@@ -17,7 +17,6 @@ from observer_app.vault.header import KdfParams, read_header
 from observer_app.vault.store import change_passphrase, open_vault
 
 
-
 def tree_digest(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -146,7 +145,9 @@ def test_passphrase_change_keeps_records_and_retires_the_old_one(
         open_vault(vault_path, passphrase)
     reopened = open_vault(vault_path, "new passphrase ұ")
     try:
-        texts = [r[0] for r in reopened.conn.execute("SELECT text FROM notes WHERE id = ?", (note,))]
+        texts = [
+            r[0] for r in reopened.conn.execute("SELECT text FROM notes WHERE id = ?", (note,))
+        ]
         assert texts == ["Урна опечатана в 07:00"]
         assert read_header(vault_path).kdf.salt == salt
         assert len(read_header(vault_path).key_checks) == 1
