@@ -6,6 +6,7 @@ machine's cores once a journal is large enough for that to pay off.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -132,9 +133,8 @@ def _verify_feed(
             return
         if seq == 1:
             event = parse_event(payload, signature)
-            if event.type != IDENTITY_DECLARED or event.body.get("public_key") != _b64(
-                public_key_der
-            ):
+            declared_key = base64.b64encode(public_key_der).decode("ascii")
+            if event.type != IDENTITY_DECLARED or event.body.get("public_key") != declared_key:
                 report.problems.append(Problem(feed, 1, _("the feed does not start with its key")))
                 return
         pending.append((int(seq), payload, signature))
@@ -218,12 +218,6 @@ def _chunks(
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def _b64(data: bytes) -> str:
-    import base64
-
-    return base64.b64encode(data).decode("ascii")
 
 
 def replay_matches(conn: Connection) -> bool:
