@@ -155,7 +155,7 @@ def _record_new(
     mime = sniff_mime(blob.head, name)
     kind = media_kind(mime)
     with blobs.open(blob.file, blob.key) as reader:
-        metadata = extract_metadata(reader, mime)  # type: ignore[arg-type]
+        metadata = extract_metadata(reader, mime)
     thumb = _thumbnail_blob(blobs, blob, kind)
     media_id = new_id()
     body = {
