@@ -12,7 +12,23 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from observer_app import __version__
-from observer_app.cli import demo, journal_commands, vault_commands
+from observer_app.cli import (
+    checklist_commands,
+    demo,
+    enroll_commands,
+    handoff_commands,
+    incident_commands,
+    journal_commands,
+    keys_commands,
+    media_commands,
+    mission_commands,
+    protocol_commands,
+    report_commands,
+    search_commands,
+    station_commands,
+    vault_commands,
+    visit_commands,
+)
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.errors import ObserverError
@@ -22,6 +38,18 @@ COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     vault_commands.register,
     journal_commands.register,
     demo.register,
+    mission_commands.register,
+    station_commands.register,
+    visit_commands.register,
+    checklist_commands.register,
+    incident_commands.register,
+    protocol_commands.register,
+    search_commands.register,
+    media_commands.register,
+    report_commands.register,
+    enroll_commands.register,
+    handoff_commands.register,
+    keys_commands.register,
 )
 
 EXIT_INTERNAL = 70
@@ -67,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence must catch everything
+    except Exception as error:
         return _internal_fault(context, error)
     finally:
         context.close()
@@ -82,7 +110,7 @@ def _internal_fault(context: CliContext, error: Exception) -> int:
 
             fault_id = log_fault(context.session.conn, type(error).__name__, traceback.format_exc())
             where = _("details saved inside the vault as fault #{id}").format(id=fault_id)
-        except Exception:  # noqa: BLE001
+        except Exception:
             where = _("the details could not be saved")
     print(
         _("internal error ({kind}); {where}").format(kind=type(error).__name__, where=where),

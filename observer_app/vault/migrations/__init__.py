@@ -14,6 +14,9 @@ from observer_app.vault.connection import Connection
 
 MIGRATION_MODULES = (
     "m0001_journal",
+    "m0002_records",
+    "m0003_media",
+    "m0004_handoff",
 )
 
 

@@ -22,6 +22,16 @@ Projector = Callable[[Connection, "Event"], None]
 PROJECTION_MODULES = (
     "people",
     "notes",
+    "stations",
+    "visits",
+    "checklist",
+    "incidents",
+    "protocol",
+    "mission",
+    "search",
+    "media",
+    "enrollment",
+    "handoff",
 )
 
 

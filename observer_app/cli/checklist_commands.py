@@ -1,0 +1,98 @@
+"""`checklist answer|show|items`: the observation forms of each phase."""
+
+from __future__ import annotations
+
+from observer_app.cli.context import CliContext
+from observer_app.cli.records_support import catalogue, label, local
+from observer_app.cli.types import Subparsers
+from observer_app.i18n import _
+from observer_app.logbook import checklist
+from observer_app.logbook.stations import require_station
+from observer_app.vault.queries.checklist import AnswerRow
+
+
+def register(commands: Subparsers) -> None:
+    group = commands.add_parser("checklist", help=_("checklist answers per phase"))
+    actions = group.add_subparsers(dest="checklist_command", metavar="ACTION")
+    actions.required = True
+    answer = actions.add_parser("answer", help=_("answer a checklist item"))
+    answer.add_argument("--station", metavar="CODE", required=True)
+    answer.add_argument("--item", metavar="ID", required=True, help=_("item id such as OPN02"))
+    answer.add_argument("--value", metavar="V", required=True)
+    answer.add_argument("--note", metavar="S")
+    answer.set_defaults(handler=run_answer)
+    show = actions.add_parser("show", help=_("show a station's answers"))
+    show.add_argument("--station", metavar="CODE", required=True)
+    show.add_argument("--phase", metavar="P")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(handler=run_show)
+    items = actions.add_parser("items", help=_("list the catalogue's items and answer types"))
+    items.add_argument("--phase", metavar="P")
+    items.add_argument("--json", action="store_true", help=_("print JSON"))
+    items.set_defaults(handler=run_items)
+
+
+def run_answer(ctx: CliContext) -> int:
+    args = ctx.args
+    ctx.out(
+        checklist.answer_item(
+            ctx.session, catalogue(), args.station, args.item, args.value, args.note
+        )
+    )
+    return 0
+
+
+def run_show(ctx: CliContext) -> int:
+    cat = catalogue()
+    station = require_station(ctx.session, ctx.args.station)
+    lines = checklist.checklist(ctx.session, cat, station.code, ctx.args.phase)
+    if ctx.wants_json:
+        ctx.out_json({"station": station.code, "answers": [line.to_json() for line in lines]})
+        return 0
+    phase = None
+    for line in lines:
+        if line.phase != phase:
+            phase = line.phase
+            ctx.out(f"== {label(cat.phase(phase).label)}")
+        shown = line.display()
+        marker = "!" if line.concern else " "
+        value = shown if shown is not None else "-"
+        ctx.out(f"{marker} {line.item.id}  {label(line.item.label)}: {value}")
+        if line.current is not None and line.current.note:
+            ctx.out("        " + _("note: {text}").format(text=line.current.note))
+        if line.superseded:
+            earlier = ", ".join(
+                f"{_shown(line, row)} ({local(row.time_utc, row.tz)})" for row in line.superseded
+            )
+            ctx.out("        " + _("earlier: {answers}").format(answers=earlier))
+    return 0
+
+
+def _shown(line: checklist.ChecklistLine, row: AnswerRow) -> str:
+    return checklist.format_stored(line.item, row)
+
+
+def run_items(ctx: CliContext) -> int:
+    cat = catalogue()
+    phases = [cat.phase(ctx.args.phase)] if ctx.args.phase else list(cat.phases)
+    if ctx.wants_json:
+        ctx.out_json(
+            [
+                {
+                    "item": item.id,
+                    "phase": phase.id,
+                    "type": str(item.type),
+                    "label": label(item.label),
+                    "choices": list(item.choice_ids),
+                }
+                for phase in phases
+                for item in phase.items
+            ]
+        )
+        return 0
+    for phase in phases:
+        ctx.out(f"== {phase.id}: {label(phase.label)}")
+        for item in phase.items:
+            allowed = f" [{'|'.join(item.choice_ids)}]" if item.choice_ids else ""
+            ctx.out(f"  {item.id}  ({item.type}{allowed})  {label(item.label)}")
+    return 0

@@ -1,0 +1,176 @@
+"""`enroll request|issue|accept|revoke|list`: enrollment by USB stick, fingerprints read aloud."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from observer_app.cli.context import CliContext
+from observer_app.cli.types import Subparsers
+from observer_app.crypto.keys import format_fingerprint
+from observer_app.handoff import enrollment, roster
+from observer_app.handoff.pins import pin_history
+from observer_app.i18n import _
+
+
+def register(commands: Subparsers) -> None:
+    group = commands.add_parser("enroll", help=_("enrollment with a coordinator (USB stick)"))
+    actions = group.add_subparsers(dest="enroll_command", metavar="ACTION")
+    actions.required = True
+
+    request = actions.add_parser("request", help=_("write an enrollment request (observer)"))
+    request.add_argument("--out", required=True, metavar="DIR", help=_("folder on the stick"))
+    request.add_argument(
+        "--recipient",
+        metavar="AGE1...",
+        help=_("encrypt the request to the coordinator's age recipient, if known"),
+    )
+    request.set_defaults(handler=run_request)
+
+    issue = actions.add_parser("issue", help=_("enroll an observer: write a setup package"))
+    issue.add_argument("request", metavar="REQUEST")
+    issue.add_argument("--out", required=True, metavar="DIR", help=_("folder on the stick"))
+    issue.add_argument(
+        "--stations", metavar="CODE,...", default="", help=_("stations assigned to the observer")
+    )
+    issue.add_argument(
+        "--fingerprint", metavar="FP", help=_("refuse unless the request has this fingerprint")
+    )
+    issue.set_defaults(handler=run_issue)
+
+    accept = actions.add_parser("accept", help=_("accept a setup package and pin the coordinator"))
+    accept.add_argument("package", metavar="SETUP")
+    accept.add_argument(
+        "--fingerprint",
+        metavar="FP",
+        help=_("the coordinator's fingerprint (needed to change coordinator)"),
+    )
+    accept.set_defaults(handler=run_accept)
+
+    revoke = actions.add_parser("revoke", help=_("revoke an observer's key (coordinator)"))
+    revoke.add_argument("fingerprint", metavar="FP")
+    revoke.add_argument("--reason", required=True)
+    revoke.set_defaults(handler=run_revoke)
+
+    listing = actions.add_parser(
+        "list", help=_("enrolled observers (coordinator) or pinned coordinators (observer)")
+    )
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(handler=run_list)
+
+
+def _stations(text: str) -> list[str]:
+    return [code.strip() for code in text.split(",") if code.strip()]
+
+
+def run_request(ctx: CliContext) -> int:
+    written = enrollment.write_request(ctx.session, Path(ctx.args.out), ctx.args.recipient)
+    ctx.out(_("Enrollment request written: {path}").format(path=written.path))
+    ctx.out(_("Your fingerprint (read it aloud to the coordinator):"))
+    ctx.out("  " + format_fingerprint(written.feed))
+    if not written.sealed:
+        ctx.out(
+            _("The request names you and is not encrypted: delete it from the stick after use.")
+        )
+    return 0
+
+
+def run_issue(ctx: CliContext) -> int:
+    args = ctx.args
+    issued = enrollment.issue_package(
+        ctx.session,
+        Path(args.request),
+        Path(args.out),
+        _stations(args.stations),
+        args.fingerprint,
+    )
+    request = issued.request
+    ctx.out(
+        _("Request from: {name} (accreditation {accreditation})").format(
+            name=request.name, accreditation=request.accreditation or "-"
+        )
+    )
+    ctx.out(_("Fingerprint (compare it with the one the observer reads aloud):"))
+    ctx.out("  " + format_fingerprint(request.feed))
+    ctx.out(_("Setup package written: {path}").format(path=issued.path))
+    ctx.out(
+        _("Mission: {mission}; stations: {stations}").format(
+            mission=issued.mission or "-", stations=", ".join(issued.stations) or "-"
+        )
+    )
+    if issued.reenrolled:
+        ctx.out(_("This observer was enrolled before; the new enrollment replaces the old one."))
+    ctx.out(_("Your fingerprint (read it aloud to the observer):"))
+    ctx.out("  " + format_fingerprint(ctx.session.identity.feed))
+    return 0
+
+
+def run_accept(ctx: CliContext) -> int:
+    accepted = enrollment.accept_package(ctx.session, Path(ctx.args.package), ctx.args.fingerprint)
+    if accepted.already_accepted:
+        ctx.out(_("This setup package was accepted before; nothing changed."))
+        return 0
+    ctx.out(
+        _("Coordinator pinned: {name} ({organisation})").format(
+            name=accepted.coordinator_name, organisation=accepted.organisation
+        )
+    )
+    ctx.out(_("Coordinator's fingerprint (compare it with the one the coordinator reads aloud):"))
+    ctx.out("  " + format_fingerprint(accepted.coordinator))
+    if accepted.changed_coordinator:
+        ctx.out(_("This replaces the coordinator pinned before; your history is kept."))
+    ctx.out(_("Mission: {mission}").format(mission=accepted.mission or "-"))
+    if accepted.stations_added:
+        ctx.out(_("Stations added: {codes}").format(codes=", ".join(accepted.stations_added)))
+    if accepted.stations_kept:
+        ctx.out(
+            _("Stations already present (kept as they were): {codes}").format(
+                codes=", ".join(accepted.stations_kept)
+            )
+        )
+    ctx.out(_("Your reports are now signed with the certificate the organisation issued."))
+    return 0
+
+
+def run_revoke(ctx: CliContext) -> int:
+    revoked = roster.revoke(ctx.session, ctx.args.fingerprint, ctx.args.reason)
+    ctx.out(
+        _("Revoked: {name} ({fingerprint}); bundles from this key are refused from now on").format(
+            name=revoked.name, fingerprint=format_fingerprint(revoked.feed, short=True)
+        )
+    )
+    return 0
+
+
+def run_list(ctx: CliContext) -> int:
+    session = ctx.session
+    if session.identity.role == "coordinator":
+        observers = roster.list_enrolled(session.conn, session.identity.feed)
+        if ctx.wants_json:
+            ctx.out_json([o.to_json() for o in observers])
+            return 0
+        if not observers:
+            ctx.out(_("No observers enrolled yet: use 'enroll issue'."))
+        for observer in observers:
+            flag = (
+                _(" (revoked: {reason})").format(reason=observer.revoked_reason)
+                if observer.revoked
+                else ""
+            )
+            ctx.out(
+                f"{format_fingerprint(observer.feed, short=True)}  {observer.name}"
+                f"  [{', '.join(observer.stations) or '-'}]{flag}"
+            )
+        return 0
+    pins = pin_history(session.conn, session.identity.feed)
+    if ctx.wants_json:
+        ctx.out_json([p.to_json() for p in pins])
+        return 0
+    if not pins:
+        ctx.out(_("Not enrolled yet: use 'enroll request', then 'enroll accept'."))
+    for pin in pins:
+        mission = pin.mission["name"] if pin.mission else "-"
+        ctx.out(
+            f"{pin.time_utc}  {format_fingerprint(pin.coordinator, short=True)}"
+            f"  {pin.coordinator_name}  {mission}"
+        )
+    return 0

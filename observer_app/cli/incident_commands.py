@@ -1,0 +1,256 @@
+"""`incident add|amend|void|show|list`: what went wrong, with its history kept visible."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from observer_app.cli.context import CliContext
+from observer_app.cli.records_support import catalogue, label, local, short_id
+from observer_app.cli.types import Subparsers
+from observer_app.core.catalogue import Catalogue
+from observer_app.errors import UsageError
+from observer_app.i18n import N_, _
+from observer_app.logbook import incidents
+from observer_app.logbook.incidents import IncidentChanges
+from observer_app.vault.queries.incidents import IncidentRow
+
+
+def _fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--station", metavar="CODE", required=required)
+    parser.add_argument(
+        "--category",
+        metavar="ID",
+        required=required,
+        help=_("incident category id such as ballot_stuffing"),
+    )
+    parser.add_argument("--text", metavar="S", required=required, help=_("what was seen"))
+    parser.add_argument(
+        "--time", metavar="ISO", help=_("when it happened; no offset = station time")
+    )
+    parser.add_argument("--severity", metavar="S", help=_("critical, high, medium or low"))
+    parser.add_argument("--seen", metavar="HOW", help=_("directly or reported"))
+    parser.add_argument(
+        "--person", metavar="S", action="append", help=_("a person involved (repeat for more)")
+    )
+    parser.add_argument(
+        "--witness", metavar="S", action="append", help=_("a witness (repeat for more)")
+    )
+    parser.add_argument("--status", metavar="S", help=_("unmarked, confirmed or rejected"))
+    parser.add_argument(
+        "--follow-up",
+        metavar="S",
+        help=_("none_needed, needs_follow_up, complaint_filed or resolved"),
+    )
+
+
+def register(commands: Subparsers) -> None:
+    group = commands.add_parser("incident", help=_("incidents"))
+    actions = group.add_subparsers(dest="incident_command", metavar="ACTION")
+    actions.required = True
+    add = actions.add_parser("add", help=_("record an incident (prints its id)"))
+    _fields(add, required=True)
+    add.set_defaults(handler=run_add)
+    amend = actions.add_parser("amend", help=_("amend an incident (history is kept)"))
+    amend.add_argument("id")
+    _fields(amend, required=False)
+    amend.add_argument("--no-persons", action="store_true", help=_("remove all persons"))
+    amend.add_argument("--no-witnesses", action="store_true", help=_("remove all witnesses"))
+    amend.add_argument("--reason", metavar="S", help=_("why it is amended"))
+    amend.set_defaults(handler=run_amend)
+    void = actions.add_parser("void", help=_("void an incident (history is kept)"))
+    void.add_argument("id")
+    void.add_argument("--reason", metavar="S", required=True)
+    void.set_defaults(handler=run_void)
+    show = actions.add_parser("show", help=_("show an incident with its history"))
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(handler=run_show)
+    listing = actions.add_parser("list", help=_("list incidents, newest first"))
+    listing.add_argument("--station", metavar="CODE")
+    listing.add_argument("--category", metavar="ID")
+    listing.add_argument("--severity", metavar="S")
+    listing.add_argument("--limit", type=int, default=100, metavar="N")
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(handler=run_list)
+
+
+def run_add(ctx: CliContext) -> int:
+    args = ctx.args
+    new_id = incidents.add_incident(
+        ctx.session,
+        catalogue(),
+        args.station,
+        args.category,
+        args.text,
+        time=args.time,
+        severity=args.severity,
+        seen=args.seen,
+        persons=args.person or (),
+        witnesses=args.witness or (),
+        status=args.status,
+        follow_up=args.follow_up,
+    )
+    ctx.out(new_id)
+    return 0
+
+
+def _list_change(values: list[str] | None, clear: bool) -> tuple[str, ...] | None:
+    if clear and values:
+        raise UsageError(_("Give either names or --no-persons/--no-witnesses, not both."))
+    if clear:
+        return ()
+    return tuple(values) if values else None
+
+
+def run_amend(ctx: CliContext) -> int:
+    args = ctx.args
+    session = ctx.session
+    incident_id = incidents.resolve_incident_id(session, args.id)
+    changes = IncidentChanges(
+        station=args.station,
+        category=args.category,
+        text=args.text,
+        time=args.time,
+        severity=args.severity,
+        seen=args.seen,
+        status=args.status,
+        follow_up=args.follow_up,
+        persons=_list_change(args.person, args.no_persons),
+        witnesses=_list_change(args.witness, args.no_witnesses),
+    )
+    changed = incidents.amend_incident(session, catalogue(), incident_id, changes, args.reason)
+    ctx.out(
+        _("Incident {id} amended: {fields}").format(
+            id=short_id(incident_id), fields=", ".join(sorted(changed))
+        )
+    )
+    return 0
+
+
+def run_void(ctx: CliContext) -> int:
+    session = ctx.session
+    incident_id = incidents.resolve_incident_id(session, ctx.args.id)
+    incidents.void_incident(session, incident_id, ctx.args.reason)
+    ctx.out(_("Incident {id} voided.").format(id=short_id(incident_id)))
+    return 0
+
+
+def _category(cat: Catalogue, category_id: str) -> str:
+    try:
+        return label(cat.category(category_id).label)
+    except UsageError:
+        return category_id
+
+
+def _term(cat: Catalogue, vocabulary: str, term_id: str) -> str:
+    try:
+        return label(cat.term(vocabulary, term_id).label)
+    except UsageError:
+        return term_id
+
+
+# Field names in the history, translated when shown.
+FIELD_LABELS = {
+    "station": N_("station"),
+    "category": N_("category"),
+    "severity": N_("severity"),
+    "seen": N_("seen"),
+    "status": N_("status"),
+    "follow_up": N_("follow-up"),
+    "text": N_("text"),
+    "persons": N_("persons involved"),
+    "witnesses": N_("witnesses"),
+    "at": N_("time"),
+}
+VOCABULARY_OF_FIELD = {
+    "severity": "severity",
+    "seen": "seen",
+    "status": "incident_status",
+    "follow_up": "follow_up",
+}
+
+
+def _change_text(cat: Catalogue, name: str, value: Any, zone: str) -> str:
+    shown_name = _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+    if name == "at":
+        shown = local(str(value), zone)
+    elif isinstance(value, list):
+        shown = ", ".join(str(v) for v in value) or "-"
+    elif name == "category":
+        shown = _category(cat, str(value))
+    elif name in VOCABULARY_OF_FIELD:
+        shown = _term(cat, VOCABULARY_OF_FIELD[name], str(value))
+    else:
+        shown = str(value)
+    return f"{shown_name} = {shown}"
+
+
+def run_show(ctx: CliContext) -> int:
+    session = ctx.session
+    detail = incidents.incident_detail(session, incidents.resolve_incident_id(session, ctx.args.id))
+    if ctx.wants_json:
+        ctx.out_json(detail.to_json())
+        return 0
+    cat = catalogue()
+    row = detail.incident
+    state = _("VOIDED: {reason}").format(reason=row.void_reason) if row.voided else ""
+    ctx.out(f"{row.id}  {state}".rstrip())
+    rows = [
+        (_("Station"), row.station),
+        (_("Time"), local(row.occurred_utc, row.tz)),
+        (_("Category"), _category(cat, row.category)),
+        (_("Severity"), _term(cat, "severity", row.severity)),
+        (_("Seen"), _term(cat, "seen", row.seen)),
+        (_("Status"), _term(cat, "incident_status", row.status)),
+        (_("Follow-up"), _term(cat, "follow_up", row.follow_up)),
+        (_("Persons involved"), ", ".join(row.persons) or "-"),
+        (_("Witnesses"), ", ".join(row.witnesses) or "-"),
+        (_("Text"), row.text),
+    ]
+    for name, value in rows:
+        ctx.out(f"  {name}: {value}")
+    ctx.out(_("History:"))
+    for entry in detail.history:
+        when = local(entry.event.time_utc, entry.event.tz)
+        body = entry.event.body
+        if entry.kind == "added":
+            what = _("reported")
+        elif entry.kind == "amended":
+            changes = body.get("changes", {})
+            what = _("amended: {changes}").format(
+                changes="; ".join(
+                    _change_text(cat, k, v, row.tz) for k, v in changes.items() if k != "tz"
+                )
+            )
+            if body.get("reason"):
+                what += " (" + _("reason: {reason}").format(reason=body["reason"]) + ")"
+        else:
+            what = _("voided: {reason}").format(reason=body.get("reason", ""))
+        ctx.out(f"  {when}  #{entry.event.seq}  {what}")
+    return 0
+
+
+def _line(cat: Catalogue, row: IncidentRow) -> str:
+    voided = "  [" + _("voided") + "]" if row.voided else ""
+    text = row.text if len(row.text) <= 70 else row.text[:69] + "…"
+    return (
+        f"{short_id(row.id)}  {local(row.occurred_utc, row.tz)}  {row.station:<8} "
+        f"{row.severity:<8} {_category(cat, row.category)}: {text}{voided}"
+    )
+
+
+def run_list(ctx: CliContext) -> int:
+    args = ctx.args
+    if args.limit < 1:
+        raise UsageError(_("The limit must be at least 1."))
+    cat = catalogue()
+    rows = incidents.list_incidents(
+        ctx.session, cat, args.station, args.category, args.severity, limit=args.limit
+    )
+    if ctx.wants_json:
+        ctx.out_json([row.to_json() for row in rows])
+        return 0
+    for row in rows:
+        ctx.out(_line(cat, row))
+    return 0

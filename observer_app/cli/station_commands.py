@@ -1,0 +1,110 @@
+"""`station add|list|show`: the polling stations the observer covers."""
+
+from __future__ import annotations
+
+from observer_app.cli import station_import_commands
+from observer_app.cli.context import CliContext
+from observer_app.cli.records_support import catalogue, label
+from observer_app.cli.types import Subparsers
+from observer_app.i18n import _
+from observer_app.logbook import stations
+from observer_app.vault.queries import checklist as checklist_queries
+from observer_app.vault.queries import incidents as incident_queries
+from observer_app.vault.queries import visits as visit_queries
+
+
+def register(commands: Subparsers) -> None:
+    station = commands.add_parser("station", help=_("polling stations"))
+    actions = station.add_subparsers(dest="station_command", metavar="ACTION")
+    actions.required = True
+    add = actions.add_parser("add", help=_("add a polling station"))
+    add.add_argument(
+        "--number",
+        metavar="CODE",
+        required=True,
+        help=_("the station's code, unique in the mission (101 or ALM-101)"),
+    )
+    add.add_argument("--name", required=True, help=_("the station's name"))
+    add.add_argument("--address")
+    add.add_argument("--region", help=_("region id from the catalogue (e.g. almaty_city)"))
+    add.add_argument("--commission", help=_("the territorial commission"))
+    add.add_argument("--tz", metavar="ZONE", help=_("IANA time zone (default: the region's)"))
+    add.set_defaults(handler=run_add)
+    listing = actions.add_parser("list", help=_("list the stations"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(handler=run_list)
+    show = actions.add_parser("show", help=_("show one station"))
+    show.add_argument("code", metavar="CODE")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(handler=run_show)
+    station_import_commands.register(actions)
+
+
+def run_add(ctx: CliContext) -> int:
+    args = ctx.args
+    added = stations.add_station(
+        ctx.session,
+        catalogue(),
+        args.number,
+        args.name,
+        address=args.address,
+        region=args.region,
+        commission=args.commission,
+        tz=args.tz,
+    )
+    ctx.out(
+        _("Station {code} added: {name} ({zone})").format(
+            code=added.code, name=added.name, zone=added.tz
+        )
+    )
+    return 0
+
+
+def run_list(ctx: CliContext) -> int:
+    rows = stations.list_stations(ctx.session)
+    if ctx.wants_json:
+        ctx.out_json([row.to_json() for row in rows])
+        return 0
+    if not rows:
+        ctx.out(_("No stations yet: add one with 'station add'."))
+    cat = catalogue()
+    for row in rows:
+        region = label(cat.region(row.region).label) if row.region else "-"
+        ctx.out(f"{row.code:<10} {row.name}  ({region}, {row.tz})")
+    return 0
+
+
+def run_show(ctx: CliContext) -> int:
+    session = ctx.session
+    station = stations.require_station(session, ctx.args.code)
+    feed = session.identity.feed
+    visits = visit_queries.list_visits(session.conn, feed=feed, station=station.code)
+    answered = checklist_queries.answered_count(session.conn, feed, station.code)
+    incidents = incident_queries.newest_incidents(session.conn, station=station.code, limit=None)
+    live = [i for i in incidents if not i.voided]
+    if ctx.wants_json:
+        document = station.to_json()
+        document.update(
+            {
+                "visits": [v.to_json() for v in visits],
+                "answers": answered,
+                "incidents": len(live),
+                "voided_incidents": len(incidents) - len(live),
+            }
+        )
+        ctx.out_json(document)
+        return 0
+    cat = catalogue()
+    ctx.out(f"{station.code}  {station.name}")
+    rows = [
+        (_("Address"), station.address or "-"),
+        (_("Region"), label(cat.region(station.region).label) if station.region else "-"),
+        (_("Commission"), station.commission or "-"),
+        (_("Time zone"), station.tz),
+        (_("Visits"), str(len(visits))),
+        (_("Checklist answers"), str(answered)),
+        (_("Incidents"), str(len(live))),
+    ]
+    for name, value in rows:
+        ctx.out(f"  {name}: {value}")
+    return 0

@@ -1,0 +1,583 @@
+"""`handoff import` (coordinator): verify a bundle while it streams, commit it whole or not at all.
+
+Order of checks, each refusal one line with a reason code:
+1. the manifest (first member): its author is enrolled here (`unknown_author`) and not revoked
+   (`revoked_key`), its signature is the author's (`bad_signature`), it is addressed to this
+   coordinator (`not_for_this_coordinator`, also when age finds the bundle sealed to another
+   key), and its range does not leave a hole after what is held (`gap`: "missing seq A..B");
+2. every event: well-formed, in sequence, signed by the author (`bad_signature`), chained by
+   `prev` (`wrong_hash`); an event at a seq already held is skipped when identical and is a
+   `fork` when different but validly signed (then an alert naming both hashes is stored, the
+   only thing a refused bundle leaves behind); the last hash must be the manifest's head;
+3. every media member is re-encrypted into a staging blob while it is hashed, and must have the
+   manifest's SHA-256 and size (`wrong_hash`);
+4. the age stream must end cleanly (`truncated`, or `damaged`).
+The events are stored as they verify inside one open transaction; only when the whole bundle
+verified are the blob rows and a `handoff.received` event added and the transaction committed.
+Any refusal rolls back and deletes the staging blobs: the vault is as before.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from observer_app.core.ids import new_id
+from observer_app.core.timeutil import format_utc, utc_now
+from observer_app.crypto import keys
+from observer_app.errors import NotValidError, OperationCancelled
+from observer_app.handoff.documents import DocumentError, encode_public_key
+from observer_app.handoff.holder import HolderSession, require_role
+from observer_app.handoff.manifest import (
+    EVENTS_MEMBER,
+    MANIFEST_MEMBER,
+    MAX_EVENT_LINE,
+    MAX_MANIFEST_BYTES,
+    Manifest,
+    MediaEntry,
+    parse_manifest,
+    split_event_line,
+)
+from observer_app.handoff.roster import EnrolledObserver, enrolled_observer
+from observer_app.handoff.transport import ReceivedMember, read_bundle
+from observer_app.i18n import _
+from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, save_blob_record
+from observer_app.vault.connection import Connection, DatabaseError, Transaction
+from observer_app.vault.journal import Event, EventFormatError, feed_head, parse_event, store_event
+from observer_app.vault.projection.handoff import HANDOFF_RECEIVED
+from observer_app.vault.projection.people import IDENTITY_DECLARED
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+HASH_CHUNK = 1024 * 1024
+
+
+class Refusal(enum.StrEnum):
+    UNKNOWN_AUTHOR = "unknown_author"
+    REVOKED_KEY = "revoked_key"
+    BAD_SIGNATURE = "bad_signature"
+    NOT_FOR_THIS_COORDINATOR = "not_for_this_coordinator"
+    GAP = "gap"
+    FORK = "fork"
+    WRONG_HASH = "wrong_hash"
+    TRUNCATED = "truncated"
+    DAMAGED = "damaged"
+
+
+class BundleRefused(NotValidError):
+    def __init__(self, code: Refusal, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ForkAlert:
+    feed: str
+    seq: int
+    held_hash: str
+    other_hash: str
+    other_payload: bytes
+    other_signature: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feed": self.feed,
+            "seq": self.seq,
+            "held_hash": self.held_hash,
+            "other_hash": self.other_hash,
+        }
+
+
+class _Fork(BundleRefused):
+    def __init__(self, alert: ForkAlert) -> None:
+        super().__init__(
+            Refusal.FORK,
+            _(
+                "fork at seq {seq}: this vault holds event {held}, the bundle has {other}, both "
+                "signed by the author (a copied or compromised key); alert recorded"
+            ).format(seq=alert.seq, held=alert.held_hash[:16], other=alert.other_hash[:16]),
+        )
+        self.alert = alert
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one bundle: `accepted`, `already_held` or `refused`."""
+
+    files: tuple[Path, ...]
+    status: str = "refused"
+    bundle_id: str | None = None
+    author: str | None = None
+    author_name: str | None = None
+    from_seq: int | None = None
+    to_seq: int | None = None
+    new_events: int = 0
+    held_events: int = 0
+    new_media: int = 0
+    held_media: int = 0
+    media_bytes: int = 0
+    reason_code: str | None = None
+    reason: str | None = None
+    fork: ForkAlert | None = None
+    receipt_media: tuple[str, ...] = field(default=())
+    receipt_id: str = field(default_factory=new_id)
+    head_seq: int = 0
+    head_hash: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "refused"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": [str(p) for p in self.files],
+            "status": self.status,
+            "bundle_id": self.bundle_id,
+            "author": self.author,
+            "author_name": self.author_name,
+            "from_seq": self.from_seq,
+            "to_seq": self.to_seq,
+            "new_events": self.new_events,
+            "held_events": self.held_events,
+            "new_media": self.new_media,
+            "held_media": self.held_media,
+            "media_bytes": self.media_bytes,
+            "reason_code": self.reason_code,
+            "reason": self.reason,
+            "fork": None if self.fork is None else self.fork.to_json(),
+        }
+
+
+def _refuse(code: Refusal, message: str) -> BundleRefused:
+    return BundleRefused(code, message)
+
+
+# -- transport failures -------------------------------------------------------------------------
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[a-z_]+\}", template)
+    return re.compile(".*".join(re.escape(part) for part in parts) + r"\Z", re.DOTALL)
+
+
+def _classify_transport(error: NotValidError) -> BundleRefused:
+    """Give the transport's refusals (plain NotValidError) their reason code. Matching its
+    message templates after translation keeps this right in every UI language."""
+    if isinstance(error, BundleRefused):
+        return error
+    message = error.message
+    if message == _("bundle not encrypted to this coordinator"):
+        return BundleRefused(Refusal.NOT_FOR_THIS_COORDINATOR, message)
+    truncated = (
+        _("bundle truncated: it ends early (the last part is incomplete or missing)"),
+        _("bundle truncated: part {part} of {total} is incomplete"),
+        _("bundle incomplete: part {parts} of {total} missing"),
+        _("bundle incomplete: parts {parts} of {total} missing"),
+    )
+    if any(_template_pattern(t).match(message) for t in truncated):
+        return BundleRefused(Refusal.TRUNCATED, message)
+    return BundleRefused(Refusal.DAMAGED, message)
+
+
+# -- the import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    """Everything an import accumulates; the staged blobs are deleted unless committed."""
+
+    outcome: ImportOutcome
+    staged: list[StoredBlob] = field(default_factory=list)
+    in_transaction: bool = False
+
+
+def import_bundle(
+    session: HolderSession,
+    parts: Sequence[Path],
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ImportOutcome:
+    """Import one bundle (all its parts). Refusals come back as an outcome, never half-done.
+
+    Raises UserActionError for files that cannot be read, OperationCancelled on cancel (the
+    vault then is as before, too).
+    """
+    require_role(session, "coordinator")
+    state = _State(ImportOutcome(files=tuple(parts)))
+    blobs = BlobStore(session.vault.blobs_dir)
+    conn = session.conn
+    try:
+        _run(session, blobs, state, parts, progress, cancel)
+    except BaseException as error:
+        if state.in_transaction:
+            conn.execute("ROLLBACK")
+            state.in_transaction = False
+        for blob in state.staged:
+            blobs.discard(blob.file)
+        if isinstance(error, NotValidError) and not isinstance(error, OperationCancelled):
+            refusal = _classify_transport(error)
+            if isinstance(refusal, _Fork):
+                _record_fork_alert(conn, refusal.alert, state.outcome.bundle_id)
+                state.outcome.fork = refusal.alert
+            state.outcome.status = "refused"
+            state.outcome.reason_code = refusal.code.value
+            state.outcome.reason = refusal.message
+            return state.outcome
+        raise
+    return state.outcome
+
+
+def _next_member(members: Iterator[ReceivedMember], name: str) -> ReceivedMember:
+    member = next(members, None)
+    if member is None or member.name != name:
+        raise _refuse(
+            Refusal.DAMAGED,
+            _("bundle damaged: expected the member {name} here").format(name=name),
+        )
+    return member
+
+
+def _run(
+    session: HolderSession,
+    blobs: BlobStore,
+    state: _State,
+    parts: Sequence[Path],
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> None:
+    conn, identity = session.conn, session.identity
+    outcome = state.outcome
+    with read_bundle(parts, identity.age_identity, progress=progress) as contents:
+        members: Iterator[ReceivedMember] = iter(contents)
+        manifest, author = _read_manifest(
+            conn, identity.feed, _next_member(members, MANIFEST_MEMBER)
+        )
+        outcome.bundle_id = manifest.bundle_id
+        outcome.author, outcome.author_name = manifest.author, author.name
+        outcome.from_seq, outcome.to_seq = manifest.from_seq, manifest.to_seq
+        held_seq, _held_hash = feed_head(conn, manifest.author)
+        if manifest.from_seq > held_seq + 1:
+            raise _refuse(
+                Refusal.GAP,
+                _("gap: missing seq {first}..{last} (held up to {held})").format(
+                    first=held_seq + 1, last=manifest.from_seq - 1, held=held_seq
+                ),
+            )
+        conn.execute("BEGIN IMMEDIATE")
+        state.in_transaction = True
+        _import_events(
+            conn, manifest, author, _next_member(members, EVENTS_MEMBER), outcome, cancel
+        )
+        for entry in manifest.media:
+            _import_media(
+                conn, blobs, entry, _next_member(members, entry.member_name), state, cancel
+            )
+        if next(members, None) is not None:
+            raise _refuse(Refusal.DAMAGED, _("bundle damaged: members after the last media item"))
+    if not contents.completed:  # pragma: no cover - the reader raises before this can happen
+        raise _refuse(Refusal.TRUNCATED, _("bundle truncated"))
+    outcome.receipt_media = tuple(m.sha256 for m in manifest.media)
+    outcome.head_seq, outcome.head_hash = feed_head(conn, manifest.author)
+    if outcome.new_events == 0 and outcome.new_media == 0:
+        conn.execute("ROLLBACK")
+        state.in_transaction = False
+        outcome.status = "already_held"
+        return
+    for blob in state.staged:
+        save_blob_record(conn, blob)
+    session.append_in_transaction(
+        HANDOFF_RECEIVED,
+        {
+            "author": manifest.author,
+            "bundle_id": manifest.bundle_id,
+            "from_seq": manifest.from_seq,
+            "to_seq": manifest.to_seq,
+            "head_hash": manifest.head_hash,
+            "new_events": outcome.new_events,
+            "media_count": len(manifest.media),
+            "media_bytes": manifest.media_bytes,
+            "receipt_id": outcome.receipt_id,
+        },
+    )
+    conn.execute("COMMIT")
+    state.in_transaction = False
+    state.staged.clear()
+    outcome.status = "accepted"
+
+
+def _read_manifest(
+    conn: Connection, coordinator: str, member: ReceivedMember
+) -> tuple[Manifest, EnrolledObserver]:
+    if member.size > MAX_MANIFEST_BYTES:
+        raise _refuse(Refusal.DAMAGED, _("bundle damaged: the manifest is too large"))
+    try:
+        manifest, opened = parse_manifest(member.stream.read())
+    except DocumentError as error:
+        raise _refuse(
+            Refusal.DAMAGED,
+            _("bundle damaged: the manifest is not valid: {reason}").format(reason=error.message),
+        ) from None
+    author = enrolled_observer(conn, coordinator, manifest.author)
+    if author is None:
+        raise _refuse(
+            Refusal.UNKNOWN_AUTHOR,
+            _("unknown author: {fingerprint} is not enrolled with this coordinator").format(
+                fingerprint=keys.format_fingerprint(manifest.author, short=True)
+            ),
+        )
+    if author.revoked:
+        raise _refuse(
+            Refusal.REVOKED_KEY,
+            _("revoked key: {name} ({fingerprint}) was revoked: {reason}").format(
+                name=author.name,
+                fingerprint=keys.format_fingerprint(author.feed, short=True),
+                reason=author.revoked_reason,
+            ),
+        )
+    if not opened.signed_by(keys.load_public_key_der(author.public_key_der)):
+        raise _refuse(
+            Refusal.BAD_SIGNATURE, _("bad signature: the manifest's signature is not the author's")
+        )
+    if manifest.coordinator != coordinator:
+        raise _refuse(
+            Refusal.NOT_FOR_THIS_COORDINATOR,
+            _("not for this coordinator: the bundle is addressed to {fingerprint}").format(
+                fingerprint=keys.format_fingerprint(manifest.coordinator, short=True)
+            ),
+        )
+    return manifest, author
+
+
+def _held_hash(conn: Connection, feed: str, seq: int) -> str | None:
+    row = conn.execute("SELECT hash FROM events WHERE feed = ? AND seq = ?", (feed, seq)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _lines(member: ReceivedMember) -> Iterator[bytes]:
+    stream = member.stream
+    while line := stream.readline(MAX_EVENT_LINE + 1):
+        if not line.endswith(b"\n"):
+            raise _refuse(Refusal.DAMAGED, _("bundle damaged: an events line is cut or too long"))
+        yield line
+
+
+def _import_events(
+    conn: Connection,
+    manifest: Manifest,
+    author: EnrolledObserver,
+    member: ReceivedMember,
+    outcome: ImportOutcome,
+    cancel: Cancel | None,
+) -> None:
+    public_key = keys.load_public_key_der(author.public_key_der)
+    held_seq, held_head = feed_head(conn, manifest.author)
+    expected_seq = manifest.from_seq
+    previous = manifest.after_hash
+    for line in _lines(member):
+        if cancel is not None and cancel():
+            raise OperationCancelled(_("import cancelled"))
+        event = _parse_line(line, manifest, expected_seq)
+        seq = event.seq
+        if seq <= held_seq:
+            held = _held_hash(conn, manifest.author, seq)
+            if held != event.hash:
+                _check_signature(public_key, event)
+                raise _Fork(_alert(event, seq, str(held), event.hash))
+            outcome.held_events += 1
+        else:
+            expected_prev = held_head if seq == held_seq + 1 else previous
+            if event.prev != expected_prev:
+                if seq == held_seq + 1 and seq > 1:
+                    # Validly signed on top of another event than the one held at seq - 1.
+                    _check_signature(public_key, event)
+                    raise _Fork(_alert(event, seq - 1, str(held_head), str(event.prev)))
+                raise _refuse(
+                    Refusal.WRONG_HASH,
+                    _("wrong hash: the hash chain breaks at seq {seq}").format(seq=seq),
+                )
+            _check_signature(public_key, event)
+            _check_first(event, author)
+            try:
+                store_event(conn, event, author.public_key_der)
+            except (DatabaseError, KeyError, TypeError, ValueError, AttributeError):
+                raise _refuse(
+                    Refusal.DAMAGED,
+                    _("bundle damaged: event seq {seq} cannot be stored").format(seq=seq),
+                ) from None
+            outcome.new_events += 1
+        previous = event.hash
+        expected_seq += 1
+    if expected_seq - 1 != manifest.to_seq or previous != manifest.head_hash:
+        raise _refuse(
+            Refusal.WRONG_HASH,
+            _("wrong hash: the events do not end at the manifest's head (seq {seq})").format(
+                seq=manifest.to_seq
+            ),
+        )
+
+
+def _alert(event: Event, seq: int, held_hash: str, other_hash: str) -> ForkAlert:
+    return ForkAlert(event.feed, seq, held_hash, other_hash, event.payload, event.signature)
+
+
+def _parse_line(line: bytes, manifest: Manifest, expected_seq: int) -> Event:
+    try:
+        payload, signature = split_event_line(line)
+        event = parse_event(payload, signature)
+    except (ValueError, EventFormatError):
+        raise _refuse(
+            Refusal.DAMAGED,
+            _("bundle damaged: the event after seq {seq} is malformed").format(
+                seq=expected_seq - 1
+            ),
+        ) from None
+    if event.feed != manifest.author:
+        raise _refuse(
+            Refusal.DAMAGED,
+            _("bundle damaged: event seq {seq} belongs to another feed").format(seq=event.seq),
+        )
+    if event.seq != expected_seq:
+        if event.seq > expected_seq:
+            raise _refuse(
+                Refusal.GAP,
+                _("gap: missing seq {first}..{last}").format(
+                    first=expected_seq, last=event.seq - 1
+                ),
+            )
+        raise _refuse(
+            Refusal.DAMAGED,
+            _("bundle damaged: seq {seq} appears out of order").format(seq=event.seq),
+        )
+    if event.seq > manifest.to_seq:
+        raise _refuse(
+            Refusal.WRONG_HASH,
+            _("wrong hash: the bundle holds events beyond the manifest's seq {seq}").format(
+                seq=manifest.to_seq
+            ),
+        )
+    return event
+
+
+def _check_signature(public_key: keys.VerifierKey, event: Event) -> None:
+    if not keys.verify(public_key, event.signature, event.payload):
+        raise _refuse(
+            Refusal.BAD_SIGNATURE,
+            _("bad signature: event seq {seq} is not signed by the author").format(seq=event.seq),
+        )
+
+
+def _check_first(event: Event, author: EnrolledObserver) -> None:
+    if event.seq != 1:
+        return
+    declared = event.body.get("public_key")
+    if event.type != IDENTITY_DECLARED or declared != encode_public_key(author.public_key_der):
+        raise _refuse(
+            Refusal.DAMAGED,
+            _("bundle damaged: the feed does not start with the author's key"),
+        )
+
+
+def _import_media(
+    conn: Connection,
+    blobs: BlobStore,
+    entry: MediaEntry,
+    member: ReceivedMember,
+    state: _State,
+    cancel: Cancel | None,
+) -> None:
+    outcome = state.outcome
+    if member.size != entry.size:
+        raise _wrong_media(entry)
+    if find_blob(conn, entry.sha256) is not None or any(
+        b.sha256 == entry.sha256 for b in state.staged
+    ):
+        digest, size = _hash_stream(member, cancel)
+        if digest != entry.sha256 or size != entry.size:
+            raise _wrong_media(entry)
+        outcome.held_media += 1
+        return
+    blob = blobs.write(member.stream, cancel=cancel)
+    state.staged.append(blob)
+    if blob.sha256 != entry.sha256 or blob.size != entry.size:
+        raise _wrong_media(entry)
+    outcome.new_media += 1
+    outcome.media_bytes += blob.size
+
+
+def _hash_stream(member: ReceivedMember, cancel: Cancel | None) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := member.stream.read(HASH_CHUNK):
+        if cancel is not None and cancel():
+            raise OperationCancelled(_("import cancelled"))
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _wrong_media(entry: MediaEntry) -> BundleRefused:
+    return _refuse(
+        Refusal.WRONG_HASH,
+        _("wrong hash: media {sha256} does not match the manifest").format(
+            sha256=entry.sha256[:16]
+        ),
+    )
+
+
+def _record_fork_alert(conn: Connection, alert: ForkAlert, bundle_id: str | None) -> None:
+    """Stored outside the refused bundle's transaction, so the evidence survives it."""
+    with Transaction(conn):
+        conn.execute(
+            "INSERT OR IGNORE INTO fork_alerts (feed, seq, held_hash, other_hash, other_payload,"
+            " other_signature, bundle_id, detected_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                alert.feed,
+                alert.seq,
+                alert.held_hash,
+                alert.other_hash,
+                alert.other_payload,
+                alert.other_signature,
+                bundle_id,
+                format_utc(utc_now()),
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class StoredForkAlert:
+    id: int
+    feed: str
+    seq: int
+    held_hash: str
+    other_hash: str
+    bundle_id: str | None
+    detected_utc: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "feed": self.feed,
+            "fingerprint": keys.format_fingerprint(self.feed),
+            "seq": self.seq,
+            "held_hash": self.held_hash,
+            "other_hash": self.other_hash,
+            "bundle_id": self.bundle_id,
+            "detected_utc": self.detected_utc,
+        }
+
+
+def fork_alerts(conn: Connection) -> list[StoredForkAlert]:
+    rows = conn.execute(
+        "SELECT id, feed, seq, held_hash, other_hash, bundle_id, detected_utc FROM fork_alerts"
+        " ORDER BY id"
+    ).fetchall()
+    return [
+        StoredForkAlert(int(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], str(r[6]))
+        for r in rows
+    ]

@@ -1,0 +1,137 @@
+"""Results-protocol records: the observer copies the protocol field by field, in any order.
+
+Each `protocol record` adds the given fields (the latest value of a field wins; every value is
+kept) and evaluates every control relation on what is known so far, so that a falsified or
+sloppy protocol shows up while the observer is still in the room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from observer_app.core.catalogue import Catalogue
+from observer_app.core.ids import new_id
+from observer_app.core.protocol import (
+    ProtocolEvaluation,
+    evaluate,
+    expected_fields,
+    field_name,
+    parse_assignment,
+)
+from observer_app.errors import UsageError
+from observer_app.i18n import _
+from observer_app.logbook.mission import Ballot, ballot
+from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.stations import require_station
+from observer_app.vault.projection.protocol import PROTOCOL_RECORDED
+from observer_app.vault.queries import protocol as queries
+from observer_app.vault.queries.protocol import FigureValue
+
+
+@dataclass(frozen=True)
+class ProtocolView:
+    """A station's figures as recorded so far, their evaluation and the values they replaced."""
+
+    station: str
+    figures: dict[str, int]
+    evaluation: ProtocolEvaluation
+    expected: tuple[str, ...]
+    # Recorded figures that the current mission no longer has (e.g. a candidate removed).
+    ignored: dict[str, int]
+    history: tuple[FigureValue, ...]
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in self.expected if name not in self.figures]
+
+    def to_json(self) -> dict[str, Any]:
+        evaluated = self.evaluation.to_json()
+        return {
+            "station": self.station,
+            "figures": dict(self.figures),
+            "checks": evaluated["checks"],
+            "turnout": evaluated["turnout"],
+            "turnout_missing": evaluated["turnout_missing"],
+            "all_ok": self.evaluation.all_ok,
+            "missing_fields": self.missing,
+            "ignored": dict(self.ignored),
+            "history": [
+                {"record": v.record, "field": v.field, "value": v.value, "time_utc": v.time_utc}
+                for v in self.history
+            ],
+        }
+
+
+def _usable(
+    figures: Mapping[str, int], catalogue: Catalogue, ballot_now: Ballot
+) -> tuple[dict[str, int], dict[str, int]]:
+    usable: dict[str, int] = {}
+    ignored: dict[str, int] = {}
+    for name, value in figures.items():
+        try:
+            canonical = field_name(name, catalogue, ballot_now.candidates, ballot_now.against_all)
+        except UsageError:
+            ignored[name] = value
+        else:
+            usable[canonical] = value
+    return usable, ignored
+
+
+def _ordered(figures: Mapping[str, int], order: Iterable[str]) -> dict[str, int]:
+    ordered = {name: figures[name] for name in order if name in figures}
+    ordered.update({name: value for name, value in sorted(figures.items()) if name not in ordered})
+    return ordered
+
+
+def parse_assignments(
+    assignments: Iterable[str], catalogue: Catalogue, ballot_now: Ballot
+) -> dict[str, int]:
+    """`["P3=812", "p11[A]=240"]` -> `{"P3": 812, "P11[A]": 240}`, each field at most once."""
+    figures: dict[str, int] = {}
+    for text in assignments:
+        name, value = parse_assignment(text)
+        if "[" in name and not ballot_now.candidates:
+            raise UsageError(
+                _("No candidates are known yet: set them with 'mission set --candidate ID=NAME'.")
+            )
+        canonical = field_name(name, catalogue, ballot_now.candidates, ballot_now.against_all)
+        if canonical in figures:
+            raise UsageError(_("{field} is given twice.").format(field=canonical))
+        figures[canonical] = value
+    if not figures:
+        raise UsageError(_("Give at least one field as NAME=VALUE."))
+    return figures
+
+
+def record_protocol(
+    session: LogbookSession, catalogue: Catalogue, code: str, assignments: Iterable[str]
+) -> ProtocolView:
+    station = require_station(session, code)
+    ballot_now = ballot(session)
+    figures = parse_assignments(assignments, catalogue, ballot_now)
+    session.record(
+        PROTOCOL_RECORDED,
+        {"id": new_id(), "station": station.code, "figures": figures},
+        tz=station.tz,
+    )
+    return protocol_view(session, catalogue, station.code)
+
+
+def protocol_view(session: LogbookSession, catalogue: Catalogue, code: str) -> ProtocolView:
+    station = require_station(session, code)
+    ballot_now = ballot(session)
+    feed = session.identity.feed
+    usable, ignored = _usable(
+        queries.current_figures(session.conn, feed, station.code), catalogue, ballot_now
+    )
+    expected = tuple(expected_fields(catalogue, ballot_now.candidates, ballot_now.against_all))
+    return ProtocolView(
+        station=station.code,
+        figures=_ordered(usable, expected),
+        evaluation=evaluate(usable, catalogue, ballot_now.candidates, ballot_now.against_all),
+        expected=expected,
+        ignored=ignored,
+        history=tuple(queries.figure_history(session.conn, feed, station.code)),
+    )

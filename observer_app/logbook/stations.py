@@ -1,0 +1,108 @@
+"""Polling stations: declared once by code, then named by that code in every other record."""
+
+from __future__ import annotations
+
+import re
+
+from observer_app.core.catalogue import Catalogue
+from observer_app.core.ids import new_id
+from observer_app.errors import UsageError, UserActionError
+from observer_app.i18n import _
+from observer_app.logbook.session import LogbookSession
+from observer_app.vault.projection.stations import STATION_ADDED
+from observer_app.vault.queries import stations as queries
+from observer_app.vault.queries.stations import StationRow
+
+# Codes appear in commands, file names of reports and other people's vaults: keep them plain.
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", re.ASCII)
+_TRAILING_NUMBER = re.compile(r"([0-9]+)$", re.ASCII)
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    stripped = " ".join(text.split())
+    return stripped or None
+
+
+def _region_id(catalogue: Catalogue, region: str) -> str:
+    """A catalogue region id, accepting the id or its label in any language."""
+    wanted = region.strip().casefold()
+    for candidate in catalogue.regions:
+        labels = {
+            candidate.id.casefold(),
+            *(v.casefold() for v in candidate.label.as_dict().values()),
+        }
+        if wanted in labels:
+            return candidate.id
+    return catalogue.region(region).id  # raises a usage error listing the allowed ids
+
+
+def add_station(
+    session: LogbookSession,
+    catalogue: Catalogue,
+    code: str,
+    name: str,
+    *,
+    address: str | None = None,
+    region: str | None = None,
+    commission: str | None = None,
+    tz: str | None = None,
+) -> StationRow:
+    """Declare a station. Its zone defaults to its region's, else the catalogue's default."""
+    code = code.strip()
+    if not _CODE.fullmatch(code):
+        raise UsageError(
+            _(
+                "A station code has 1 to 32 Latin letters, digits, '-', '_' or '.', "
+                "such as 101 or ALM-101."
+            )
+        )
+    clean_name = _clean(name)
+    if clean_name is None:
+        raise UsageError(_("The station needs a name."))
+    region_id = _region_id(catalogue, region) if region is not None and _clean(region) else None
+    if tz is not None:
+        zone = catalogue.check_time_zone(tz)
+    elif region_id is not None:
+        zone = catalogue.region(region_id).zone
+    else:
+        zone = catalogue.default_time_zone
+    feed = session.identity.feed
+    existing = queries.station_by_code(session.conn, code, feed)
+    if existing is not None and existing.feed == feed:
+        raise UserActionError(_("Station {code} already exists.").format(code=code))
+    number_match = _TRAILING_NUMBER.search(code)
+    station_id = new_id()
+    session.record(
+        STATION_ADDED,
+        {
+            "id": station_id,
+            "code": code,
+            "number": int(number_match[1]) if number_match else None,
+            "name": clean_name,
+            "address": _clean(address),
+            "region": region_id,
+            "commission": _clean(commission),
+            "tz": zone,
+        },
+        tz=zone,
+    )
+    added = queries.station_by_code(session.conn, code, feed)
+    assert added is not None
+    return added
+
+
+def require_station(session: LogbookSession, code: str) -> StationRow:
+    """The station with this code, or an error the user can act on (exit 4)."""
+    found = queries.station_by_code(session.conn, code.strip(), session.identity.feed)
+    if found is None:
+        raise UserActionError(
+            _("Unknown station {code}: add it first with 'station add'.").format(code=code)
+        )
+    return found
+
+
+def list_stations(session: LogbookSession) -> list[StationRow]:
+    """Every station known to the vault (each author's declaration)."""
+    return queries.list_stations(session.conn)

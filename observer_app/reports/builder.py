@@ -1,0 +1,351 @@
+"""The report as its audience may see it: the gathered data with the audience rules applied.
+
+Both renderings of a report, the pages and the JSON attachment, are made from this one view,
+so that what the PDF shows and what its data says cannot drift apart, and so that a public
+report's pseudonyms, missing GPS and withheld media are decided exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from observer_app.reports.audience import (
+    Audience,
+    AudiencePolicy,
+    Pseudonyms,
+    Withheld,
+    policy_for,
+    split_media,
+)
+from observer_app.reports.data import (
+    Author,
+    IncidentEntry,
+    MediaRecord,
+    ProtocolData,
+    ReportData,
+    StationData,
+)
+from observer_app.reports.labels import ReportTexts
+from observer_app.vault.journal import Event
+from observer_app.vault.queries.mission import MissionRow
+from observer_app.vault.queries.stations import StationRow
+from observer_app.vault.queries.visits import VisitRow
+
+_LIST_FIELDS = ("persons", "witnesses")
+_TEXT_FIELDS = ("text", "reason")
+
+
+@dataclass(frozen=True)
+class MediaView:
+    id: str
+    feed: str
+    sha256: str
+    size: int
+    mime: str
+    kind: str
+    name: str | None  # original file name; None when the audience may not see it
+    capture_time: str | None
+    time_utc: str
+    tz: str
+    gps: tuple[int, int] | None  # microdegrees; None when absent or not for this audience
+    duration_ms: int | None
+    decodable: bool
+    consent: str
+    consent_note: str | None
+    derived_from: str | None
+    purged: bool
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    kind: str  # "amended" or "voided"
+    time_utc: str
+    tz: str
+    hash: str
+    changes: Mapping[str, Any]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    id: str
+    feed: str
+    time_utc: str
+    tz: str
+    recorded_utc: str
+    category: str
+    severity: str
+    seen: str
+    status: str
+    follow_up: str
+    text: str
+    persons: tuple[str, ...]
+    witnesses: tuple[str, ...]
+    voided: bool
+    void_reason: str | None
+    hash: str | None  # of the event that reported it
+    history: tuple[HistoryView, ...]
+    media: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    id: str
+    phase: str
+    item: str
+    value: Any
+    note: str | None
+    time_utc: str
+    tz: str
+    earlier: tuple[tuple[Any, str], ...]  # superseded (value, time_utc), oldest first
+
+
+@dataclass(frozen=True)
+class StationView:
+    station: StationRow
+    author: str
+    visits: tuple[VisitRow, ...]
+    answers: tuple[AnswerView, ...]
+    incidents: tuple[IncidentView, ...]
+    protocol: ProtocolData
+    media: tuple[MediaView, ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    report_id: str
+    audience: Audience
+    policy: AudiencePolicy
+    lang: str
+    generated_utc: str
+    signer: Author
+    signer_tz: str
+    fingerprint: str
+    authors: tuple[Author, ...]
+    mission: MissionRow | None
+    period: tuple[str | None, str | None]
+    stations: tuple[StationView, ...]
+    other_media: tuple[MediaView, ...]
+    withheld: tuple[Withheld, ...]
+    commission: str | None
+    complaint_incidents: tuple[str, ...]
+    events: tuple[Event, ...]
+    catalogue_version: str
+    legal_framework_date: str
+
+    @property
+    def media(self) -> list[MediaView]:
+        return [m for s in self.stations for m in s.media] + list(self.other_media)
+
+    @property
+    def incidents(self) -> list[IncidentView]:
+        return [i for s in self.stations for i in s.incidents]
+
+    def station_of(self, incident_id: str) -> StationView | None:
+        for station in self.stations:
+            if any(i.id == incident_id for i in station.incidents):
+                return station
+        return None
+
+
+def build_view(data: ReportData, texts: ReportTexts, fingerprint: str) -> ReportView:
+    """Apply the audience rules to `data`; everything later renders only this view."""
+    options = data.options
+    policy = policy_for(options.audience)
+    names = _pseudonyms(data, texts) if policy.pseudonymise else None
+    shown, withheld = split_media(data.all_media, policy)
+    shown_ids = {m.id for m in shown}
+    stations = tuple(
+        _station(s, policy, names, shown_ids, _author_name(data, s.station.feed))
+        for s in data.stations
+    )
+    incidents = [i for s in stations for i in s.incidents]
+    if options.incidents:  # the ones the user named, as far as the report covers them
+        chosen = tuple(i.id for i in incidents if i.id in options.incidents)
+    else:  # every incident still standing
+        chosen = tuple(i.id for i in incidents if not i.voided and i.status != "rejected")
+    return ReportView(
+        report_id=data.report_id,
+        audience=options.audience,
+        policy=policy,
+        lang=options.lang,
+        generated_utc=data.generated_utc,
+        signer=data.signer,
+        signer_tz=data.signer_tz,
+        fingerprint=fingerprint,
+        authors=tuple(data.authors),
+        mission=data.mission,
+        period=(options.period_from, options.period_to),
+        stations=stations,
+        other_media=tuple(_media(m, policy) for m in data.other_media if m.id in shown_ids),
+        withheld=tuple(withheld),
+        commission=options.commission,
+        complaint_incidents=chosen if options.audience is Audience.COMPLAINT else (),
+        events=tuple(data.events),
+        catalogue_version=texts.catalogue.catalogue_version,
+        legal_framework_date=texts.catalogue.legal_framework_date.isoformat(),
+    )
+
+
+def _author_name(data: ReportData, feed: str) -> str:
+    return next((a.name for a in data.authors if a.feed == feed), feed[:16])
+
+
+def _pseudonyms(data: ReportData, texts: ReportTexts) -> Pseudonyms:
+    names = Pseudonyms(texts.gettext("witness {number}"), texts.gettext("person {number}"))
+    entries = sorted(
+        (i for s in data.stations for i in s.incidents),
+        key=lambda i: (i.row.occurred_utc, i.row.id),
+    )
+    for entry in entries:
+        for event in entry.history:
+            body = event.body.get("changes", event.body)
+            for role, key in (("witness", "witnesses"), ("person", "persons")):
+                values = body.get(key)
+                if isinstance(values, list):
+                    names.add((str(v) for v in values), role)
+        names.add(entry.row.witnesses, "witness")
+        names.add(entry.row.persons, "person")
+    return names
+
+
+def _station(
+    data: StationData,
+    policy: AudiencePolicy,
+    names: Pseudonyms | None,
+    shown: set[str],
+    author: str,
+) -> StationView:
+    media = tuple(_media(m, policy) for m in data.media if m.id in shown)
+    media_of: dict[str, list[str]] = {}
+    for item in data.media:
+        if item.id in shown:
+            for kind, ref in item.links:
+                if kind == "incident":
+                    media_of.setdefault(ref, []).append(item.id)
+    return StationView(
+        station=data.station,
+        author=author,
+        visits=tuple(data.visits),
+        answers=tuple(_answers(data, names)),
+        incidents=tuple(
+            _incident(e, names, tuple(media_of.get(e.row.id, ()))) for e in data.incidents
+        ),
+        protocol=data.protocol,
+        media=media,
+    )
+
+
+def _scrub(text: str | None, names: Pseudonyms | None) -> str | None:
+    if text is None or names is None:
+        return text
+    return names.scrub(text)
+
+
+def _answers(data: StationData, names: Pseudonyms | None) -> list[AnswerView]:
+    earlier: dict[str, list[tuple[Any, str]]] = {}
+    for row in data.superseded:
+        value = _scrub(row.value, names) if isinstance(row.value, str) else row.value
+        earlier.setdefault(row.item, []).append((value, row.time_utc))
+    return [
+        AnswerView(
+            id=row.id,
+            phase=row.phase,
+            item=row.item,
+            value=_scrub(row.value, names) if isinstance(row.value, str) else row.value,
+            note=_scrub(row.note, names),
+            time_utc=row.time_utc,
+            tz=row.tz,
+            earlier=tuple(earlier.get(row.item, ())),
+        )
+        for row in data.answers
+    ]
+
+
+def _incident(
+    entry: IncidentEntry, names: Pseudonyms | None, media: tuple[str, ...]
+) -> IncidentView:
+    row = entry.row
+    first = entry.history[0] if entry.history and entry.history[0].type.endswith("added") else None
+    history = tuple(
+        HistoryView(
+            kind=event.type.removeprefix("incident."),
+            time_utc=event.time_utc,
+            tz=event.tz,
+            hash=event.hash,
+            changes=_changes(event.body.get("changes", {}), names),
+            reason=_scrub(_text_or_none(event.body.get("reason")), names),
+        )
+        for event in entry.history
+        if event is not first
+    )
+    return IncidentView(
+        id=row.id,
+        feed=row.feed,
+        time_utc=row.occurred_utc,
+        tz=row.tz,
+        recorded_utc=row.recorded_utc,
+        category=row.category,
+        severity=row.severity,
+        seen=row.seen,
+        status=row.status,
+        follow_up=row.follow_up,
+        text=_scrub(row.text, names) or "",
+        persons=tuple(names.labels(row.persons)) if names else row.persons,
+        witnesses=tuple(names.labels(row.witnesses)) if names else row.witnesses,
+        voided=row.voided,
+        void_reason=_scrub(row.void_reason, names),
+        hash=first.hash if first is not None else None,
+        history=history,
+        media=media,
+    )
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _changes(changes: object, names: Pseudonyms | None) -> dict[str, Any]:
+    if not isinstance(changes, Mapping):
+        return {}
+    result: dict[str, Any] = {}
+    for key, value in changes.items():
+        if names is not None and key in _LIST_FIELDS and isinstance(value, list):
+            result[key] = names.labels(str(v) for v in value)
+        elif key in _TEXT_FIELDS and isinstance(value, str):
+            result[key] = _scrub(value, names)
+        else:
+            result[key] = value
+    return result
+
+
+def _media(item: MediaRecord, policy: AudiencePolicy) -> MediaView:
+    gps: tuple[int, int] | None = None
+    if policy.show_gps and item.gps_lat_microdeg is not None and item.gps_lon_microdeg is not None:
+        gps = (item.gps_lat_microdeg, item.gps_lon_microdeg)
+    return MediaView(
+        id=item.id,
+        feed=item.feed,
+        sha256=item.sha256,
+        size=item.size,
+        mime=item.mime,
+        kind=item.kind,
+        name=item.original_name if policy.show_media_details else None,
+        capture_time=item.capture_time,
+        time_utc=item.time_utc,
+        tz=item.tz,
+        gps=gps,
+        duration_ms=item.duration_ms,
+        decodable=item.decode_error is None,
+        consent=item.consent,
+        consent_note=item.consent_note if policy.show_media_details else None,
+        derived_from=item.derived_from,
+        purged=item.purged,
+    )
+
+
+def chosen_incidents(view: ReportView) -> Sequence[IncidentView]:
+    wanted = set(view.complaint_incidents)
+    return sorted((i for i in view.incidents if i.id in wanted), key=lambda i: i.time_utc)

@@ -1,0 +1,315 @@
+"""The report's front and back: the complaint letter, the cover, and the appendix of hashes.
+
+The cover carries everything needed to judge the report without the vault: who observed and
+who signed (with the signing key's fingerprint), which stations and period, for which audience,
+and the journal heads (feed, seq, hash) the report was built from. The appendix lists every
+included item with its hash and every withheld item with its reason only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Spacer
+
+from observer_app.crypto.keys import format_fingerprint
+from observer_app.reports.audience import WITHHELD_CONSENT, WITHHELD_PURGED, Audience, Withheld
+from observer_app.reports.builder import ReportView, chosen_incidents
+from observer_app.reports.data import ReportOptions, period_for
+from observer_app.reports.labels import ReportTexts
+from observer_app.reports.layout import (
+    FRAME_WIDTH,
+    Styles,
+    fixed_table,
+    key_value_table,
+    para,
+    table,
+    text,
+)
+from observer_app.reports.report_json import ATTACHMENT_NAME
+
+
+def audience_label(texts: ReportTexts, audience: Audience) -> str:
+    labels = {
+        Audience.PUBLIC: texts.gettext("Public"),
+        Audience.COMPLAINT: texts.gettext("Complaint"),
+        Audience.INTERNAL: texts.gettext("Internal"),
+    }
+    return labels[audience]
+
+
+def audience_mark(texts: ReportTexts, audience: Audience) -> str:
+    marks = {
+        Audience.PUBLIC: texts.gettext("FOR PUBLICATION: personal data removed"),
+        Audience.COMPLAINT: texts.gettext("CONFIDENTIAL: for the election commission"),
+        Audience.INTERNAL: texts.gettext("INTERNAL: contains personal data"),
+    }
+    return marks[audience]
+
+
+def _audience_note(texts: ReportTexts, audience: Audience) -> str:
+    notes = {
+        Audience.PUBLIC: texts.gettext(
+            "Prepared for publication: only media whose consent allows publication are shown, "
+            "GPS positions are removed, and private persons are named 'witness 1', 'person 1'."
+        ),
+        Audience.COMPLAINT: texts.gettext(
+            "Contains all evidence, including personal data. Confidential: for the election "
+            "commission the complaint is addressed to."
+        ),
+        Audience.INTERNAL: texts.gettext(
+            "Contains all records and evidence, including personal data and positions. For the "
+            "organisation's internal use."
+        ),
+    }
+    return notes[audience]
+
+
+def period_text(view: ReportView, texts: ReportTexts) -> str:
+    start, end = period_for(
+        ReportOptions(view.audience, view.lang, (), view.period[0], view.period[1]),
+        view.signer_tz,
+    )
+    if start is None and end is None:
+        return texts.gettext("All records")
+    first = texts.datetime(start, view.signer_tz) if start else "…"
+    last = texts.datetime(end, view.signer_tz) if end else "…"
+    return f"{first} – {last}"
+
+
+def _mission_text(view: ReportView, texts: ReportTexts) -> str:
+    if view.mission is None:
+        return texts.gettext("No mission declared")
+    try:
+        day = texts.date(dt.date.fromisoformat(view.mission.date))
+    except ValueError:
+        day = view.mission.date
+    return f"{text(view.mission.name)} ({text(day)})"
+
+
+def _person(name: str, accreditation: str | None, texts: ReportTexts) -> str:
+    if not accreditation:
+        return text(name)
+    return texts.gettext("{name}, accreditation {number}").format(
+        name=text(name), number=text(accreditation)
+    )
+
+
+def cover(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
+    t = texts.gettext
+    observers = [a for a in view.authors if any(s.station.feed == a.feed for s in view.stations)]
+    stations = "; ".join(
+        f"{text(s.station.code)} — {text(s.station.name)}" for s in view.stations
+    ) or t("None")
+    heads = "<br/>".join(
+        t("{name}: feed {feed}, seq {seq}, hash {hash}").format(
+            name=text(a.name),
+            feed=format_fingerprint(a.feed, short=True),
+            seq=a.head_seq,
+            hash=a.head_hash or "-",
+        )
+        for a in view.authors
+    )
+    rows = [
+        (t("Mission / election"), _mission_text(view, texts)),
+        (
+            t("Observer"),
+            "<br/>".join(_person(a.name, a.accreditation, texts) for a in observers)
+            or _person(view.signer.name, view.signer.accreditation, texts),
+        ),
+        (t("Signed by"), _person(view.signer.name, view.signer.accreditation, texts)),
+        (t("Signer fingerprint"), view.fingerprint),
+        (t("Stations"), stations),
+        (t("Period"), text(period_text(view, texts))),
+        (
+            t("Audience"),
+            f"<b>{text(audience_label(texts, view.audience))}</b>. "
+            f"{text(_audience_note(texts, view.audience))}",
+        ),
+        (t("Language"), text(texts.language_name)),
+        (
+            t("Generated"),
+            f"{text(texts.utc(view.generated_utc))}<br/>"
+            f"{text(texts.datetime(view.generated_utc, view.signer_tz))} ({text(view.signer_tz)})",
+        ),
+        (t("Journal head"), heads),
+        (
+            t("Catalogue"),
+            t("version {version}, legal framework as of {date}").format(
+                version=text(view.catalogue_version),
+                date=text(texts.date(dt.date.fromisoformat(view.legal_framework_date))),
+            ),
+        ),
+        (t("Report id"), view.report_id),
+    ]
+    return [
+        para(text(t("Election observation report")), styles.title),
+        para(_mission_text(view, texts), styles.h2),
+        Spacer(1, 4 * mm),
+        key_value_table(rows, styles),
+        Spacer(1, 5 * mm),
+        para(
+            text(
+                t(
+                    "This PDF is signed electronically and carries its data as the attached "
+                    "file {name}. Any change to the file breaks the signature. Check it with "
+                    "'observer-cli verify' or a PDF reader that checks signatures."
+                ).format(name=ATTACHMENT_NAME)
+            ),
+            styles.muted,
+        ),
+        PageBreak(),
+    ]
+
+
+def complaint_letter(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
+    t = texts.gettext
+    codes = ", ".join(s.station.code for s in view.stations)
+    commissions = {s.station.commission for s in view.stations if s.station.commission}
+    commission = view.commission or (commissions.pop() if len(commissions) == 1 else None)
+    addressee = commission or t(
+        "Precinct election commission of polling station(s) {codes}"
+    ).format(codes=codes)
+    story: list[Flowable] = [
+        para(f"{text(t('To:'))} {text(addressee)}", styles.body),
+        para(
+            f"{text(t('From:'))} {_person(view.signer.name, view.signer.accreditation, texts)}",
+            styles.body,
+        ),
+        Spacer(1, 8 * mm),
+        para(text(t("COMPLAINT")), styles.title),
+        para(
+            text(
+                t(
+                    "about violations of the election legislation at polling station(s) {codes}"
+                ).format(codes=codes)
+            ),
+            styles.h3,
+        ),
+        Spacer(1, 3 * mm),
+        para(
+            text(
+                t(
+                    "I, {name}, an accredited observer, report the following violations that I "
+                    "recorded:"
+                ).format(name=view.signer.name)
+            ),
+            styles.body,
+        ),
+    ]
+    incidents = chosen_incidents(view)
+    if not incidents:
+        story.append(para(text(t("No incidents were selected.")), styles.indented))
+    for number, incident in enumerate(incidents, start=1):
+        station = view.station_of(incident.id)
+        code = station.station.code if station else "?"
+        head = t(
+            "{time}, polling station {code}: {category} (severity: {severity}; {seen})."
+        ).format(
+            time=texts.datetime(incident.time_utc, incident.tz),
+            code=code,
+            category=texts.category(incident.category),
+            severity=texts.term("severity", incident.severity),
+            seen=texts.term("seen", incident.seen),
+        )
+        evidence = texts.ngettext(
+            "Evidence: {count} media item, listed in the attached report (incident {id}).",
+            "Evidence: {count} media items, listed in the attached report (incident {id}).",
+            len(incident.media),
+        ).format(count=len(incident.media), id=incident.id)
+        story.append(para(f"<b>{number}. {text(head)}</b> {text(incident.text)}", styles.indented))
+        story.append(para(text(evidence), styles.muted))
+    story += [
+        Spacer(1, 3 * mm),
+        para(
+            text(
+                t(
+                    "Legal framework applied: observation catalogue {version}, legislation as "
+                    "of {date}."
+                ).format(
+                    version=view.catalogue_version,
+                    date=texts.date(dt.date.fromisoformat(view.legal_framework_date)),
+                )
+            ),
+            styles.body,
+        ),
+        para(
+            text(
+                t(
+                    "I ask the commission to examine this complaint, to take the measures the "
+                    "law provides, and to inform me of its decision in writing."
+                )
+            ),
+            styles.body,
+        ),
+        para(
+            text(t("Attached: the signed observation report {id}.").format(id=view.report_id)),
+            styles.body,
+        ),
+        Spacer(1, 12 * mm),
+        table(
+            [
+                [para(text(t("Date:")), styles.cell), "", para(text(t("Signature:")), styles.cell)],
+                ["", "", para(f"({text(view.signer.name)})", styles.muted)],
+            ],
+            [FRAME_WIDTH * 0.4, FRAME_WIDTH * 0.15, FRAME_WIDTH * 0.45],
+            header=False,
+            extra=[
+                ("GRID", (0, 0), (-1, -1), 0, "white"),
+                ("LINEBELOW", (0, 0), (0, 0), 0.6, "black"),
+                ("LINEBELOW", (2, 0), (2, 0), 0.6, "black"),
+                ("TOPPADDING", (0, 0), (-1, 0), 14),
+            ],
+        ),
+        PageBreak(),
+    ]
+    return story
+
+
+def withheld_reason(item: Withheld, texts: ReportTexts) -> str:
+    if item.reason == WITHHELD_CONSENT:
+        reason = texts.gettext("consent does not allow publication ({state})").format(
+            state=texts.consent(item.consent or "")
+        )
+    elif item.reason == WITHHELD_PURGED:
+        reason = texts.gettext("content purged")
+    else:
+        reason = item.reason
+    if item.replaced_by:
+        reason += "; " + texts.gettext("anonymised copy {id} shown instead").format(
+            id=item.replaced_by
+        )
+    return reason
+
+
+def appendix(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
+    t = texts.gettext
+    cell, small = styles.cell, styles.small
+    story: list[Flowable] = [
+        PageBreak(),
+        para(text(t("Appendix: hashes and withheld items")), styles.h1),
+        para(text(t("Media included")), styles.h2),
+    ]
+    media_rows = [[t("Media id"), t("Type"), "SHA-256"]]
+    media_rows += [[m.id, m.mime, m.sha256] for m in view.media]
+    if view.media:
+        story.append(fixed_table(media_rows, [50 * mm, 36 * mm, 88 * mm], styles.fonts))
+    else:
+        story.append(para(text(t("None.")), styles.body))
+    story.append(para(text(t("Signed events the report derives from")), styles.h2))
+    event_rows = [[t("Seq"), t("Event"), t("Item id"), t("Event SHA-256")]]
+    for event in view.events:
+        item = event.body.get("id") or event.body.get("target") or ""
+        event_rows.append([str(event.seq), event.type, str(item), event.hash])
+    story.append(fixed_table(event_rows, [11 * mm, 26 * mm, 49 * mm, 88 * mm], styles.fonts))
+    story.append(para(text(t("Items withheld for this audience")), styles.h2))
+    if view.withheld:
+        rows: list[list[object]] = [[para(text(t("Id")), cell), para(text(t("Reason")), cell)]]
+        rows += [
+            [para(w.id, small), para(text(withheld_reason(w, texts)), small)] for w in view.withheld
+        ]
+        story.append(table(rows, [62 * mm, FRAME_WIDTH - 62 * mm]))
+    else:
+        story.append(para(text(t("None.")), styles.body))
+    return story

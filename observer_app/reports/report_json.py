@@ -1,0 +1,254 @@
+"""The machine-readable report attached to the PDF, and the check that it belongs to the PDF.
+
+The attachment holds the report's data for its audience: pseudonymised for `public`, with the
+hashes of the signed events it derives from; the full signed events (payload and signature,
+base64) and the feeds' public keys for `complaint` and `internal`, so that anyone can re-check
+every record against its author's key without the vault.
+
+"Matches the document": the report id, audience, language and journal heads that the pages
+print are also written into the PDF's document information (`/Keywords`, a stamp this module
+formats), which the signature covers. `attachment_matches` re-derives the stamp from the JSON
+and compares: data lifted from another report, or edited before signing by someone holding a
+key, does not pass.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from io import BytesIO
+from typing import Any
+
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from observer_app.crypto.canonical_json import canonicalize
+from observer_app.reports.audience import Audience
+from observer_app.reports.builder import (
+    AnswerView,
+    IncidentView,
+    MediaView,
+    ReportView,
+    StationView,
+)
+from observer_app.reports.data import Author
+
+ATTACHMENT_NAME = "report.json"
+FORMAT_NAME = "observer-logbook-report"
+FORMAT_VERSION = 1
+_STAMP_PREFIX = f"{FORMAT_NAME}/{FORMAT_VERSION}"
+
+
+def document_stamp(report_id: str, audience: str, lang: str, heads: Sequence[Author]) -> str:
+    """One line for the PDF's `/Keywords`: what the pages state, in a parseable form."""
+    head_text = ",".join(f"{a.feed}:{a.head_seq}:{a.head_hash or '-'}" for a in heads)
+    return f"{_STAMP_PREFIX} id={report_id} audience={audience} lang={lang} heads={head_text}"
+
+
+def view_stamp(view: ReportView) -> str:
+    return document_stamp(view.report_id, view.audience.value, view.lang, view.authors)
+
+
+def build_document(view: ReportView, public_keys: dict[str, bytes]) -> dict[str, Any]:
+    policy = view.policy
+    document: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "report_id": view.report_id,
+        "audience": view.audience.value,
+        "lang": view.lang,
+        "generated_utc": view.generated_utc,
+        "signer": {
+            "name": view.signer.name,
+            "accreditation": view.signer.accreditation,
+            "feed": view.signer.feed,
+            "fingerprint": view.fingerprint,
+        },
+        "journal_heads": [_head(a) for a in view.authors],
+        "catalogue": {
+            "version": view.catalogue_version,
+            "legal_framework_date": view.legal_framework_date,
+        },
+        "period": {"from": view.period[0], "to": view.period[1]},
+        "mission": view.mission.to_json() if view.mission else None,
+        "stations": [_station(s) for s in view.stations],
+        "media": [_media(m) for m in view.media],
+        "withheld": [w.to_json() for w in view.withheld],
+        "complaint": (
+            {"commission": view.commission, "incidents": list(view.complaint_incidents)}
+            if view.audience is Audience.COMPLAINT
+            else None
+        ),
+    }
+    if policy.full_events:
+        document["events"] = [
+            {
+                "feed": e.feed,
+                "seq": e.seq,
+                "hash": e.hash,
+                "payload": base64.b64encode(e.payload).decode("ascii"),
+                "signature": base64.b64encode(e.signature).decode("ascii"),
+            }
+            for e in view.events
+        ]
+        document["feeds"] = [
+            {"feed": feed, "public_key": base64.b64encode(key).decode("ascii")}
+            for feed, key in sorted(public_keys.items())
+        ]
+    else:
+        document["events"] = [
+            {"feed": e.feed, "seq": e.seq, "hash": e.hash, "type": e.type} for e in view.events
+        ]
+    return document
+
+
+def encode_document(document: dict[str, Any]) -> bytes:
+    """RFC 8785 canonical JSON (UTF-8): the same data always gives the same bytes."""
+    return canonicalize(document, allow_floats=False)
+
+
+def _head(author: Author) -> dict[str, Any]:
+    return {"feed": author.feed, "seq": author.head_seq, "hash": author.head_hash}
+
+
+def _station(view: StationView) -> dict[str, Any]:
+    row = view.station
+    return {
+        "id": row.id,
+        "feed": row.feed,
+        "code": row.code,
+        "number": row.number,
+        "name": row.name,
+        "address": row.address,
+        "region": row.region,
+        "commission": row.commission,
+        "tz": row.tz,
+        "visits": [v.to_json() for v in view.visits],
+        "checklist": [_answer(a) for a in view.answers],
+        "incidents": [_incident(i) for i in view.incidents],
+        "protocol": {
+            "records": list(view.protocol.records),
+            "figures": dict(view.protocol.figures),
+            "ignored": dict(view.protocol.ignored),
+            "evaluation": (
+                view.protocol.evaluation.to_json() if view.protocol.evaluation else None
+            ),
+        },
+        "media": [m.id for m in view.media],
+    }
+
+
+def _answer(answer: AnswerView) -> dict[str, Any]:
+    return {
+        "id": answer.id,
+        "phase": answer.phase,
+        "item": answer.item,
+        "value": answer.value,
+        "note": answer.note,
+        "time_utc": answer.time_utc,
+        "tz": answer.tz,
+        "earlier": [{"value": value, "time_utc": time} for value, time in answer.earlier],
+    }
+
+
+def _incident(incident: IncidentView) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "feed": incident.feed,
+        "time_utc": incident.time_utc,
+        "tz": incident.tz,
+        "recorded_utc": incident.recorded_utc,
+        "category": incident.category,
+        "severity": incident.severity,
+        "seen": incident.seen,
+        "status": incident.status,
+        "follow_up": incident.follow_up,
+        "text": incident.text,
+        "persons": list(incident.persons),
+        "witnesses": list(incident.witnesses),
+        "voided": incident.voided,
+        "void_reason": incident.void_reason,
+        "event_hash": incident.hash,
+        "history": [
+            {
+                "kind": h.kind,
+                "time_utc": h.time_utc,
+                "tz": h.tz,
+                "event_hash": h.hash,
+                "changes": dict(h.changes),
+                "reason": h.reason,
+            }
+            for h in incident.history
+        ],
+        "media": list(incident.media),
+    }
+
+
+def _media(media: MediaView) -> dict[str, Any]:
+    return {
+        "id": media.id,
+        "feed": media.feed,
+        "sha256": media.sha256,
+        "size": media.size,
+        "mime": media.mime,
+        "kind": media.kind,
+        "original_name": media.name,
+        "capture_time": media.capture_time,
+        "time_utc": media.time_utc,
+        "tz": media.tz,
+        "gps_microdeg": list(media.gps) if media.gps else None,
+        "duration_ms": media.duration_ms,
+        "decodable": media.decodable,
+        "consent": media.consent,
+        "consent_note": media.consent_note,
+        "derived_from": media.derived_from,
+        "purged": media.purged,
+    }
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+
+def stamp_from_document(document: Any) -> str:
+    """The stamp the JSON implies; ValueError when the JSON is not a report of a known form."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise ValueError("not an observer report")
+    version = document.get("version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ValueError("unknown report format version")
+    heads = [
+        Author(str(h["feed"]), "", None, int(h["seq"]), h.get("hash"))
+        for h in document["journal_heads"]
+    ]
+    return document_stamp(
+        str(document["report_id"]), str(document["audience"]), str(document["lang"]), heads
+    )
+
+
+def pdf_stamp(pdf: bytes) -> str | None:
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    try:
+        keywords = reader.trailer["/Info"]["/Keywords"]
+    except KeyError:
+        return None
+    return str(keywords)
+
+
+def attachment_matches(pdf: bytes, data: bytes) -> bool:
+    """The `attachment_check` for `verify_pdf`: the JSON states what the document states.
+
+    Raises ValueError (counted as "no match" by the verifier) for data that is not JSON.
+    """
+    try:
+        document = json.loads(data.decode("utf-8"))
+        expected = stamp_from_document(document)
+    except (KeyError, TypeError, UnicodeDecodeError) as error:
+        raise ValueError("malformed report data") from error
+    return pdf_stamp(pdf) == expected
+
+
+def parse_attachment(data: bytes) -> dict[str, Any]:
+    document = json.loads(data.decode("utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError("not an observer report")
+    return document

@@ -1,0 +1,42 @@
+"""Checklist answers: every answer is kept; the latest per author, station and item is current."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from observer_app.vault.connection import Connection
+
+if TYPE_CHECKING:
+    from observer_app.vault.journal import Event
+
+CHECKLIST_ANSWERED = "checklist.answered"
+
+
+def _answered(conn: Connection, event: Event) -> None:
+    body = event.body
+    conn.execute(
+        "UPDATE checklist_answers SET current = 0"
+        " WHERE feed = ? AND station = ? AND item = ? AND current = 1",
+        (event.feed, body["station"], body["item"]),
+    )
+    conn.execute(
+        "INSERT INTO checklist_answers"
+        " (id, feed, station, phase, item, value, note, time_utc, tz, current)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        (
+            body["id"],
+            event.feed,
+            body["station"],
+            body["phase"],
+            body["item"],
+            json.dumps(body["value"], ensure_ascii=False),
+            body.get("note"),
+            event.time_utc,
+            event.tz,
+        ),
+    )
+
+
+PROJECTORS = {CHECKLIST_ANSWERED: _answered}
+TABLES = ("checklist_answers",)

@@ -1,0 +1,51 @@
+"""The full-text index over notes, incidents and stations.
+
+The projectors of incidents and stations call `index` in the same transaction as their rows
+(notes are indexed by triggers of migration 2, as their projector lives elsewhere). An index
+row's id is derived from its source row's id, so a change replaces it without a scan. Listing the
+table here makes `journal verify` compare it after a replay like any other projection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from observer_app.vault.connection import Connection
+
+# Must match the triggers of migration 2 (notes are 1).
+KIND_NUMBERS: Mapping[str, int] = {"note": 1, "incident": 2, "station": 3}
+
+PROJECTORS: Mapping[str, Callable[..., Any]] = {}
+TABLES = ("search_index",)
+
+
+def index(
+    conn: Connection,
+    kind: str,
+    source_rowid: int,
+    ref: str,
+    feed: str,
+    station: str | None,
+    body: str,
+    names: Iterable[str] = (),
+    *,
+    replace: bool = False,
+) -> None:
+    """Add (or, with `replace`, renew) the index entry of one record."""
+    rowid = source_rowid * 4 + KIND_NUMBERS[kind]
+    if replace:
+        conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+    conn.execute(
+        "INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (rowid, kind, ref, feed, station, body, " ".join(n for n in names if n)),
+    )
+
+
+def inserted_rowid(cursor: Any) -> int:
+    """The row id of the row an INSERT just added (the source id of its index entry)."""
+    value = cursor.lastrowid
+    if not isinstance(value, int):
+        raise RuntimeError("an insert reported no row id")
+    return value

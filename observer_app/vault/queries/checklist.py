@@ -1,0 +1,80 @@
+"""Checklist answers: the current one per item and the superseded ones."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from observer_app.vault.connection import Connection
+
+_COLUMNS = "id, feed, station, phase, item, value, note, time_utc, tz, current"
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    id: str
+    feed: str
+    station: str
+    phase: str
+    item: str
+    value: Any
+    note: str | None
+    time_utc: str
+    tz: str
+    current: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "feed": self.feed,
+            "station": self.station,
+            "phase": self.phase,
+            "item": self.item,
+            "value": self.value,
+            "note": self.note,
+            "time_utc": self.time_utc,
+            "tz": self.tz,
+            "current": self.current,
+        }
+
+
+def _row(r: Any) -> AnswerRow:
+    return AnswerRow(
+        id=str(r[0]),
+        feed=str(r[1]),
+        station=str(r[2]),
+        phase=str(r[3]),
+        item=str(r[4]),
+        value=json.loads(r[5]),
+        note=r[6],
+        time_utc=str(r[7]),
+        tz=str(r[8]),
+        current=bool(r[9]),
+    )
+
+
+def answers(conn: Connection, feed: str, station: str, phase: str | None = None) -> list[AnswerRow]:
+    """Every answer (current and superseded) of one author at one station, oldest first."""
+    sql = f"SELECT {_COLUMNS} FROM checklist_answers WHERE feed = ? AND station = ?"
+    params: tuple[Any, ...] = (feed, station)
+    if phase is not None:
+        sql += " AND phase = ?"
+        params += (phase,)
+    rows = conn.execute(sql + " ORDER BY time_utc, id", params).fetchall()
+    return [_row(r) for r in rows]
+
+
+def current_answers(
+    conn: Connection, feed: str, station: str, phase: str | None = None
+) -> dict[str, AnswerRow]:
+    """item id -> the answer in force."""
+    return {a.item: a for a in answers(conn, feed, station, phase) if a.current}
+
+
+def answered_count(conn: Connection, feed: str, station: str) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM checklist_answers WHERE feed = ? AND station = ? AND current = 1",
+        (feed, station),
+    ).fetchone()
+    return int(row[0])

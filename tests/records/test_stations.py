@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from observer_app.core.catalogue import Catalogue
+from observer_app.errors import UsageError, UserActionError
+from observer_app.logbook import stations
+from observer_app.logbook.session import LogbookSession
+
+
+def test_add_station_keeps_every_field_and_derives_number(
+    session: LogbookSession, catalogue: Catalogue
+) -> None:
+    added = stations.add_station(
+        session,
+        catalogue,
+        "ALM-101",
+        "  Школа   № 5 ",
+        address="ул. Абая, 1",
+        region="almaty_city",
+        commission="Бостандыкская ТИК",
+    )
+    assert (added.code, added.number, added.name) == ("ALM-101", 101, "Школа № 5")
+    assert (added.address, added.region, added.commission) == (
+        "ул. Абая, 1",
+        "almaty_city",
+        "Бостандыкская ТИК",
+    )
+    assert added.tz == "Asia/Almaty"
+    assert [s.code for s in stations.list_stations(session)] == ["ALM-101"]
+
+
+def test_zone_defaults_to_the_region_then_the_catalogue(
+    session: LogbookSession, catalogue: Catalogue
+) -> None:
+    assert stations.add_station(session, catalogue, "1", "A", region="aktobe").tz == "Asia/Aqtobe"
+    assert stations.add_station(session, catalogue, "2", "B").tz == catalogue.default_time_zone
+    explicit = stations.add_station(session, catalogue, "3", "C", region="aktobe", tz="Asia/Oral")
+    assert explicit.tz == "Asia/Oral"
+
+
+def test_region_accepts_a_label_in_any_language(
+    session: LogbookSession, catalogue: Catalogue
+) -> None:
+    assert stations.add_station(session, catalogue, "1", "A", region="Ақтөбе облысы").region == (
+        "aktobe"
+    )
+
+
+def test_bad_values_are_usage_errors_naming_the_allowed_ones(
+    session: LogbookSession, catalogue: Catalogue
+) -> None:
+    with pytest.raises(UsageError) as zone_error:
+        stations.add_station(session, catalogue, "1", "A", tz="Europe/Nowhere")
+    assert "Asia/Almaty" in zone_error.value.message
+    with pytest.raises(UsageError) as region_error:
+        stations.add_station(session, catalogue, "1", "A", region="atlantis")
+    assert "almaty_city" in region_error.value.message
+    with pytest.raises(UsageError):
+        stations.add_station(session, catalogue, "10 1", "A")
+    with pytest.raises(UsageError):
+        stations.add_station(session, catalogue, "101", "   ")
+    assert stations.list_stations(session) == []
+
+
+def test_code_is_unique_and_unknown_codes_are_actionable_errors(
+    session: LogbookSession, catalogue: Catalogue
+) -> None:
+    stations.add_station(session, catalogue, "101", "A")
+    with pytest.raises(UserActionError) as duplicate:
+        stations.add_station(session, catalogue, "101", "B")
+    assert duplicate.value.exit_code == 4
+    with pytest.raises(UserActionError) as unknown:
+        stations.require_station(session, "999")
+    assert unknown.value.exit_code == 4 and "999" in unknown.value.message
