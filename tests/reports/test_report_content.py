@@ -20,7 +20,7 @@ from PIL import Image
 
 from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.crypto import keys
-from observer_app.errors import UsageError
+from observer_app.errors import OperationCancelled, UsageError
 from observer_app.logbook import media
 from observer_app.logbook.reports import make_report
 from observer_app.logbook.session import LogbookSession
@@ -336,3 +336,33 @@ def test_unknown_station_and_bad_period_are_usage_errors(day: Day, tmp_path: Pat
             tmp_path / "y.pdf",
         )
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
+
+
+def test_progress_is_reported_and_cancel_leaves_no_file(day: Day, tmp_path: Path) -> None:
+    steps: list[tuple[int, int]] = []
+    out = tmp_path / "p.pdf"
+    make_report(
+        day.session,
+        ReportOptions(Audience.PUBLIC, "en"),
+        out,
+        progress=lambda d, t: steps.append((d, t)),
+    )
+    assert steps == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+
+    calls = 0
+
+    def cancel_during_layout() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 2  # after gathering, while pictures are being laid out
+
+    cancelled = tmp_path / "c.pdf"
+    with pytest.raises(OperationCancelled):
+        make_report(
+            day.session,
+            ReportOptions(Audience.INTERNAL, "en"),
+            cancelled,
+            cancel=cancel_during_layout,
+        )
+    assert not cancelled.exists()
+    assert not any(p.name.startswith(".c.pdf") for p in tmp_path.iterdir())

@@ -126,18 +126,6 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
     names,
     tokenize = "trigram case_sensitive 0 remove_diacritics 0"
 );
-CREATE TRIGGER notes_search_insert AFTER INSERT ON notes BEGIN
-    INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)
-    VALUES (NEW.rowid * 4 + 1, 'note', NEW.id, NEW.feed, NEW.station, NEW.text, '')
-    ; END;
-CREATE TRIGGER notes_search_update AFTER UPDATE OF text, station ON notes BEGIN
-    DELETE FROM search_index WHERE rowid = OLD.rowid * 4 + 1
-    ; INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)
-    VALUES (NEW.rowid * 4 + 1, 'note', NEW.id, NEW.feed, NEW.station, NEW.text, '')
-    ; END;
-CREATE TRIGGER notes_search_delete AFTER DELETE ON notes BEGIN
-    DELETE FROM search_index WHERE rowid = OLD.rowid * 4 + 1
-    ; END;
 INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)
 SELECT rowid * 4 + 1, 'note', id, feed, station, text, '' FROM notes
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from observer_app.vault.connection import Connection
+from observer_app.vault.projection import search
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -16,9 +17,18 @@ NOTE_VOIDED = "note.voided"
 
 def _added(conn: Connection, event: Event) -> None:
     body = event.body
-    conn.execute(
+    cursor = conn.execute(
         "INSERT INTO notes (id, feed, station, text, time_utc, tz) VALUES (?, ?, ?, ?, ?, ?)",
         (body["id"], event.feed, body.get("station"), body["text"], event.time_utc, event.tz),
+    )
+    search.index(
+        conn,
+        "note",
+        search.inserted_rowid(cursor),
+        body["id"],
+        event.feed,
+        body.get("station"),
+        body["text"],
     )
 
 
@@ -27,6 +37,21 @@ def _amended(conn: Connection, event: Event) -> None:
         "UPDATE notes SET text = ?, amended = amended + 1 WHERE id = ? AND feed = ?",
         (event.body["text"], event.body["target"], event.feed),
     )
+    row = conn.execute(
+        "SELECT rowid, station FROM notes WHERE id = ? AND feed = ?",
+        (event.body["target"], event.feed),
+    ).fetchone()
+    if row is not None:
+        search.index(
+            conn,
+            "note",
+            int(row[0]),
+            event.body["target"],
+            event.feed,
+            row[1],
+            event.body["text"],
+            replace=True,
+        )
 
 
 def _voided(conn: Connection, event: Event) -> None:
