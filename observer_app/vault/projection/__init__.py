@@ -64,8 +64,10 @@ def snapshot(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
     """Every projection table's rows in a stable order, for comparison."""
     result: dict[str, list[tuple[Any, ...]]] = {}
     for table in projection_tables():
-        rows = conn.execute(f"SELECT * FROM {table}").fetchall()
-        result[table] = sorted((tuple(row) for row in rows), key=repr)
+        width = len(conn.execute(f"SELECT * FROM {table} LIMIT 0").description)
+        order = ", ".join(str(i) for i in range(1, width + 1))
+        rows = conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+        result[table] = [tuple(row) for row in rows]
     return result
 
 
