@@ -172,9 +172,9 @@ def complaint_letter(view: ReportView, texts: ReportTexts, styles: Styles) -> li
         "Precinct election commission of polling station(s) {codes}"
     ).format(codes=codes)
     story: list[Flowable] = [
-        para(f"{text(t('To:'))} {text(addressee)}", styles.body),
+        para(text(t("To:")) + " " + text(addressee), styles.body),
         para(
-            f"{text(t('From:'))} {_person(view.signer.name, view.signer.accreditation, texts)}",
+            text(t("From:")) + " " + _person(view.signer.name, view.signer.accreditation, texts),
             styles.body,
         ),
         Spacer(1, 8 * mm),

@@ -47,8 +47,8 @@ def protocol_summary(view: ReportView, texts: ReportTexts, styles: Styles) -> li
             if ok is False:
                 extra.append(("BACKGROUND", (c, r), (c, r), FAILED_FILL))
         rows.append(row)
-    width = (FRAME_WIDTH - 50 * mm) / max(1, len(rules))
-    story.append(table(rows, [30 * mm, 20 * mm] + [width] * len(rules), extra=extra))
+    width = (FRAME_WIDTH - 56 * mm) / max(1, len(rules))
+    story.append(table(rows, [26 * mm, 30 * mm] + [width] * len(rules), extra=extra))
     legend = "<br/>".join(
         f"{n}. {text(rule.expression())}: {text(texts.rule(rule.id))}"
         for n, rule in enumerate(rules, start=1)

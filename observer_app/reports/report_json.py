@@ -242,7 +242,7 @@ def attachment_matches(pdf: bytes, data: bytes) -> bool:
     try:
         document = json.loads(data.decode("utf-8"))
         expected = stamp_from_document(document)
-    except (KeyError, TypeError, UnicodeDecodeError) as error:
+    except (AttributeError, KeyError, TypeError, UnicodeDecodeError) as error:
         raise ValueError("malformed report data") from error
     return pdf_stamp(pdf) == expected
 

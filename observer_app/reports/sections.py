@@ -258,7 +258,8 @@ def _incident(
     )
     markup = f"{number}. {text(head)}"
     if incident.voided:
-        markup = f"<strike>{markup}</strike> <font color='#a10000'>{text(t('VOIDED'))}</font>"
+        voided = text(t("VOIDED"))
+        markup = f"<strike>{markup}</strike> <font color='#a10000'>{voided}</font>"
     status = t("Status: {status}; follow-up: {follow_up}; recorded {recorded}").format(
         status=texts.term("incident_status", incident.status),
         follow_up=texts.term("follow_up", incident.follow_up),
