@@ -7,10 +7,7 @@ live in `core.consent`; this module only enforces them.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +23,7 @@ from observer_app.core.ids import new_id
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 from observer_app.logbook.media_queries import MediaItem, find_by_sha256, get_media
+from observer_app.logbook.output import write_user_file
 from observer_app.logbook.session import LogbookSession
 from observer_app.media.images import (
     ImageDecodeError,
@@ -38,7 +36,6 @@ from observer_app.media.redaction import Box, RedactionStyle, redact
 from observer_app.media.sniff import media_kind, sniff_mime
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, forget_blob, save_blob_record
 from observer_app.vault.connection import Transaction
-from observer_app.vault.fs import FILE_MODE, fsync_dir
 from observer_app.vault.projection.media import (
     MEDIA_ADDED,
     MEDIA_CONSENT,
@@ -342,33 +339,11 @@ def export(session: LogbookSession, media_id: str, out: Path, *, publication: bo
                 )
             )
         data = strip_for_publication(original_bytes(session, item))
-        _write_out(out, io.BytesIO(data))
+        write_user_file(out, data)
         return out
     record = find_blob(session.conn, item.sha256)
     if item.purged or record is None:
         raise UserActionError(_("the content of {id} was purged").format(id=item.id))
     with store(session).open(record.file, record.key) as reader:
-        _write_out(out, reader)
+        write_user_file(out, reader)
     return out
-
-
-def _write_out(out: Path, source: Any) -> None:
-    """The user asked for this copy outside the vault: write it atomically, private by default."""
-    if out.exists() and out.is_dir():
-        raise UserActionError(_("{path} is a folder").format(path=out))
-    temp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.partial")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            while chunk := source.read(1024 * 1024):
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, out)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise UserActionError(
-            _("cannot write {path}: {reason}").format(path=out, reason=error.strerror or error)
-        ) from None
-    fsync_dir(out.parent)

@@ -9,9 +9,6 @@ certificates it knows (`known_trust_roots`).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +25,7 @@ from observer_app.errors import OperationCancelled, UsageError, UserActionError
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.media import thumbnail_jpeg
 from observer_app.logbook.media_queries import list_media
+from observer_app.logbook.output import write_user_file
 from observer_app.logbook.session import LogbookSession
 from observer_app.reports.builder import MediaView, build_view
 from observer_app.reports.data import ReportOptions, gather
@@ -43,7 +41,6 @@ from observer_app.reports.report_json import (
 from observer_app.reports.signing import attach_json, read_attachment, sign_pdf
 from observer_app.reports.sources import feed_public_keys
 from observer_app.reports.verification import PdfVerdict, verify_pdf
-from observer_app.vault.fs import FILE_MODE, fsync_dir
 from observer_app.vault.identity_store import get_person, load_organisation_ca
 
 Progress = Callable[[int, int], None]
@@ -185,21 +182,7 @@ def signing_chain(session: LogbookSession) -> list[x509.Certificate]:
 
 def write_private_file(out: Path, data: bytes) -> None:
     """Write atomically (temp file beside the target, fsync, rename), readable by the user only."""
-    temp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.partial")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, out)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise UserActionError(
-            _("cannot write {path}: {reason}").format(path=out, reason=error.strerror or error)
-        ) from None
-    fsync_dir(out.parent)
+    write_user_file(out, data)
 
 
 # -- verification -----------------------------------------------------------------------------

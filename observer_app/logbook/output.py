@@ -1,0 +1,48 @@
+"""Files the user asked for outside the vault (exports, reports): atomic, durable, private.
+
+A report or exported photo is written beside its target as a temp file, fsynced and renamed,
+so a pulled stick or a full disk never leaves a half file under the real name; mode 0600
+because what the user exports is sensitive until they decide otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+from pathlib import Path
+from typing import Protocol
+
+from observer_app.errors import UserActionError
+from observer_app.i18n import _
+from observer_app.vault.fs import FILE_MODE, fsync_dir
+
+CHUNK = 1024 * 1024
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def write_user_file(out: Path, source: Readable | bytes) -> None:
+    """Stream `source` into `out` atomically; a clear error (exit 4) on any OS failure."""
+    if out.is_dir():
+        raise UserActionError(_("{path} is a folder").format(path=out))
+    stream: Readable = io.BytesIO(source) if isinstance(source, bytes) else source
+    temp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.partial")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            while chunk := stream.read(CHUNK):
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, out)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise UserActionError(
+            _("cannot write {path}: {reason}").format(path=out, reason=error.strerror or error)
+        ) from None
+    fsync_dir(out.parent)
