@@ -103,8 +103,27 @@ def add_events(observer: Any, count: int) -> None:
                 checklist.answer_item(batched, catalogue, "101", item, ("yes", "no")[index % 2])
 
 
+def without_memory_security() -> None:
+    """Diagnostic only: open vaults without SQLCipher's `cipher_memory_security` (which wipes
+    and locks every allocation and costs ~85 us per SQL statement here)."""
+    import sqlcipher3
+
+    from observer_app.vault import connection
+
+    def connect_keyed(db_path: Path, database_key: bytes) -> Any:
+        conn = sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=True)
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute("PRAGMA cipher_memory_security = OFF")
+        conn.execute(f"PRAGMA key = \"x'{database_key.hex()}'\"")
+        return conn
+
+    connection.connect_keyed = connect_keyed  # type: ignore[assignment]
+
+
 def child(phase: str, root: Path) -> None:
     """One timed phase in this (child) process; prints a JSON line."""
+    if os.environ.get("BENCH_MEMORY_SECURITY") == "off":
+        without_memory_security()
     if phase == "export":
         from observer_app.handoff.bundle_export import export_bundle
 
@@ -179,11 +198,18 @@ def main() -> None:
     parser.add_argument("--media-mb", type=int, default=1024)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--workdir", type=Path, help="keep the vaults and bundle here")
+    parser.add_argument(
+        "--memory-security",
+        choices=("on", "off"),
+        default="on",
+        help="diagnostic: 'off' runs export and import without cipher_memory_security",
+    )
     parser.add_argument("--child", choices=("export", "import"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.workdir)
         return
+    os.environ["BENCH_MEMORY_SECURITY"] = args.memory_security
     if shutil.which("age") is None:
         raise SystemExit("the stock `age` command is needed (Debian package age)")
     temporary = None if args.workdir else tempfile.TemporaryDirectory(dir="/var/tmp")

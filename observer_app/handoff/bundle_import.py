@@ -19,19 +19,16 @@ Any refusal rolls back and deletes the staging blobs: the vault is as before.
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from observer_app.core.ids import new_id
-from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.crypto import keys
 from observer_app.errors import NotValidError, OperationCancelled
 from observer_app.handoff.documents import DocumentError, encode_public_key
+from observer_app.handoff.fork_alerts import ForkAlert, fork_alerts, record_fork_alert
 from observer_app.handoff.holder import HolderSession, require_role
 from observer_app.handoff.manifest import (
     EVENTS_MEMBER,
@@ -39,58 +36,27 @@ from observer_app.handoff.manifest import (
     MAX_EVENT_LINE,
     MAX_MANIFEST_BYTES,
     Manifest,
-    MediaEntry,
     parse_manifest,
     split_event_line,
 )
+from observer_app.handoff.media_staging import MediaStager, next_member
+from observer_app.handoff.refusals import BundleRefused, Refusal, classify, damaged
 from observer_app.handoff.roster import EnrolledObserver, enrolled_observer
 from observer_app.handoff.transport import ReceivedMember, read_bundle
 from observer_app.i18n import _
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, save_blob_record
-from observer_app.vault.connection import Connection, DatabaseError, Transaction
+from observer_app.vault.connection import Connection, DatabaseError
 from observer_app.vault.journal import Event, EventFormatError, feed_head, parse_event, store_event
 from observer_app.vault.projection.handoff import HANDOFF_RECEIVED
 from observer_app.vault.projection.people import IDENTITY_DECLARED
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
-HASH_CHUNK = 1024 * 1024
+# Up to this size the events member is read into memory first, so that the media can stream in
+# a worker thread while this thread stores the events (both halves then overlap).
+PARALLEL_EVENTS_LIMIT = 64 * 1024 * 1024
 
-
-class Refusal(enum.StrEnum):
-    UNKNOWN_AUTHOR = "unknown_author"
-    REVOKED_KEY = "revoked_key"
-    BAD_SIGNATURE = "bad_signature"
-    NOT_FOR_THIS_COORDINATOR = "not_for_this_coordinator"
-    GAP = "gap"
-    FORK = "fork"
-    WRONG_HASH = "wrong_hash"
-    TRUNCATED = "truncated"
-    DAMAGED = "damaged"
-
-
-class BundleRefused(NotValidError):
-    def __init__(self, code: Refusal, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class ForkAlert:
-    feed: str
-    seq: int
-    held_hash: str
-    other_hash: str
-    other_payload: bytes
-    other_signature: bytes
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "feed": self.feed,
-            "seq": self.seq,
-            "held_hash": self.held_hash,
-            "other_hash": self.other_hash,
-        }
+__all__ = ["BundleRefused", "ForkAlert", "ImportOutcome", "Refusal", "fork_alerts", "import_bundle"]
 
 
 class _Fork(BundleRefused):
@@ -153,37 +119,6 @@ class ImportOutcome:
         }
 
 
-def _refuse(code: Refusal, message: str) -> BundleRefused:
-    return BundleRefused(code, message)
-
-
-# -- transport failures -------------------------------------------------------------------------
-
-
-def _template_pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{[a-z_]+\}", template)
-    return re.compile(".*".join(re.escape(part) for part in parts) + r"\Z", re.DOTALL)
-
-
-def _classify_transport(error: NotValidError) -> BundleRefused:
-    """Give the transport's refusals (plain NotValidError) their reason code. Matching its
-    message templates after translation keeps this right in every UI language."""
-    if isinstance(error, BundleRefused):
-        return error
-    message = error.message
-    if message == _("bundle not encrypted to this coordinator"):
-        return BundleRefused(Refusal.NOT_FOR_THIS_COORDINATOR, message)
-    truncated = (
-        _("bundle truncated: it ends early (the last part is incomplete or missing)"),
-        _("bundle truncated: part {part} of {total} is incomplete"),
-        _("bundle incomplete: part {parts} of {total} missing"),
-        _("bundle incomplete: parts {parts} of {total} missing"),
-    )
-    if any(_template_pattern(t).match(message) for t in truncated):
-        return BundleRefused(Refusal.TRUNCATED, message)
-    return BundleRefused(Refusal.DAMAGED, message)
-
-
 # -- the import ---------------------------------------------------------------------------------
 
 
@@ -206,7 +141,8 @@ def import_bundle(
     """Import one bundle (all its parts). Refusals come back as an outcome, never half-done.
 
     Raises UserActionError for files that cannot be read, OperationCancelled on cancel (the
-    vault then is as before, too).
+    vault then is as before, too). The media stream in a worker thread while this thread
+    stores the events, so `progress` and `cancel` may be called from that worker thread.
     """
     require_role(session, "coordinator")
     state = _State(ImportOutcome(files=tuple(parts)))
@@ -221,9 +157,9 @@ def import_bundle(
         for blob in state.staged:
             blobs.discard(blob.file)
         if isinstance(error, NotValidError) and not isinstance(error, OperationCancelled):
-            refusal = _classify_transport(error)
+            refusal = classify(error)
             if isinstance(refusal, _Fork):
-                _record_fork_alert(conn, refusal.alert, state.outcome.bundle_id)
+                record_fork_alert(conn, refusal.alert, state.outcome.bundle_id)
                 state.outcome.fork = refusal.alert
             state.outcome.status = "refused"
             state.outcome.reason_code = refusal.code.value
@@ -231,16 +167,6 @@ def import_bundle(
             return state.outcome
         raise
     return state.outcome
-
-
-def _next_member(members: Iterator[ReceivedMember], name: str) -> ReceivedMember:
-    member = next(members, None)
-    if member is None or member.name != name:
-        raise _refuse(
-            Refusal.DAMAGED,
-            _("bundle damaged: expected the member {name} here").format(name=name),
-        )
-    return member
 
 
 def _run(
@@ -256,14 +182,14 @@ def _run(
     with read_bundle(parts, identity.age_identity, progress=progress) as contents:
         members: Iterator[ReceivedMember] = iter(contents)
         manifest, author = _read_manifest(
-            conn, identity.feed, _next_member(members, MANIFEST_MEMBER)
+            conn, identity.feed, next_member(members, MANIFEST_MEMBER)
         )
         outcome.bundle_id = manifest.bundle_id
         outcome.author, outcome.author_name = manifest.author, author.name
         outcome.from_seq, outcome.to_seq = manifest.from_seq, manifest.to_seq
         held_seq, _held_hash = feed_head(conn, manifest.author)
         if manifest.from_seq > held_seq + 1:
-            raise _refuse(
+            raise BundleRefused(
                 Refusal.GAP,
                 _("gap: missing seq {first}..{last} (held up to {held})").format(
                     first=held_seq + 1, last=manifest.from_seq - 1, held=held_seq
@@ -271,17 +197,39 @@ def _run(
             )
         conn.execute("BEGIN IMMEDIATE")
         state.in_transaction = True
-        _import_events(
-            conn, manifest, author, _next_member(members, EVENTS_MEMBER), outcome, cancel
-        )
-        for entry in manifest.media:
-            _import_media(
-                conn, blobs, entry, _next_member(members, entry.member_name), state, cancel
-            )
-        if next(members, None) is not None:
-            raise _refuse(Refusal.DAMAGED, _("bundle damaged: members after the last media item"))
+        events = next_member(members, EVENTS_MEMBER)
+        held = {m.sha256 for m in manifest.media if find_blob(conn, m.sha256) is not None}
+        stager = MediaStager(members, manifest.media, blobs, held, cancel)
+        if events.size <= PARALLEL_EVENTS_LIMIT:
+            lines = list(_lines(events))
+            stager.start()
+
+            def media_failed() -> bool:
+                return stager.error is not None
+
+            try:
+                _import_events(conn, manifest, author, lines, outcome, cancel, media_failed)
+            except OperationCancelled:
+                stager.stop()
+                stager.join()
+                if stager.error is not None and not (cancel is not None and cancel()):
+                    stager.raise_error()  # the refusal that made the events stop early
+                raise
+            except BaseException:
+                stager.stop()
+                raise
+            finally:
+                stager.join()
+                state.staged.extend(stager.staged)
+        else:
+            _import_events(conn, manifest, author, _lines(events), outcome, cancel)
+            stager.run()
+            state.staged.extend(stager.staged)
+        stager.raise_error()
+        outcome.new_media, outcome.held_media = stager.new_media, stager.held_media
+        outcome.media_bytes = stager.new_bytes
     if not contents.completed:  # pragma: no cover - the reader raises before this can happen
-        raise _refuse(Refusal.TRUNCATED, _("bundle truncated"))
+        raise BundleRefused(Refusal.TRUNCATED, _("bundle truncated"))
     outcome.receipt_media = tuple(m.sha256 for m in manifest.media)
     outcome.head_seq, outcome.head_hash = feed_head(conn, manifest.author)
     if outcome.new_events == 0 and outcome.new_media == 0:
@@ -315,24 +263,23 @@ def _read_manifest(
     conn: Connection, coordinator: str, member: ReceivedMember
 ) -> tuple[Manifest, EnrolledObserver]:
     if member.size > MAX_MANIFEST_BYTES:
-        raise _refuse(Refusal.DAMAGED, _("bundle damaged: the manifest is too large"))
+        raise BundleRefused(Refusal.DAMAGED, _("bundle damaged: the manifest is too large"))
     try:
         manifest, opened = parse_manifest(member.stream.read())
     except DocumentError as error:
-        raise _refuse(
-            Refusal.DAMAGED,
+        raise damaged(
             _("bundle damaged: the manifest is not valid: {reason}").format(reason=error.message),
         ) from None
     author = enrolled_observer(conn, coordinator, manifest.author)
     if author is None:
-        raise _refuse(
+        raise BundleRefused(
             Refusal.UNKNOWN_AUTHOR,
             _("unknown author: {fingerprint} is not enrolled with this coordinator").format(
                 fingerprint=keys.format_fingerprint(manifest.author, short=True)
             ),
         )
     if author.revoked:
-        raise _refuse(
+        raise BundleRefused(
             Refusal.REVOKED_KEY,
             _("revoked key: {name} ({fingerprint}) was revoked: {reason}").format(
                 name=author.name,
@@ -341,11 +288,11 @@ def _read_manifest(
             ),
         )
     if not opened.signed_by(keys.load_public_key_der(author.public_key_der)):
-        raise _refuse(
+        raise BundleRefused(
             Refusal.BAD_SIGNATURE, _("bad signature: the manifest's signature is not the author's")
         )
     if manifest.coordinator != coordinator:
-        raise _refuse(
+        raise BundleRefused(
             Refusal.NOT_FOR_THIS_COORDINATOR,
             _("not for this coordinator: the bundle is addressed to {fingerprint}").format(
                 fingerprint=keys.format_fingerprint(manifest.coordinator, short=True)
@@ -363,7 +310,9 @@ def _lines(member: ReceivedMember) -> Iterator[bytes]:
     stream = member.stream
     while line := stream.readline(MAX_EVENT_LINE + 1):
         if not line.endswith(b"\n"):
-            raise _refuse(Refusal.DAMAGED, _("bundle damaged: an events line is cut or too long"))
+            raise BundleRefused(
+                Refusal.DAMAGED, _("bundle damaged: an events line is cut or too long")
+            )
         yield line
 
 
@@ -371,16 +320,21 @@ def _import_events(
     conn: Connection,
     manifest: Manifest,
     author: EnrolledObserver,
-    member: ReceivedMember,
+    lines: Iterable[bytes],
     outcome: ImportOutcome,
     cancel: Cancel | None,
+    abandon: Cancel | None = None,
 ) -> None:
+    """Verify and store the events. `abandon()` (the media already failed) is heeded only past
+    the held part of the feed, so that a fork in the bundle is still found and recorded."""
     public_key = keys.load_public_key_der(author.public_key_der)
     held_seq, held_head = feed_head(conn, manifest.author)
     expected_seq = manifest.from_seq
     previous = manifest.after_hash
-    for line in _lines(member):
+    for line in lines:
         if cancel is not None and cancel():
+            raise OperationCancelled(_("import cancelled"))
+        if abandon is not None and expected_seq > held_seq + 1 and abandon():
             raise OperationCancelled(_("import cancelled"))
         event = _parse_line(line, manifest, expected_seq)
         seq = event.seq
@@ -397,7 +351,7 @@ def _import_events(
                     # Validly signed on top of another event than the one held at seq - 1.
                     _check_signature(public_key, event)
                     raise _Fork(_alert(event, seq - 1, str(held_head), str(event.prev)))
-                raise _refuse(
+                raise BundleRefused(
                     Refusal.WRONG_HASH,
                     _("wrong hash: the hash chain breaks at seq {seq}").format(seq=seq),
                 )
@@ -406,7 +360,7 @@ def _import_events(
             try:
                 store_event(conn, event, author.public_key_der)
             except (DatabaseError, KeyError, TypeError, ValueError, AttributeError):
-                raise _refuse(
+                raise BundleRefused(
                     Refusal.DAMAGED,
                     _("bundle damaged: event seq {seq} cannot be stored").format(seq=seq),
                 ) from None
@@ -414,7 +368,7 @@ def _import_events(
         previous = event.hash
         expected_seq += 1
     if expected_seq - 1 != manifest.to_seq or previous != manifest.head_hash:
-        raise _refuse(
+        raise BundleRefused(
             Refusal.WRONG_HASH,
             _("wrong hash: the events do not end at the manifest's head (seq {seq})").format(
                 seq=manifest.to_seq
@@ -431,31 +385,28 @@ def _parse_line(line: bytes, manifest: Manifest, expected_seq: int) -> Event:
         payload, signature = split_event_line(line)
         event = parse_event(payload, signature)
     except (ValueError, EventFormatError):
-        raise _refuse(
-            Refusal.DAMAGED,
+        raise damaged(
             _("bundle damaged: the event after seq {seq} is malformed").format(
                 seq=expected_seq - 1
             ),
         ) from None
     if event.feed != manifest.author:
-        raise _refuse(
-            Refusal.DAMAGED,
+        raise damaged(
             _("bundle damaged: event seq {seq} belongs to another feed").format(seq=event.seq),
         )
     if event.seq != expected_seq:
         if event.seq > expected_seq:
-            raise _refuse(
+            raise BundleRefused(
                 Refusal.GAP,
                 _("gap: missing seq {first}..{last}").format(
                     first=expected_seq, last=event.seq - 1
                 ),
             )
-        raise _refuse(
-            Refusal.DAMAGED,
+        raise damaged(
             _("bundle damaged: seq {seq} appears out of order").format(seq=event.seq),
         )
     if event.seq > manifest.to_seq:
-        raise _refuse(
+        raise BundleRefused(
             Refusal.WRONG_HASH,
             _("wrong hash: the bundle holds events beyond the manifest's seq {seq}").format(
                 seq=manifest.to_seq
@@ -466,7 +417,7 @@ def _parse_line(line: bytes, manifest: Manifest, expected_seq: int) -> Event:
 
 def _check_signature(public_key: keys.VerifierKey, event: Event) -> None:
     if not keys.verify(public_key, event.signature, event.payload):
-        raise _refuse(
+        raise BundleRefused(
             Refusal.BAD_SIGNATURE,
             _("bad signature: event seq {seq} is not signed by the author").format(seq=event.seq),
         )
@@ -477,107 +428,6 @@ def _check_first(event: Event, author: EnrolledObserver) -> None:
         return
     declared = event.body.get("public_key")
     if event.type != IDENTITY_DECLARED or declared != encode_public_key(author.public_key_der):
-        raise _refuse(
-            Refusal.DAMAGED,
+        raise damaged(
             _("bundle damaged: the feed does not start with the author's key"),
         )
-
-
-def _import_media(
-    conn: Connection,
-    blobs: BlobStore,
-    entry: MediaEntry,
-    member: ReceivedMember,
-    state: _State,
-    cancel: Cancel | None,
-) -> None:
-    outcome = state.outcome
-    if member.size != entry.size:
-        raise _wrong_media(entry)
-    if find_blob(conn, entry.sha256) is not None or any(
-        b.sha256 == entry.sha256 for b in state.staged
-    ):
-        digest, size = _hash_stream(member, cancel)
-        if digest != entry.sha256 or size != entry.size:
-            raise _wrong_media(entry)
-        outcome.held_media += 1
-        return
-    blob = blobs.write(member.stream, cancel=cancel)
-    state.staged.append(blob)
-    if blob.sha256 != entry.sha256 or blob.size != entry.size:
-        raise _wrong_media(entry)
-    outcome.new_media += 1
-    outcome.media_bytes += blob.size
-
-
-def _hash_stream(member: ReceivedMember, cancel: Cancel | None) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    while chunk := member.stream.read(HASH_CHUNK):
-        if cancel is not None and cancel():
-            raise OperationCancelled(_("import cancelled"))
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def _wrong_media(entry: MediaEntry) -> BundleRefused:
-    return _refuse(
-        Refusal.WRONG_HASH,
-        _("wrong hash: media {sha256} does not match the manifest").format(
-            sha256=entry.sha256[:16]
-        ),
-    )
-
-
-def _record_fork_alert(conn: Connection, alert: ForkAlert, bundle_id: str | None) -> None:
-    """Stored outside the refused bundle's transaction, so the evidence survives it."""
-    with Transaction(conn):
-        conn.execute(
-            "INSERT OR IGNORE INTO fork_alerts (feed, seq, held_hash, other_hash, other_payload,"
-            " other_signature, bundle_id, detected_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                alert.feed,
-                alert.seq,
-                alert.held_hash,
-                alert.other_hash,
-                alert.other_payload,
-                alert.other_signature,
-                bundle_id,
-                format_utc(utc_now()),
-            ),
-        )
-
-
-@dataclass(frozen=True)
-class StoredForkAlert:
-    id: int
-    feed: str
-    seq: int
-    held_hash: str
-    other_hash: str
-    bundle_id: str | None
-    detected_utc: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "feed": self.feed,
-            "fingerprint": keys.format_fingerprint(self.feed),
-            "seq": self.seq,
-            "held_hash": self.held_hash,
-            "other_hash": self.other_hash,
-            "bundle_id": self.bundle_id,
-            "detected_utc": self.detected_utc,
-        }
-
-
-def fork_alerts(conn: Connection) -> list[StoredForkAlert]:
-    rows = conn.execute(
-        "SELECT id, feed, seq, held_hash, other_hash, bundle_id, detected_utc FROM fork_alerts"
-        " ORDER BY id"
-    ).fetchall()
-    return [
-        StoredForkAlert(int(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], str(r[6]))
-        for r in rows
-    ]

@@ -22,6 +22,7 @@ from observer_app.core.ids import new_id
 from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.crypto.keys import format_fingerprint
 from observer_app.errors import OperationCancelled, UsageError, UserActionError
+from observer_app.handoff import trust as handoff_trust
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.media import thumbnail_jpeg
 from observer_app.logbook.media_queries import list_media
@@ -41,7 +42,7 @@ from observer_app.reports.report_json import (
 from observer_app.reports.signing import attach_json, read_attachment, sign_pdf
 from observer_app.reports.sources import feed_public_keys
 from observer_app.reports.verification import PdfVerdict, verify_pdf
-from observer_app.vault.identity_store import get_person, load_organisation_ca
+from observer_app.vault.identity_store import get_person
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -159,16 +160,8 @@ def make_report(
 
 
 def known_trust_roots(session: LogbookSession) -> list[x509.Certificate]:
-    """Organisation certificates this vault trusts: a coordinator's own organisation CA.
-
-    Hook for enrollment (a later issue): an observer's vault will add the organisation
-    certificate it pinned from the coordinator's setup package here.
-    """
-    roots: list[x509.Certificate] = []
-    organisation = load_organisation_ca(session.conn)
-    if organisation is not None:
-        roots.append(organisation[1])
-    return roots
+    """Organisation certificates this vault trusts (its own CA, or the CAs it pinned)."""
+    return handoff_trust.known_trust_roots(session)
 
 
 def signing_chain(session: LogbookSession) -> list[x509.Certificate]:

@@ -321,3 +321,21 @@ def test_events_stored_before_a_later_refusal_are_rolled_back(
         "SELECT count(*) FROM events WHERE feed = ?", (observer.identity.feed,)
     ).fetchone()[0]
     assert held == 0
+
+
+def test_fork_is_recorded_even_when_the_media_are_bad_too(
+    coordinator: LogbookSession,
+    observer: LogbookSession,
+    clone: LogbookSession,
+    stick: Path,
+    tmp_path: Path,
+) -> None:
+    add_notes(observer, 1, "the real one")
+    assert import_bundle(coordinator, export_bundle(observer, stick).paths).ok
+    add_notes(clone, 300, "the copy")  # many events after the fork, media failing early
+    photo = (MEDIA_DIR / "Canon_40D.jpg").read_bytes()
+    entry = media_entry(photo)
+    parts = forge_bundle(clone, coordinator, tmp_path / "b", media=[(entry, photo[::-1])])
+    outcome = import_bundle(coordinator, parts)
+    assert outcome.reason_code == "fork", outcome.reason
+    assert len(fork_alerts(coordinator.conn)) == 1

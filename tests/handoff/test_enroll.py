@@ -309,3 +309,28 @@ def test_request_document_is_plain_canonical_json(observer: LogbookSession, stic
     public = keys.load_public_key_der(base64.b64decode(document["public_key"]))
     assert keys.verify(public, base64.b64decode(envelope["signature"]), payload)
     assert keys.fingerprint(public) == document["feed"]
+
+
+def test_timeline_describes_enrollment_events(
+    observer: LogbookSession, coordinator: LogbookSession, stick: Path
+) -> None:
+    from observer_app.logbook.handoff import HANDOFF_DESCRIBERS
+
+    enroll(coordinator, observer, stick, ["101"])
+    roster.revoke(coordinator, observer.identity.feed, "seized")
+    texts = [
+        HANDOFF_DESCRIBERS[event.type](event)
+        for session in (observer, coordinator)
+        for event in read_events(session.conn, session.identity.feed)
+        if event.type in HANDOFF_DESCRIBERS
+    ]
+    short = keys.format_fingerprint(coordinator.identity.feed, short=True)
+    assert texts == [
+        f"pinned coordinator Coordinator ({short}) for Mission 2026",
+        "enrolled Айгерим Сапарова ("
+        + keys.format_fingerprint(observer.identity.feed, short=True)
+        + "), stations: 101",
+        "revoked the key of "
+        + keys.format_fingerprint(observer.identity.feed, short=True)
+        + ": seized",
+    ]
