@@ -1,9 +1,10 @@
 """The full-text index over notes, incidents and stations.
 
 The projectors of notes, incidents and stations call `index` in the same transaction as their
-rows (triggers would be simpler but make FTS5 flush on every statement: ~15x slower appends). An index
-row's id is derived from its source row's id, so a change replaces it without a scan. Listing the
-table here makes `journal verify` compare it after a replay like any other projection.
+rows (triggers would be simpler but make FTS5 flush on every statement: ~15x slower appends).
+An index row's id is derived from its source row's id, so a change replaces it without a scan.
+Listing the table here makes `journal verify` compare it after a replay like any other
+projection.
 """
 
 from __future__ import annotations
