@@ -55,4 +55,7 @@ def run_demo(ctx: CliContext) -> int:
     ctx.out(_("Explore it:"))
     ctx.out(f"  export OBSERVER_VAULT={target} OBSERVER_PASSPHRASE={passphrase}")
     ctx.out("  observer-cli whoami && observer-cli log && observer-cli journal verify")
+    ctx.out("  observer-cli protocol show --station 102 && observer-cli media list")
+    ctx.out("  observer-cli report --out report.pdf --audience public --lang kk")
+    ctx.out("  observer-cli verify report.pdf")
     return 0

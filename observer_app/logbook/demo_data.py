@@ -11,6 +11,7 @@ from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.i18n import _
 from observer_app.logbook import checklist, incidents, mission, notes, protocol_records, stations
 from observer_app.logbook import visits as visit_service
+from observer_app.logbook.demo_media import add_demo_media
 from observer_app.logbook.incidents import IncidentChanges
 from observer_app.logbook.session import LogbookSession
 
@@ -252,4 +253,6 @@ def populate_demo(session: LogbookSession, catalogue: Catalogue | None = None) -
     protocol_records.record_protocol(session, cat, "102", INCONSISTENT_102_FIRST)
     protocol_records.record_protocol(session, cat, "102", INCONSISTENT_102_REST)
     done.append(_("recorded a consistent protocol (101) and an inconsistent one (102)"))
+    add_demo_media(session)
+    done.append(_("imported 2 photos (one publishable, one with an anonymised copy)"))
     return done

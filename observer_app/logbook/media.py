@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from observer_app.core.consent import (
     ConsentState,
@@ -100,14 +100,33 @@ def import_file(
     cancel: Cancel | None = None,
 ) -> ImportResult:
     """Import one file; the same bytes imported again are linked to the existing item."""
-    blobs = store(session)
     try:
         source = open(path, "rb")  # noqa: SIM115 - closed in finally
     except OSError as error:
         raise UserActionError(
             _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
         ) from None
-    total = _size_of(source)
+    try:
+        return import_stream(
+            session, source, path.name, link, consent, note, progress, cancel, _size_of(source)
+        )
+    finally:
+        source.close()
+
+
+def import_stream(
+    session: LogbookSession,
+    source: BinaryIO,
+    name: str,
+    link: Link,
+    consent: ConsentState = ConsentState.NOT_ASKED,
+    note: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    total: int = 0,
+) -> ImportResult:
+    """Import from an open stream (a file, or bytes made in memory) under the name `name`."""
+    blobs = store(session)
     try:
         blob = blobs.write(
             source,
@@ -116,17 +135,15 @@ def import_file(
         )
     except OSError as error:
         raise UserActionError(
-            _("cannot import {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("cannot import {path}: {reason}").format(path=name, reason=error.strerror or error)
         ) from None
-    finally:
-        source.close()
     try:
         existing = find_by_sha256(session.conn, blob.sha256, session.identity.feed)
         if existing is not None:
             blobs.discard(blob.file)
             _add_link(session, existing, link)
-            return ImportResult(existing.id, blob.sha256, path, True, existing.decode_error)
-        return _record_new(session, blobs, blob, path.name, link, consent, note)
+            return ImportResult(existing.id, blob.sha256, Path(name), True, existing.decode_error)
+        return _record_new(session, blobs, blob, name, link, consent, note)
     except BaseException:
         if find_blob(session.conn, blob.sha256) is None:
             blobs.discard(blob.file)
