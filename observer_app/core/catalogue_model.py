@@ -40,11 +40,11 @@ FIXED_VOCABULARIES: Final[dict[str, tuple[str, ...]]] = {
     "seen": ("directly", "reported"),
 }
 
-_SNAKE_ID = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
-_PHASE_CODE = re.compile(r"[A-Z]{3}", re.ASCII)
-_ITEM_ID = re.compile(r"([A-Z]{3})[0-9]{2}", re.ASCII)
-_FIELD_ID = re.compile(r"[A-Z][A-Za-z0-9]*", re.ASCII)
-_ZONE_ID = re.compile(r"[A-Za-z_]+/[A-Za-z_]+", re.ASCII)
+SNAKE_ID = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
+PHASE_CODE = re.compile(r"[A-Z]{3}", re.ASCII)
+ITEM_ID = re.compile(r"([A-Z]{3})[0-9]{2}", re.ASCII)
+FIELD_ID = re.compile(r"[A-Z][A-Za-z0-9]*", re.ASCII)
+ZONE_ID = re.compile(r"[A-Za-z_]+/[A-Za-z_]+", re.ASCII)
 FAMILY_WILDCARD: Final = "[*]"
 
 
@@ -64,12 +64,12 @@ class AnswerType(StrEnum):
 
 
 # Answer types whose allowed values come from a shared vocabulary rather than the item itself.
-_VOCABULARY_OF_TYPE: Final = {
+VOCABULARY_OF_TYPE: Final = {
     AnswerType.YES_NO_DK: "yes_no_dk",
     AnswerType.FREQUENCY: "frequency",
     AnswerType.RATING: "rating",
 }
-_CHOICE_TYPES: Final = frozenset({AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE})
+CHOICE_TYPES: Final = frozenset({AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE})
 
 
 @dataclass(frozen=True)

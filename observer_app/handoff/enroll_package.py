@@ -1,0 +1,176 @@
+"""The setup package as the observer receives it: decrypt, check every field, verify the chain.
+
+The coordinator signs the package and seals it to the observer; it carries the mission, the
+assigned stations, the coordinator's public keys and certificate, the organisation CA, and the
+observer's certificate issued by that CA. Everything in it is checked here before anything is
+recorded, so that `enroll_accept` only has to decide about pinning and never sees a half-valid
+package. The type tag lives here too, because this module defines what a package contains;
+`enroll_issue` writes one with it. docs/formats/enrollment.md is the byte-level description.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from observer_app.core.timeutil import is_valid_zone
+from observer_app.crypto import keys
+from observer_app.crypto.certificates import certificate_from_pem
+from observer_app.errors import NotValidError
+from observer_app.handoff.documents import (
+    DocumentError,
+    decode_public_key,
+    field,
+    is_valid_recipient,
+    open_document,
+    optional_field,
+    read_document_file,
+    unseal,
+)
+from observer_app.handoff.holder import HolderSession
+from observer_app.i18n import _
+
+PACKAGE_TYPE = "setup-package"
+_STATION_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class SetupPackage:
+    package_id: str
+    coordinator: str
+    coordinator_name: str
+    coordinator_public_key_der: bytes
+    coordinator_certificate_pem: str
+    coordinator_age_recipient: str
+    organisation_ca_pem: str
+    observer_certificate: x509.Certificate
+    mission: dict[str, Any] | None
+    stations: tuple[dict[str, Any], ...]
+
+
+def _invalid(reason: str) -> NotValidError:
+    return NotValidError(_("the setup package is not valid: {reason}").format(reason=reason))
+
+
+def _check_mission(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    try:
+        name = field(value, "name", str)
+        date = field(value, "date", str)
+        against_all = field(value, "against_all", bool)
+        candidates = field(value, "candidates", list)
+        clean = [{"id": field(c, "id", str), "name": field(c, "name", str)} for c in candidates]
+    except (DocumentError, TypeError):
+        raise _invalid(_("the mission is malformed")) from None
+    if not _DATE.fullmatch(date):
+        raise _invalid(_("the mission is malformed"))
+    return {"name": name, "date": date, "candidates": clean, "against_all": against_all}
+
+
+def _check_station(value: Any) -> dict[str, Any]:
+    try:
+        code = field(value, "code", str)
+        station = {
+            "code": code,
+            "number": optional_field(value, "number", int),
+            "name": field(value, "name", str),
+            "address": optional_field(value, "address", str),
+            "region": optional_field(value, "region", str),
+            "commission": optional_field(value, "commission", str),
+            "tz": field(value, "tz", str),
+        }
+    except (DocumentError, TypeError):
+        raise _invalid(_("a station is malformed")) from None
+    if not _STATION_CODE.fullmatch(code) or not is_valid_zone(station["tz"]):
+        raise _invalid(_("a station is malformed"))
+    return station
+
+
+def _verify_issued(cert: x509.Certificate, ca: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(ca)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def read_package(path: Path, session: HolderSession) -> SetupPackage:
+    """Decrypt and verify a setup package addressed to the holder."""
+    identity = session.identity
+    data = unseal(
+        read_document_file(path),
+        identity.age_identity,
+        _("the setup package is encrypted to someone else"),
+    )
+    try:
+        opened = open_document(data, PACKAGE_TYPE)
+        document = opened.document
+        coordinator = field(document, "coordinator", dict)
+        observer = field(document, "observer", dict)
+        der, coordinator_key = decode_public_key(field(coordinator, "public_key", str))
+        package = SetupPackage(
+            package_id=field(document, "package_id", str),
+            coordinator=field(coordinator, "feed", str),
+            coordinator_name=field(coordinator, "name", str),
+            coordinator_public_key_der=der,
+            coordinator_certificate_pem=field(coordinator, "certificate", str),
+            coordinator_age_recipient=field(coordinator, "age_recipient", str),
+            organisation_ca_pem=field(document, "organisation_ca", str),
+            observer_certificate=certificate_from_pem(
+                field(observer, "certificate", str).encode("ascii")
+            ),
+            mission=_check_mission(document.get("mission")),
+            stations=tuple(_check_station(s) for s in field(document, "stations", list)),
+        )
+        observer_feed = field(observer, "feed", str)
+        coordinator_cert = certificate_from_pem(package.coordinator_certificate_pem.encode("ascii"))
+        ca_cert = certificate_from_pem(package.organisation_ca_pem.encode("ascii"))
+    except DocumentError as error:
+        raise _invalid(error.message) from None
+    except (ValueError, UnicodeError):
+        raise _invalid(_("a certificate in it cannot be read")) from None
+    if keys.fingerprint(coordinator_key) != package.coordinator:
+        raise _invalid(_("the coordinator's feed is not its key"))
+    if not opened.signed_by(coordinator_key):
+        raise _invalid(_("bad signature"))
+    if observer_feed != identity.feed:
+        raise _invalid(_("it was issued for another observer"))
+    if not is_valid_recipient(package.coordinator_age_recipient):
+        raise _invalid(_("the coordinator's age recipient is malformed"))
+    _check_chain(ca_cert, coordinator_cert, coordinator_key, package.observer_certificate, session)
+    return package
+
+
+def _check_chain(
+    ca_cert: x509.Certificate,
+    coordinator_cert: x509.Certificate,
+    coordinator_key: keys.VerifierKey,
+    observer_cert: x509.Certificate,
+    session: HolderSession,
+) -> None:
+    constraints = ca_cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    if not constraints.ca or not _verify_issued(ca_cert, ca_cert):
+        raise _invalid(_("the organisation certificate is not a certificate authority"))
+    if not _verify_issued(coordinator_cert, ca_cert) or not _same_key(
+        coordinator_cert, coordinator_key
+    ):
+        raise _invalid(_("the coordinator's certificate was not issued by the organisation"))
+    if not _verify_issued(observer_cert, ca_cert) or not _same_key(
+        observer_cert, session.identity.signing_key.public_key()
+    ):
+        raise _invalid(_("the issued certificate is not for this vault's key"))
+
+
+def _same_key(cert: x509.Certificate, key: keys.VerifierKey) -> bool:
+    public = cert.public_key()
+    return isinstance(public, ec.EllipticCurvePublicKey) and keys.public_key_der(
+        public
+    ) == keys.public_key_der(key)
