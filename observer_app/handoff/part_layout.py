@@ -16,6 +16,7 @@ from typing import BinaryIO
 from observer_app.errors import NotValidError, UsageError, UserActionError
 from observer_app.handoff.part_names import PARTIAL_SUFFIX, PartName, parse_part_name
 from observer_app.handoff.read_back import READ_BACK_CHUNK
+from observer_app.handoff.transport_errors import BundleTruncated
 from observer_app.i18n import _, ngettext
 
 
@@ -79,7 +80,7 @@ def order_parts(paths: Sequence[Path]) -> BundleLayout:
     missing = [index for index in range(1, total + 1) if index not in names]
     if missing:
         listed = ", ".join(str(index) for index in missing)
-        raise NotValidError(
+        raise BundleTruncated(
             ngettext(
                 "bundle incomplete: part {parts} of {total} missing",
                 "bundle incomplete: parts {parts} of {total} missing",
@@ -110,7 +111,7 @@ def _check_sizes(sizes: Sequence[int]) -> None:
     for number, size in enumerate(sizes, start=1):
         last = number == total
         if size == 0 or (not last and size < full):
-            raise NotValidError(
+            raise BundleTruncated(
                 _("bundle truncated: part {part} of {total} is incomplete").format(
                     part=number, total=total
                 )

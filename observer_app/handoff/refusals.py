@@ -1,17 +1,15 @@
 """Why a bundle was refused: a reason code for scripts and one line for people.
 
-The transport layer refuses with plain NotValidError messages; `classify` gives them their
-code by matching the transport's own message templates after translation, so it holds in
-every UI language.
+The transport layer refuses with NotValidError subclasses (`transport_errors`); `classify`
+gives each its code by class, never by parsing translated text.
 """
 
 from __future__ import annotations
 
 import enum
-import re
 
 from observer_app.errors import NotValidError
-from observer_app.i18n import _, ngettext
+from observer_app.handoff.transport_errors import BundleTruncated, NotForThisRecipient
 
 
 class Refusal(enum.StrEnum):
@@ -36,34 +34,12 @@ def damaged(message: str) -> BundleRefused:
     return BundleRefused(Refusal.DAMAGED, message)
 
 
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{[a-z_]+\}", template)
-    return re.compile(".*".join(re.escape(part) for part in parts) + r"\Z", re.DOTALL)
-
-
-def _truncated_templates() -> list[str]:
-    templates = [
-        _("bundle truncated: it ends early (the last part is incomplete or missing)"),
-        _("bundle truncated: part {part} of {total} is incomplete"),
-    ]
-    for count in (1, 2, 5):  # every plural form of the languages we ship
-        templates.append(
-            ngettext(
-                "bundle incomplete: part {parts} of {total} missing",
-                "bundle incomplete: parts {parts} of {total} missing",
-                count,
-            )
-        )
-    return templates
-
-
 def classify(error: NotValidError) -> BundleRefused:
     """The refusal for any NotValidError raised while reading a bundle."""
     if isinstance(error, BundleRefused):
         return error
-    message = error.message
-    if message == _("bundle not encrypted to this coordinator"):
-        return BundleRefused(Refusal.NOT_FOR_THIS_COORDINATOR, message)
-    if any(_pattern(template).match(message) for template in _truncated_templates()):
-        return BundleRefused(Refusal.TRUNCATED, message)
-    return BundleRefused(Refusal.DAMAGED, message)
+    if isinstance(error, NotForThisRecipient):
+        return BundleRefused(Refusal.NOT_FOR_THIS_COORDINATOR, error.message)
+    if isinstance(error, BundleTruncated):
+        return BundleRefused(Refusal.TRUNCATED, error.message)
+    return BundleRefused(Refusal.DAMAGED, error.message)

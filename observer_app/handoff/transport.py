@@ -61,6 +61,7 @@ from observer_app.handoff.tar_stream import (
     tar_size_upper_bound,
     write_tar,
 )
+from observer_app.handoff.transport_errors import BundleTruncated, NotForThisRecipient
 from observer_app.i18n import _
 
 __all__ = [
@@ -343,7 +344,7 @@ class _DecryptFailure:
             return error
         failure = describe_failure(error)
         if failure is AgeFailure.NO_MATCHING_IDENTITY:
-            return NotValidError(_("bundle not encrypted to this coordinator"))
+            return NotForThisRecipient(_("bundle not encrypted to this coordinator"))
         if failure is AgeFailure.BAD_HEADER:
             return self._header_problem()
         if failure is AgeFailure.STREAM:
@@ -393,6 +394,6 @@ class _DecryptFailure:
 
 
 def _truncated() -> NotValidError:
-    return NotValidError(
+    return BundleTruncated(
         _("bundle truncated: it ends early (the last part is incomplete or missing)")
     )
