@@ -46,7 +46,14 @@ from observer_app.handoff.transport import ReceivedMember, read_bundle
 from observer_app.i18n import _
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, save_blob_record
 from observer_app.vault.connection import Connection, DatabaseError
-from observer_app.vault.journal import Event, EventFormatError, feed_head, parse_event, store_event
+from observer_app.vault.journal import (
+    Event,
+    EventFormatError,
+    feed_head,
+    parse_event,
+    set_feed_head,
+    store_event,
+)
 from observer_app.vault.projection.handoff import HANDOFF_RECEIVED
 from observer_app.vault.projection.people import IDENTITY_DECLARED
 
@@ -331,6 +338,7 @@ def _import_events(
     held_seq, held_head = feed_head(conn, manifest.author)
     expected_seq = manifest.from_seq
     previous = manifest.after_hash
+    stored_head: tuple[int, str] | None = None
     for line in lines:
         if cancel is not None and cancel():
             raise OperationCancelled(_("import cancelled"))
@@ -358,15 +366,18 @@ def _import_events(
             _check_signature(public_key, event)
             _check_first(event, author)
             try:
-                store_event(conn, event, author.public_key_der)
+                store_event(conn, event, author.public_key_der, advance_head=False)
             except (DatabaseError, KeyError, TypeError, ValueError, AttributeError):
                 raise BundleRefused(
                     Refusal.DAMAGED,
                     _("bundle damaged: event seq {seq} cannot be stored").format(seq=seq),
                 ) from None
             outcome.new_events += 1
+            stored_head = (seq, event.hash)
         previous = event.hash
         expected_seq += 1
+    if stored_head is not None:
+        set_feed_head(conn, manifest.author, *stored_head)
     if expected_seq - 1 != manifest.to_seq or previous != manifest.head_hash:
         raise BundleRefused(
             Refusal.WRONG_HASH,

@@ -78,7 +78,7 @@ def test_replay_notices_a_changed_row_in_each_record_table(
     } <= set(projection_tables())
     tamperings = [
         "UPDATE incidents SET text = 'forged' WHERE rowid = 1",
-        "UPDATE checklist_answers SET current = 1",
+        "UPDATE checklist_answers SET note = 'forged'",
         "UPDATE protocol_figures SET value = value + 1",
         "DELETE FROM visit_breaks",
         "UPDATE stations SET name = 'forged'",

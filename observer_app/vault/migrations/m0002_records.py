@@ -62,10 +62,9 @@ CREATE TABLE checklist_answers (
     value TEXT NOT NULL,
     note TEXT,
     time_utc TEXT NOT NULL,
-    tz TEXT NOT NULL,
-    current INTEGER NOT NULL
+    tz TEXT NOT NULL
 );
-CREATE INDEX checklist_answers_item ON checklist_answers (feed, station, item, current);
+CREATE INDEX checklist_answers_item ON checklist_answers (feed, station, item);
 CREATE TABLE incidents (
     id TEXT PRIMARY KEY,
     feed TEXT NOT NULL,

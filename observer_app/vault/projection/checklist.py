@@ -1,4 +1,9 @@
-"""Checklist answers: every answer is kept; the latest per author, station and item is current."""
+"""Checklist answers: every answer is kept; the latest per author, station and item is current.
+
+The table is append-only: "current" is derived when read (the row with the highest rowid for
+its author, station and item), so an answer costs one INSERT instead of an UPDATE of the
+superseded row plus an INSERT.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +21,9 @@ CHECKLIST_ANSWERED = "checklist.answered"
 def _answered(conn: Connection, event: Event) -> None:
     body = event.body
     conn.execute(
-        "UPDATE checklist_answers SET current = 0"
-        " WHERE feed = ? AND station = ? AND item = ? AND current = 1",
-        (event.feed, body["station"], body["item"]),
-    )
-    conn.execute(
         "INSERT INTO checklist_answers"
-        " (id, feed, station, phase, item, value, note, time_utc, tz, current)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        " (id, feed, station, phase, item, value, note, time_utc, tz)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             body["id"],
             event.feed,

@@ -8,7 +8,11 @@ from typing import Any
 
 from observer_app.vault.connection import Connection
 
-_COLUMNS = "id, feed, station, phase, item, value, note, time_utc, tz, current"
+_COLUMNS = (
+    "a.id, a.feed, a.station, a.phase, a.item, a.value, a.note, a.time_utc, a.tz,"
+    " a.rowid = (SELECT max(b.rowid) FROM checklist_answers AS b"
+    " WHERE b.feed = a.feed AND b.station = a.station AND b.item = a.item)"
+)
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,12 @@ def _row(r: Any) -> AnswerRow:
 
 def answers(conn: Connection, feed: str, station: str, phase: str | None = None) -> list[AnswerRow]:
     """Every answer (current and superseded) of one author at one station, oldest first."""
-    sql = f"SELECT {_COLUMNS} FROM checklist_answers WHERE feed = ? AND station = ?"
+    sql = f"SELECT {_COLUMNS} FROM checklist_answers AS a WHERE a.feed = ? AND a.station = ?"
     params: tuple[Any, ...] = (feed, station)
     if phase is not None:
-        sql += " AND phase = ?"
+        sql += " AND a.phase = ?"
         params += (phase,)
-    rows = conn.execute(sql + " ORDER BY time_utc, id", params).fetchall()
+    rows = conn.execute(sql + " ORDER BY a.time_utc, a.id", params).fetchall()
     return [_row(r) for r in rows]
 
 
@@ -74,7 +78,7 @@ def current_answers(
 
 def answered_count(conn: Connection, feed: str, station: str) -> int:
     row = conn.execute(
-        "SELECT count(*) FROM checklist_answers WHERE feed = ? AND station = ? AND current = 1",
+        "SELECT count(DISTINCT item) FROM checklist_answers WHERE feed = ? AND station = ?",
         (feed, station),
     ).fetchone()
     return int(row[0])
