@@ -41,6 +41,12 @@ class Event:
     signature: bytes
 
     @property
+    def station(self) -> str | None:
+        """The station code the body names, if any (indexed for `log --station`)."""
+        value = self.body.get("station")
+        return value if isinstance(value, str) else None
+
+    @property
     def hash(self) -> str:
         return hashlib.sha256(self.payload).hexdigest()
 
@@ -159,8 +165,9 @@ def store_event(
     SQLCipher's memory locking.
     """
     conn.execute(
-        "INSERT INTO events (feed, seq, hash, prev, time_utc, tz, type, payload, signature)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events"
+        " (feed, seq, hash, prev, time_utc, tz, type, payload, signature, station)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             event.feed,
             event.seq,
@@ -171,6 +178,7 @@ def store_event(
             event.type,
             event.payload,
             event.signature,
+            event.station,
         ),
     )
     if event.seq == 1:

@@ -166,3 +166,8 @@ def test_parallel_verification_matches_serial(session: LogbookSession) -> None:
         assert report.problems[0].seq in (40, 41)
     finally:
         verify_module.PARALLEL_THRESHOLD, verify_module.BATCH = old_threshold, old_batch
+
+
+def test_station_column_must_match_the_signed_body(busy: LogbookSession) -> None:
+    busy.conn.execute("UPDATE events SET station = '999' WHERE seq = 2")
+    assert _first_problem(busy) == (2, "the event's stored columns differ from its signed content")

@@ -17,6 +17,7 @@ MIGRATION_MODULES = (
     "m0002_records",
     "m0003_media",
     "m0004_handoff",
+    "m0005_event_station",
 )
 
 

@@ -5,9 +5,9 @@ something (an incident, a note) that is at the station now: an incident moved to
 shows its whole history under both. Category and severity select incident events by the
 incident's current values, with its whole history.
 
-Each part is a lookup, not a scan of the journal: the body's station by the expression index of
-migration 2 (the expression below must stay identical to it), an incident's report by its
-(feed, seq), amendments and voids by their type.
+Each part is a lookup, not a scan of the journal: the body's station by the indexed `station`
+column of migration 5, an incident's report by its (feed, seq), amendments and voids by their
+type.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 _BODY = "json_extract(CAST(payload AS TEXT), '$.body.{field}')"
-_STATION, _CODE, _TARGET = (_BODY.format(field=f) for f in ("station", "code", "target"))
+_CODE, _TARGET = (_BODY.format(field=f) for f in ("code", "target"))
+_STATION = "station"  # a column of `events` (migration 5), set from the signed body
 _CORRECTIONS = "('incident.amended', 'incident.voided', 'note.amended', 'note.voided')"
 
 
