@@ -103,7 +103,7 @@ def run_export(ctx: CliContext) -> int:
         return 0
     manifest = result.manifest
     ctx.out(
-        _("Bundle written: events {first}..{last}, {media} media items ({size} bytes)").format(
+        _("Bundle written: events {first}..{last}, media items: {media} ({size} bytes)").format(
             first=manifest.from_seq,
             last=manifest.to_seq,
             media=len(manifest.media),
@@ -144,7 +144,7 @@ def _describe(outcome: ImportOutcome) -> str:
         who += f" ({format_fingerprint(outcome.author, short=True)})"
     if outcome.status == "accepted":
         return _(
-            "accepted: {who}: seq {first}..{last}, {events} new events, {media} new media items"
+            "accepted: {who}: seq {first}..{last}, new events: {events}, new media items: {media}"
         ).format(
             who=who,
             first=outcome.from_seq,
@@ -213,7 +213,7 @@ def run_receipt(ctx: CliContext) -> int:
         return 0
     ctx.out(
         _(
-            "Receipt recorded: {name} holds your logbook up to seq {seq} and {media} media items"
+            "Receipt recorded: {name} holds your logbook up to seq {seq} (media items: {media})"
         ).format(name=accepted.coordinator_name, seq=receipt.up_to_seq, media=len(receipt.media))
     )
     return 0
@@ -264,7 +264,7 @@ def run_status(ctx: CliContext) -> int:
         )
     )
     ctx.out(
-        _("Acknowledged up to seq {ack} of {head}; waiting: {events} events").format(
+        _("Acknowledged up to seq {ack} of {head}; events waiting: {events}").format(
             ack=status["acknowledged_seq"], head=status["head_seq"], events=status["events_waiting"]
         )
     )

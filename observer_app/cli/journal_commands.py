@@ -80,7 +80,7 @@ def run_verify(ctx: CliContext) -> int:
         )
     elif report.ok:
         ctx.out(
-            _("journal valid: {feeds} feeds, {events} events").format(
+            _("journal valid (feeds: {feeds}, events: {events})").format(
                 feeds=report.feeds, events=report.events
             )
         )

@@ -59,7 +59,9 @@ def _acknowledged(event: Event) -> str:
 
 
 def _received(event: Event) -> str:
-    return _("bundle received from {fingerprint}: seq {first}..{last}, {media} media items").format(
+    return _(
+        "bundle received from {fingerprint}: seq {first}..{last}, media items: {media}"
+    ).format(
         fingerprint=_short(event.body.get("author")),
         first=event.body.get("from_seq", "?"),
         last=event.body.get("to_seq", "?"),
