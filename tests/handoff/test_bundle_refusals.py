@@ -37,11 +37,6 @@ PASSPHRASE = "correct horse battery staple"
 
 
 @pytest.fixture
-def coordinator(make_session: MakeSession) -> LogbookSession:
-    return make_session(name="Coordinator", role="coordinator", folder="coordinator")
-
-
-@pytest.fixture
 def observer(
     make_session: MakeSession, coordinator: LogbookSession, tmp_path: Path
 ) -> LogbookSession:
@@ -49,13 +44,6 @@ def observer(
     enroll(coordinator, session, tmp_path / "enroll")
     add_notes(session, 4)
     return session
-
-
-@pytest.fixture
-def stick(tmp_path: Path) -> Path:
-    folder = tmp_path / "stick"
-    folder.mkdir()
-    return folder
 
 
 def refused(coordinator: LogbookSession, parts: list[Path], code: str) -> ImportOutcome:

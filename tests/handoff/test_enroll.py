@@ -45,13 +45,6 @@ def observer(make_session: MakeSession) -> LogbookSession:
     return make_session(name="Айгерим Сапарова", accreditation="KZ-77", folder="observer")
 
 
-@pytest.fixture
-def stick(tmp_path: Path) -> Path:
-    folder = tmp_path / "stick"
-    folder.mkdir()
-    return folder
-
-
 def test_request_is_signed_and_names_nothing_in_its_file_name(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:

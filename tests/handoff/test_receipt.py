@@ -25,11 +25,6 @@ MakeSession = Callable[..., LogbookSession]
 
 
 @pytest.fixture
-def coordinator(make_session: MakeSession) -> LogbookSession:
-    return make_session(name="Coordinator", role="coordinator", folder="coordinator")
-
-
-@pytest.fixture
 def observer(
     make_session: MakeSession, coordinator: LogbookSession, tmp_path: Path
 ) -> LogbookSession:

@@ -45,13 +45,6 @@ def identity() -> x25519.Identity:
     return x25519.Identity.generate()
 
 
-@pytest.fixture
-def stick(tmp_path: Path) -> Path:
-    folder = tmp_path / "stick"
-    folder.mkdir()
-    return folder
-
-
 def sample_members() -> list[tuple[str, bytes]]:
     return [
         ("manifest.json", b'{"v":1,"author":"' + SECRET_TEXT + b'"}'),
