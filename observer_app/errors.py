@@ -41,6 +41,20 @@ class UserActionError(ObserverError):
     exit_code = 4
 
 
+def environment_error(error: BaseException) -> UserActionError | None:
+    """A full disk or a vault busy in another program is the user's to act on (exit 4)."""
+    import errno
+
+    from observer_app.i18n import _
+
+    code = getattr(error, "sqlite_errorcode", None)
+    if code == 13 or (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)):
+        return UserActionError(_("the disk is full; nothing was changed by this command"))
+    if code in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+        return UserActionError(_("the vault is in use by another program; try again"))
+    return None
+
+
 class OperationCancelled(ObserverError):
     """The user cancelled a long operation; nothing was committed."""
 

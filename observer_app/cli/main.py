@@ -31,8 +31,9 @@ from observer_app.cli import (
 )
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.errors import ObserverError
+from observer_app.errors import ObserverError, environment_error
 from observer_app.i18n import _, detect_language, set_language
+from observer_app.vault.connection import DatabaseError
 
 COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     vault_commands.register,
@@ -92,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ObserverError as error:
         print(_("error: {message}").format(message=error.message), file=sys.stderr)
         return error.exit_code
+    except (OSError, DatabaseError) as error:
+        actionable = environment_error(error)
+        if actionable is None:
+            return _internal_fault(context, error)
+        print(_("error: {message}").format(message=actionable.message), file=sys.stderr)
+        return actionable.exit_code
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)
         return 130

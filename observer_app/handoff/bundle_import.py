@@ -158,7 +158,7 @@ def import_bundle(
     try:
         _run(session, blobs, state, parts, progress, cancel)
     except BaseException as error:
-        if state.in_transaction:
+        if state.in_transaction and conn.in_transaction:
             conn.execute("ROLLBACK")
             state.in_transaction = False
         for blob in state.staged:

@@ -145,7 +145,8 @@ def import_stream(
             return ImportResult(existing.id, blob.sha256, Path(name), True, existing.decode_error)
         return _record_new(session, blobs, blob, name, link, consent, note)
     except BaseException:
-        if find_blob(session.conn, blob.sha256) is None:
+        stored = find_blob(session.conn, blob.sha256)
+        if stored is None or stored.file != blob.file:
             blobs.discard(blob.file)
         raise
 
@@ -184,15 +185,41 @@ def _record_new(
         "consent_note": note,
         "links": [link.to_json()],
     }
+    _commit_with_blob(session, blobs, blob, thumb, MEDIA_ADDED, body)
+    return ImportResult(media_id, blob.sha256, Path(name), False, metadata.decode_error)
+
+
+def _commit_with_blob(
+    session: LogbookSession,
+    blobs: BlobStore,
+    blob: StoredBlob,
+    thumb: StoredBlob | None,
+    event_type: str,
+    body: dict[str, Any],
+) -> None:
+    """Record the event and, unless these bytes are stored already, the new blob's key row.
+
+    Files just written that the database does not reference afterwards are removed, whether
+    the commit failed or the bytes were already held (e.g. an exported copy imported back).
+    """
+    reused = False
     try:
         with Transaction(session.conn):
-            save_blob_record(session.conn, blob, thumb)
-            session.append_in_transaction(MEDIA_ADDED, body)
+            reused = find_blob(session.conn, blob.sha256) is not None
+            if not reused:
+                save_blob_record(session.conn, blob, thumb)
+            session.append_in_transaction(event_type, body)
     except BaseException:
-        if thumb is not None:
-            blobs.discard(thumb.file)
+        _discard_new(blobs, blob, thumb)
         raise
-    return ImportResult(media_id, blob.sha256, Path(name), False, metadata.decode_error)
+    if reused:
+        _discard_new(blobs, blob, thumb)
+
+
+def _discard_new(blobs: BlobStore, blob: StoredBlob, thumb: StoredBlob | None) -> None:
+    blobs.discard(blob.file)
+    if thumb is not None:
+        blobs.discard(thumb.file)
 
 
 def _thumbnail_blob(blobs: BlobStore, blob: StoredBlob, kind: str) -> StoredBlob | None:
@@ -324,14 +351,7 @@ def make_redacted_copy(
         "links": [{"kind": k, "ref": r} for k, r in item.links],
         "redaction": {"style": style, "boxes": [[b.x, b.y, b.w, b.h] for b in boxes]},
     }
-    try:
-        with Transaction(session.conn):
-            if find_blob(session.conn, blob.sha256) is None:
-                save_blob_record(session.conn, blob, thumb)
-            session.append_in_transaction(MEDIA_DERIVED, body)
-    except BaseException:
-        blobs.discard(blob.file)
-        raise
+    _commit_with_blob(session, blobs, blob, thumb, MEDIA_DERIVED, body)
     return new_item
 
 

@@ -56,5 +56,6 @@ class Transaction:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
             self._conn.execute("COMMIT")
-        else:
+        elif self._conn.in_transaction:
+            # SQLite may already have rolled back (disk full, I/O error): keep the real error.
             self._conn.execute("ROLLBACK")

@@ -311,3 +311,43 @@ def test_no_plaintext_in_vault_or_temp_after_a_session(
             for original in originals:
                 assert original.read_bytes()[4096:4160] not in data, path
     assert scanned >= 5
+
+
+def test_one_author_cannot_change_another_authors_media(observer: LogbookSession) -> None:
+    """In a coordinator vault, a signed event from author B aimed at author A's item is inert."""
+    from observer_app.vault import journal
+    from observer_app.vault.connection import Transaction
+    from observer_app.vault.projection.media import MEDIA_CONSENT, MEDIA_LINKED, MEDIA_PURGED
+
+    item = media.import_file(observer, DATA / "Canon_40D.jpg", STATION)
+    stranger = journal.Author(feed="f" * 64, key=observer.identity.signing_key)
+    for event_type, body in (
+        (MEDIA_CONSENT, {"target": item.id, "state": "written", "reason": "x", "note": None}),
+        (MEDIA_PURGED, {"target": item.id, "reason": "x"}),
+        (MEDIA_LINKED, {"target": item.id, "link": {"kind": "station", "ref": "999"}}),
+    ):
+        with Transaction(observer.conn):
+            seq, head = journal.feed_head(observer.conn, stranger.feed)
+            event = journal.build_event(stranger, seq + 1, head, event_type, body, "Asia/Almaty")
+            journal.store_event(observer.conn, event, b"stranger key")
+    after = get_media(observer.conn, item.id)
+    assert after is not None
+    assert after.consent == "not_asked" and not after.purged
+    assert after.links == (("station", "101"),)
+
+
+def test_an_exported_copy_imported_back_is_stored_once(
+    observer: LogbookSession, tmp_path: Path
+) -> None:
+    original = media.import_file(observer, DATA / "orientation_landscape_6.jpg", STATION)
+    copy_id = media.make_redacted_copy(observer, original.id, [Box(0, 0, 40, 40)], "fill")
+    media.make_redacted_copy(observer, original.id, [Box(0, 0, 40, 40)], "fill")
+    files = blob_files(observer)
+    out = tmp_path / "copy.jpg"
+    media.export(observer, copy_id, out, publication=False)
+    again = media.import_file(observer, out, STATION)
+    assert not again.duplicate and again.id != copy_id
+    assert blob_files(observer) == files  # no orphan blob, no second copy of the bytes
+    stored = observer.conn.execute("SELECT count(*) FROM blobs").fetchone()[0]
+    assert stored == 2  # the original and the (identical) redacted bytes
+    assert verify_journal(observer.conn).ok

@@ -63,7 +63,8 @@ def migrate(conn: Connection, target: int | None = None) -> int:
             conn.execute(f"PRAGMA user_version = {migration.version}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return target
 

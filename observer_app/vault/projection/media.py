@@ -70,13 +70,15 @@ def _insert(
     placeholders = ", ".join("?" for _ in columns)
     conn.execute(f"INSERT INTO media ({', '.join(columns)}) VALUES ({placeholders})", values)
     for link in body.get("links", []):
-        _link(conn, body["id"], link)
+        _link(conn, body["id"], event.feed, link)
 
 
-def _link(conn: Connection, media_id: str, link: dict[str, str]) -> None:
+def _link(conn: Connection, media_id: str, feed: str, link: dict[str, str]) -> None:
+    """Only the item's own author may link it (a coordinator vault holds many authors)."""
     conn.execute(
-        "INSERT OR IGNORE INTO media_links (media_id, kind, ref) VALUES (?, ?, ?)",
-        (media_id, link["kind"], link["ref"]),
+        "INSERT OR IGNORE INTO media_links (media_id, kind, ref)"
+        " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM media WHERE id = ? AND feed = ?)",
+        (media_id, link["kind"], link["ref"], media_id, feed),
     )
 
 
@@ -90,20 +92,20 @@ def _derived(conn: Connection, event: Event) -> None:
 
 
 def _linked(conn: Connection, event: Event) -> None:
-    _link(conn, event.body["target"], event.body["link"])
+    _link(conn, event.body["target"], event.feed, event.body["link"])
 
 
 def _consent(conn: Connection, event: Event) -> None:
     conn.execute(
-        "UPDATE media SET consent = ?, consent_note = ? WHERE id = ?",
-        (event.body["state"], event.body.get("note"), event.body["target"]),
+        "UPDATE media SET consent = ?, consent_note = ? WHERE id = ? AND feed = ?",
+        (event.body["state"], event.body.get("note"), event.body["target"], event.feed),
     )
 
 
 def _purged(conn: Connection, event: Event) -> None:
     conn.execute(
-        "UPDATE media SET purged = 1, purge_reason = ? WHERE id = ?",
-        (event.body["reason"], event.body["target"]),
+        "UPDATE media SET purged = 1, purge_reason = ? WHERE id = ? AND feed = ?",
+        (event.body["reason"], event.body["target"], event.feed),
     )
 
 
