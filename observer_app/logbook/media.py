@@ -139,6 +139,13 @@ def import_stream(
         ) from None
     try:
         existing = find_by_sha256(session.conn, blob.sha256, session.identity.feed)
+        if existing is not None and existing.purged:
+            blobs.discard(blob.file)
+            raise UserActionError(
+                _("the content of {id} was purged ({reason}); it is not imported again").format(
+                    id=existing.id, reason=existing.purge_reason or "-"
+                )
+            )
         if existing is not None:
             blobs.discard(blob.file)
             _add_link(session, existing, link)

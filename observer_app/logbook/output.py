@@ -39,10 +39,14 @@ def write_user_file(out: Path, source: Readable | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, out)
-    except OSError as error:
+    except BaseException as error:
+        # Whatever stopped the copy (a full disk, a damaged blob, a cancel), no partial
+        # plaintext may stay behind on the target drive.
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise UserActionError(
-            _("cannot write {path}: {reason}").format(path=out, reason=error.strerror or error)
-        ) from None
+        if isinstance(error, OSError):
+            raise UserActionError(
+                _("cannot write {path}: {reason}").format(path=out, reason=error.strerror or error)
+            ) from None
+        raise
     fsync_dir(out.parent)

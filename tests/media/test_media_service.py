@@ -299,14 +299,11 @@ def test_no_plaintext_in_vault_or_temp_after_a_session(
                 continue
             data = path.read_bytes()
             scanned += 1
-            # Four- and six-byte signatures: a random ciphertext of a few MB will not contain them.
-            for marker in (
-                b"\xff\xd8\xff\xe0",
-                b"\xff\xd8\xff\xe1",
-                b"\xff\xd8\xff\xdb",
-                b"Exif\x00\x00",
-                b"JFIF\x00",
-            ):
+            # A JPEG file starts with its SOI marker; inside a few MB of ciphertext a 4-byte
+            # pattern occurs by chance (~1 run in 400), so it is checked at the start only, and
+            # the longer markers and 64-byte slices of the originals everywhere.
+            assert not data.startswith(b"\xff\xd8\xff"), path
+            for marker in (b"Exif\x00\x00", b"JFIF\x00\x01", b"\xff\xd8\xff\xe1\x00"):
                 assert marker not in data, (path, marker)
             for original in originals:
                 assert original.read_bytes()[4096:4160] not in data, path
@@ -330,6 +327,7 @@ def test_one_author_cannot_change_another_authors_media(observer: LogbookSession
             seq, head = journal.feed_head(observer.conn, stranger.feed)
             event = journal.build_event(stranger, seq + 1, head, event_type, body, "Asia/Almaty")
             journal.store_event(observer.conn, event, b"stranger key")
+    assert journal.feed_head(observer.conn, stranger.feed)[0] == 3  # all three were stored
     after = get_media(observer.conn, item.id)
     assert after is not None
     assert after.consent == "not_asked" and not after.purged
@@ -351,3 +349,33 @@ def test_an_exported_copy_imported_back_is_stored_once(
     stored = observer.conn.execute("SELECT count(*) FROM blobs").fetchone()[0]
     assert stored == 2  # the original and the (identical) redacted bytes
     assert verify_journal(observer.conn).ok
+
+
+def test_export_of_a_damaged_blob_leaves_no_plaintext(
+    observer: LogbookSession, tmp_path: Path
+) -> None:
+    from observer_app.crypto.blob_cipher import BlobIntegrityError
+    from observer_app.vault.blobs import find_blob
+
+    big = tmp_path / "clip.mp4"
+    big.write_bytes(os.urandom(3 * 1024 * 1024))
+    result = media.import_file(observer, big, STATION)
+    record = find_blob(observer.conn, result.sha256)
+    assert record is not None
+    blob = observer.vault.blobs_dir / record.file
+    damaged = bytearray(blob.read_bytes())
+    damaged[len(damaged) // 2] ^= 1
+    blob.write_bytes(bytes(damaged))
+    target = tmp_path / "usb"
+    target.mkdir()
+    with pytest.raises(BlobIntegrityError):
+        media.export(observer, result.id, target / "clip.mp4", publication=False)
+    assert list(target.iterdir()) == []
+
+
+def test_purged_content_is_not_silently_relinked(observer: LogbookSession) -> None:
+    result = media.import_file(observer, DATA / "Canon_40D.jpg", STATION)
+    media.purge(observer, result.id, "court order")
+    with pytest.raises(UserActionError, match="purged"):
+        media.import_file(observer, DATA / "Canon_40D.jpg", STATION)
+    assert blob_files(observer) == []
