@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+from observer_app.errors import VaultOpenError
 from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.vault.header import KdfParams
 from observer_app.vault.store import open_vault
@@ -89,13 +90,27 @@ print("created", flush=True)
 
 
 def test_killed_init_leaves_no_half_vault(tmp_path: Path, passphrase: str) -> None:
-    rng = random.Random(99)
+    # Kill points as fractions of one measured init, so that early kills (no vault) and late
+    # ones (a whole vault) both happen whatever the machine's speed.
+    started = time.monotonic()
+    init_vault(
+        tmp_path / "timing",
+        passphrase,
+        NewIdentity(name="T", role="coordinator"),
+        KdfParams.strong(),
+    )
+    duration = time.monotonic() - started
     outcomes = set()
-    for round_number in range(8):
+    for round_number, fraction in enumerate((0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.2, 4.0)):
         target = tmp_path / f"vault-{round_number}"
         lines = _run_and_kill(
-            [sys.executable, "-c", INIT, str(target), passphrase], rng.uniform(0.0, 0.5)
+            [sys.executable, "-c", INIT, str(target), passphrase], fraction * duration
         )
+        assert "ready" in lines, "the child never started"
+        leftovers = {
+            p.name for p in tmp_path.iterdir() if p.name.startswith(f"vault-{round_number}")
+        }
+        assert leftovers <= {target.name}
         if target.exists():
             vault = open_vault(target, passphrase)
             try:
@@ -106,7 +121,7 @@ def test_killed_init_leaves_no_half_vault(tmp_path: Path, passphrase: str) -> No
         else:
             assert "created" not in lines
             outcomes.add("absent")
-    assert outcomes  # each round was either absent or a whole, verifiable vault
+    assert outcomes == {"whole", "absent"}
 
 
 PASSWD = """
@@ -138,11 +153,12 @@ def test_killed_passphrase_change_keeps_one_working_passphrase(
             [sys.executable, "-c", PASSWD, str(path), passphrase, "brand new"],
             rng.uniform(0.0, 0.05),
         )
+        assert "ready" in lines, "the child never started"
         opened = []
         for candidate in (passphrase, "brand new"):
             try:
                 vault = open_vault(path, candidate)
-            except Exception:
+            except VaultOpenError:
                 continue
             try:
                 assert verify_journal(vault.conn).ok

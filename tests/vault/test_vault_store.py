@@ -167,3 +167,16 @@ def test_database_file_is_encrypted(vault_path: Path) -> None:
     assert not data.startswith(b"SQLite format 3")
     assert b"identity.declared" not in data
     assert os.path.getsize(vault_path / "vault.db") % 4096 == 0
+
+
+def test_create_interrupted_while_populating_leaves_nothing(
+    tmp_path: Path, passphrase: str
+) -> None:
+    from observer_app.vault.store import create_vault
+
+    def populate(_conn: object) -> None:
+        raise RuntimeError("power cut while writing the identity")
+
+    with pytest.raises(RuntimeError, match="power cut"):
+        create_vault(tmp_path / "vault", passphrase, KdfParams.for_tests(), populate)
+    assert list(tmp_path.iterdir()) == []
