@@ -163,7 +163,7 @@ def import_bundle(
             state.in_transaction = False
         for blob in state.staged:
             blobs.discard(blob.file)
-        if isinstance(error, NotValidError) and not isinstance(error, OperationCancelled):
+        if isinstance(error, NotValidError):
             refusal = classify(error)
             if isinstance(refusal, _Fork):
                 record_fork_alert(conn, refusal.alert, state.outcome.bundle_id)

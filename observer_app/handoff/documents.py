@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import hashlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -31,6 +30,8 @@ from observer_app.crypto import keys
 from observer_app.crypto.canonical_json import canonicalize_signed, loads_canonical
 from observer_app.errors import NotValidError, UserActionError
 from observer_app.handoff.age_stream import AgeFailure, describe_failure
+from observer_app.handoff.part_writer import fsync_directory
+from observer_app.handoff.read_back import Checksum, ReadBackMismatch, read_back
 from observer_app.i18n import _
 from observer_app.vault.fs import FILE_MODE, fsync_dir
 
@@ -193,10 +194,15 @@ def write_document_file(folder: Path, data: bytes, extension: str) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if hashlib.sha256(partial.read_bytes()).digest() != hashlib.sha256(data).digest():
-            raise OSError(0, _("the file read back differs from what was written"))
+        written = Checksum()
+        written.update(data)
+        try:
+            # From the device, not the page cache, exactly as bundle parts are checked.
+            read_back(partial, len(data), written.digest(), 1, lambda: None)
+        except ReadBackMismatch:
+            raise OSError(0, _("the file read back differs from what was written")) from None
         os.replace(partial, final)
-        fsync_dir(folder)
+        fsync_directory(folder)
     except OSError as error:
         with contextlib.suppress(OSError):
             partial.unlink()
@@ -209,9 +215,21 @@ def write_document_file(folder: Path, data: bytes, extension: str) -> Path:
 
 
 def write_private_file(path: Path, data: bytes) -> None:
-    """Create `path` (which must not exist yet) with mode 0600, durably."""
+    """Create `path` (which must not exist yet) with mode 0600, durably and whole.
+
+    Written to a temp file first and linked into place (link fails if `path` exists), so a
+    killed export never leaves a truncated key file that would also block the next attempt.
+    """
+    if path.exists():
+        raise UserActionError(_("{path} exists already; choose another name").format(path=path))
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temp, path)
     except FileExistsError:
         raise UserActionError(
             _("{path} exists already; choose another name").format(path=path)
@@ -220,15 +238,7 @@ def write_private_file(path: Path, data: bytes) -> None:
         raise UserActionError(
             _("could not write {path}: {reason}").format(path=path, reason=error.strerror or error)
         ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as error:
+    finally:
         with contextlib.suppress(OSError):
-            path.unlink()
-        raise UserActionError(
-            _("could not write {path}: {reason}").format(path=path, reason=error.strerror or error)
-        ) from None
+            temp.unlink()
     fsync_dir(path.parent)

@@ -156,8 +156,11 @@ def _check_chain(
     observer_cert: x509.Certificate,
     session: HolderSession,
 ) -> None:
-    constraints = ca_cert.extensions.get_extension_for_class(x509.BasicConstraints).value
-    if not constraints.ca or not _verify_issued(ca_cert, ca_cert):
+    try:
+        is_ca = ca_cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        is_ca = False
+    if not is_ca or not _verify_issued(ca_cert, ca_cert):
         raise _invalid(_("the organisation certificate is not a certificate authority"))
     if not _verify_issued(coordinator_cert, ca_cert) or not _same_key(
         coordinator_cert, coordinator_key

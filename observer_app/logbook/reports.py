@@ -142,7 +142,7 @@ def make_report(
     )
     signed_at = time.perf_counter()
     step(3)
-    write_private_file(out, signed)
+    write_user_file(out, signed)
     written = time.perf_counter()
     step(4)
     return ReportResult(
@@ -171,11 +171,6 @@ def signing_chain(session: LogbookSession) -> list[x509.Certificate]:
     if certificate.issuer == certificate.subject:
         return []
     return [root for root in known_trust_roots(session) if root.subject == certificate.issuer]
-
-
-def write_private_file(out: Path, data: bytes) -> None:
-    """Write atomically (temp file beside the target, fsync, rename), readable by the user only."""
-    write_user_file(out, data)
 
 
 # -- verification -----------------------------------------------------------------------------
