@@ -236,12 +236,12 @@ def populate_demo(session: LogbookSession, catalogue: Catalogue | None = None) -
     """Fill the demo vault; returns one line per thing done, for the user to read."""
     cat = catalogue if catalogue is not None else load_catalogue()
     done = []
+    _stations(session, cat)
+    done.append(_("set the mission and added 3 stations in two time zones"))
     first = notes.add_note(session, "06:30 Прибыл на участок 101, двери ещё закрыты.", "101")
     notes.add_note(session, "Сайлау учаскесі 102: бақылаушыларға орын жеткіліксіз.", "102")
     notes.amend_note(session, first, "06:30 Прибыл на участок 101, двери закрыты до 06:45.")
     done.append(_("added 2 notes in Russian and Kazakh, amended one"))
-    _stations(session, cat)
-    done.append(_("set the mission and added 3 stations in two time zones"))
     _visits(session)
     done.append(_("recorded visits to 101 (with a break) and 102"))
     for code, item, value, note in ANSWERS:

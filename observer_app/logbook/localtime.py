@@ -7,8 +7,6 @@ station's local time. Read: the station's local time, formatted by Babel for the
 
 from __future__ import annotations
 
-import datetime as dt
-
 from babel.dates import format_skeleton
 
 from observer_app.core.timeutil import format_utc, parse_user_time, to_local, utc_now
@@ -27,10 +25,6 @@ def resolve_time(text: str | None, zone_name: str) -> str:
             _("'{value}' is not an ISO 8601 time such as 2026-03-15T07:30.").format(value=text)
         ) from None
     return format_utc(moment)
-
-
-def local_datetime(utc_text: str, zone_name: str) -> dt.datetime:
-    return to_local(utc_text, zone_name)
 
 
 def local_iso(utc_text: str, zone_name: str) -> str:

@@ -6,12 +6,15 @@ from observer_app.core.ids import new_id
 from observer_app.errors import UserActionError
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.stations import require_station
 from observer_app.vault.projection.notes import NOTE_ADDED, NOTE_AMENDED, NOTE_VOIDED
 
 
 def add_note(session: LogbookSession, text: str, station: str | None = None) -> str:
     if not text.strip():
         raise UserActionError(_("the note is empty"))
+    if station is not None:
+        station = require_station(session, station).code
     note_id = new_id()
     session.record(NOTE_ADDED, {"id": note_id, "station": station, "text": text.strip()})
     return note_id

@@ -210,7 +210,3 @@ def read_events(conn: Connection, feed: str | None = None, after_seq: int = 0) -
         )
     for payload, signature in cursor:
         yield parse_event(bytes(payload), bytes(signature))
-
-
-def event_count(conn: Connection) -> int:
-    return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])

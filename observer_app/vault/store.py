@@ -53,10 +53,6 @@ class Vault:
         with contextlib.suppress(db.DatabaseError):
             self.conn.close()
 
-    def reconnect(self, passphrase: str) -> Vault:
-        """A second connection to the same vault, for another thread."""
-        return open_vault(self.path, passphrase)
-
 
 def create_vault(
     target: Path,

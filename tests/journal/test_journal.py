@@ -171,3 +171,11 @@ def test_parallel_verification_matches_serial(session: LogbookSession) -> None:
 def test_station_column_must_match_the_signed_body(busy: LogbookSession) -> None:
     busy.conn.execute("UPDATE events SET station = '999' WHERE seq = 2")
     assert _first_problem(busy) == (2, "the event's stored columns differ from its signed content")
+
+
+def test_a_note_names_only_a_known_station(session: LogbookSession) -> None:
+    from observer_app.errors import UserActionError
+
+    with pytest.raises(UserActionError, match="Unknown station"):
+        notes.add_note(session, "очередь у входа", "NOPE")
+    assert notes.note_ids(session) == []

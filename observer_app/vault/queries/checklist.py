@@ -69,13 +69,6 @@ def answers(conn: Connection, feed: str, station: str, phase: str | None = None)
     return [_row(r) for r in rows]
 
 
-def current_answers(
-    conn: Connection, feed: str, station: str, phase: str | None = None
-) -> dict[str, AnswerRow]:
-    """item id -> the answer in force."""
-    return {a.item: a for a in answers(conn, feed, station, phase) if a.current}
-
-
 def answered_count(conn: Connection, feed: str, station: str) -> int:
     row = conn.execute(
         "SELECT count(DISTINCT item) FROM checklist_answers WHERE feed = ? AND station = ?",

@@ -62,7 +62,3 @@ def list_stations(conn: Connection, feed: str | None = None) -> list[StationRow]
         params,
     ).fetchall()
     return [_row(tuple(row)) for row in rows]
-
-
-def station_codes(conn: Connection) -> list[str]:
-    return [str(row[0]) for row in conn.execute("SELECT DISTINCT code FROM stations ORDER BY code")]

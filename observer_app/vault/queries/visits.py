@@ -71,10 +71,6 @@ def open_visit(conn: Connection, feed: str, station: str) -> VisitRow | None:
     return found[-1] if found else None
 
 
-def open_visits(conn: Connection, feed: str) -> list[VisitRow]:
-    return _visits(conn, "WHERE feed = ? AND ended_utc IS NULL", (feed,))
-
-
 def list_visits(
     conn: Connection, feed: str | None = None, station: str | None = None
 ) -> list[VisitRow]:
@@ -87,7 +83,3 @@ def list_visits(
         params.append(station)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return _visits(conn, where, tuple(params))
-
-
-def visit_ids(conn: Connection) -> list[str]:
-    return [str(row[0]) for row in conn.execute("SELECT id FROM visits")]
