@@ -49,7 +49,12 @@ def media_section(
         if jpeg is not None:
             picture: Flowable = thumbnail(jpeg, width)
         else:
-            reason = t("content purged") if item.purged else t("the picture cannot be decoded")
+            if item.purged:
+                reason = t("content purged")
+            elif item.decodable:
+                reason = t("no preview available")  # e.g. a photo too large to preview
+            else:
+                reason = t("the picture cannot be decoded")
             picture = placeholder(t("Placeholder: {reason}").format(reason=reason), width, styles)
         cells.append([picture, para(_caption(item, zone_name, view, texts), styles.small)])
     if cells:

@@ -131,7 +131,10 @@ def _verify_feed(
             signature,
         )
         if problem:
-            report.problems.append(Problem(feed, int(seq), problem))
+            # Signatures are checked in batches: an earlier event still waiting in the batch
+            # may be the first bad one, and the report must name the first.
+            if _signatures_ok(report, feed, public_key_der, pending, pool):
+                report.problems.append(Problem(feed, int(seq), problem))
             return
         if seq == 1:
             event = parse_event(payload, signature)

@@ -142,11 +142,23 @@ def test_non_canonical_or_newer_events_are_refused(busy: LogbookSession) -> None
         parse_event(newer, event.signature)
 
 
-def test_parallel_verification_matches_serial(session: LogbookSession) -> None:
+def test_parallel_verification_matches_serial(
+    session: LogbookSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from observer_app.vault import verify as verify_module
 
     for i in range(60):
         notes.add_note(session, f"заметка {i}")
+    real_pool = verify_module._pool
+    pools: list[object] = []
+
+    def counted_pool(total: int) -> object:
+        pool = real_pool(total)
+        pools.append(pool)
+        return pool
+
+    monkeypatch.setattr(verify_module.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(verify_module, "_pool", counted_pool)
     old_threshold, old_batch = verify_module.PARALLEL_THRESHOLD, verify_module.BATCH
     verify_module.PARALLEL_THRESHOLD, verify_module.BATCH = 10, 16
     try:
@@ -161,11 +173,14 @@ def test_parallel_verification_matches_serial(session: LogbookSession) -> None:
         )
         new_hash = hashlib.sha256(forged).hexdigest()
         session.conn.execute("UPDATE events SET prev = ? WHERE seq = 41", (new_hash,))
-        report = verify_journal(session.conn)
-        assert not report.ok
-        assert report.problems[0].seq in (40, 41)
+        parallel = verify_journal(session.conn)
     finally:
         verify_module.PARALLEL_THRESHOLD, verify_module.BATCH = old_threshold, old_batch
+    assert pools and all(pool is not None for pool in pools)  # the pool really ran
+    serial = verify_journal(session.conn)
+    found = [(p.seq, p.reason) for p in parallel.problems]
+    assert found == [(40, "bad signature")]
+    assert found == [(p.seq, p.reason) for p in serial.problems]
 
 
 def test_station_column_must_match_the_signed_body(busy: LogbookSession) -> None:
