@@ -443,6 +443,8 @@ def test_truncation_is_rejected_by_both(
     assert not verify_pdf(truncated, []).valid
     output = pdfsig(write(tmp_path, "truncated.pdf", truncated), empty_nssdir)
     assert "Signature is Valid" not in output
+    expected = "Couldn't read xref table" if cut < 1 else "Not total document signed"
+    assert expected in output
 
 
 def test_unsigned_and_garbage_are_not_valid(report_pdf: bytes) -> None:
