@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from observer_app.cli.context import CliContext
 from observer_app.cli.records_support import catalogue, label, local
+from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
 from observer_app.logbook import checklist
@@ -18,8 +19,10 @@ def register(commands: Subparsers) -> None:
     answer = actions.add_parser("answer", help=_("answer a checklist item"))
     answer.add_argument("--station", metavar="CODE", required=True)
     answer.add_argument("--item", metavar="ID", required=True, help=_("item id such as OPN02"))
-    answer.add_argument("--value", metavar="V", required=True)
-    answer.add_argument("--note", metavar="S")
+    add_text_option(
+        answer, "value", required=True, help_text=_("the answer (free text for text items)")
+    )
+    add_text_option(answer, "note", help_text=_("a note on the answer"))
     answer.set_defaults(handler=run_answer)
     show = actions.add_parser("show", help=_("show a station's answers"))
     show.add_argument("--station", metavar="CODE", required=True)
@@ -33,6 +36,7 @@ def register(commands: Subparsers) -> None:
 
 
 def run_answer(ctx: CliContext) -> int:
+    load_text_files(ctx.args)
     args = ctx.args
     ctx.out(
         checklist.answer_item(

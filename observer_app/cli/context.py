@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,49 @@ def read_passphrase_file(path: Path) -> str:
     return text.rstrip("\r\n")
 
 
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer a question: the same test the passphrase prompt makes."""
+    return bool(sys.stdin) and sys.stdin.isatty()
+
+
+def ask_on_terminal(prompt: str) -> str:
+    """Ask on stderr and read one line, so that stdout stays the command's output only.
+
+    Stdout is flushed first: what the question is about (a fingerprint) must be on the screen
+    before it, also when stdout is a pipe and so block-buffered.
+    """
+    sys.stdout.flush()
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    line = sys.stdin.readline()  # "" at end of input: treated as no answer
+    return line.strip()
+
+
+#: Answers taken as "yes" whatever the UI language: scripts and muscle memory type these.
+_YES_ANSWERS = ("y", "yes")
+
+
 class CliContext:
-    def __init__(self, args: argparse.Namespace) -> None:
+    """Hooks `is_interactive` and `ask` stand for the terminal, so tests can answer questions."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        *,
+        is_interactive: Callable[[], bool] = stdin_is_terminal,
+        ask: Callable[[str], str] = ask_on_terminal,
+    ) -> None:
         self.args = args
+        self.is_interactive = is_interactive
+        self.ask = ask
         self._session: LogbookSession | None = None
+
+    def confirm(self, question: str) -> bool:
+        """True only for an explicit yes; anything else (empty, end of input) means no."""
+        answer = self.ask(question).strip().casefold()
+        # Translators: the answers accepted as "yes" to a [y/N] question, separated by "|".
+        localized = _("y|yes").casefold().split("|")
+        return bool(answer) and answer in (*_YES_ANSWERS, *localized)
 
     @property
     def vault_path(self) -> Path:

@@ -1,4 +1,9 @@
-"""`enroll request|issue|accept|revoke|list`: enrollment by USB stick, fingerprints read aloud."""
+"""`enroll request|issue|accept|revoke|list`: enrollment by USB stick, fingerprints read aloud.
+
+`enroll issue` without `--fingerprint` asks the coordinator to confirm the fingerprint the
+observer reads aloud when a person is at the terminal; from a script (stdin not a terminal) it
+prints the fingerprint and issues, as it always did.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from pathlib import Path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.crypto.keys import format_fingerprint
+from observer_app.errors import UserActionError
 from observer_app.handoff import enrollment, roster
+from observer_app.handoff.holder import require_role
 from observer_app.handoff.pins import pin_history
 from observer_app.i18n import _
 
@@ -76,21 +83,20 @@ def run_request(ctx: CliContext) -> int:
 
 def run_issue(ctx: CliContext) -> int:
     args = ctx.args
+    session = ctx.session
+    expected = args.fingerprint
+    confirmed = expected is None and ctx.is_interactive()
+    if confirmed:
+        expected = _confirm_request_fingerprint(ctx, Path(args.request))
     issued = enrollment.issue_package(
-        ctx.session,
+        session,
         Path(args.request),
         Path(args.out),
         _stations(args.stations),
-        args.fingerprint,
+        expected,
     )
-    request = issued.request
-    ctx.out(
-        _("Request from: {name} (accreditation {accreditation})").format(
-            name=request.name, accreditation=request.accreditation or "-"
-        )
-    )
-    ctx.out(_("Fingerprint (compare it with the one the observer reads aloud):"))
-    ctx.out("  " + format_fingerprint(request.feed))
+    if not confirmed:
+        _show_request(ctx, issued.request)
     ctx.out(_("Setup package written: {path}").format(path=issued.path))
     ctx.out(
         _("Mission: {mission}; stations: {stations}").format(
@@ -100,8 +106,35 @@ def run_issue(ctx: CliContext) -> int:
     if issued.reenrolled:
         ctx.out(_("This observer was enrolled before; the new enrollment replaces the old one."))
     ctx.out(_("Your fingerprint (read it aloud to the observer):"))
-    ctx.out("  " + format_fingerprint(ctx.session.identity.feed))
+    ctx.out("  " + format_fingerprint(session.identity.feed))
     return 0
+
+
+def _show_request(ctx: CliContext, request: enrollment.EnrollmentRequest) -> None:
+    ctx.out(
+        _("Request from: {name} (accreditation {accreditation})").format(
+            name=request.name, accreditation=request.accreditation or "-"
+        )
+    )
+    ctx.out(_("Fingerprint (compare it with the one the observer reads aloud):"))
+    ctx.out("  " + format_fingerprint(request.feed))
+
+
+def _confirm_request_fingerprint(ctx: CliContext, request_path: Path) -> str:
+    """The comparison read aloud, asked for when a person is at the keyboard.
+
+    Returns the confirmed fingerprint so that issuing re-checks it: a request swapped on the
+    stick between the question and the issue is refused rather than enrolled.
+    """
+    session = ctx.session
+    require_role(session, "coordinator")
+    request = enrollment.read_request(request_path, session.identity.age_identity)
+    _show_request(ctx, request)
+    if not ctx.confirm(_("Does the observer read out this fingerprint? [y/N] ")):
+        raise UserActionError(
+            _("not confirmed: no setup package was written and nothing was recorded")
+        )
+    return request.feed
 
 
 def run_accept(ctx: CliContext) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 
 from observer_app.cli.context import CliContext
 from observer_app.cli.records_support import catalogue, label, local, short_id
+from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import Catalogue
 from observer_app.errors import UsageError
@@ -24,18 +25,16 @@ def _fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
         required=required,
         help=_("incident category id such as ballot_stuffing"),
     )
-    parser.add_argument("--text", metavar="S", required=required, help=_("what was seen"))
+    add_text_option(parser, "text", required=required, help_text=_("what was seen"))
     parser.add_argument(
         "--time", metavar="ISO", help=_("when it happened; no offset = station time")
     )
     parser.add_argument("--severity", metavar="S", help=_("critical, high, medium or low"))
     parser.add_argument("--seen", metavar="HOW", help=_("directly or reported"))
-    parser.add_argument(
-        "--person", metavar="S", action="append", help=_("a person involved (repeat for more)")
+    add_text_option(
+        parser, "person", names=True, help_text=_("a person involved (repeat for more)")
     )
-    parser.add_argument(
-        "--witness", metavar="S", action="append", help=_("a witness (repeat for more)")
-    )
+    add_text_option(parser, "witness", names=True, help_text=_("a witness (repeat for more)"))
     parser.add_argument("--status", metavar="S", help=_("unmarked, confirmed or rejected"))
     parser.add_argument(
         "--follow-up",
@@ -56,11 +55,11 @@ def register(commands: Subparsers) -> None:
     _fields(amend, required=False)
     amend.add_argument("--no-persons", action="store_true", help=_("remove all persons"))
     amend.add_argument("--no-witnesses", action="store_true", help=_("remove all witnesses"))
-    amend.add_argument("--reason", metavar="S", help=_("why it is amended"))
+    add_text_option(amend, "reason", help_text=_("why it is amended"))
     amend.set_defaults(handler=run_amend)
     void = actions.add_parser("void", help=_("void an incident (history is kept)"))
     void.add_argument("id")
-    void.add_argument("--reason", metavar="S", required=True)
+    add_text_option(void, "reason", required=True, help_text=_("why it is voided"))
     void.set_defaults(handler=run_void)
     show = actions.add_parser("show", help=_("show an incident with its history"))
     show.add_argument("id")
@@ -76,6 +75,7 @@ def register(commands: Subparsers) -> None:
 
 
 def run_add(ctx: CliContext) -> int:
+    load_text_files(ctx.args)
     args = ctx.args
     new_id = incidents.add_incident(
         ctx.session,
@@ -104,6 +104,7 @@ def _list_change(values: list[str] | None, clear: bool) -> tuple[str, ...] | Non
 
 
 def run_amend(ctx: CliContext) -> int:
+    load_text_files(ctx.args)
     args = ctx.args
     session = ctx.session
     incident_id = incidents.resolve_incident_id(session, args.id)
@@ -129,6 +130,7 @@ def run_amend(ctx: CliContext) -> int:
 
 
 def run_void(ctx: CliContext) -> int:
+    load_text_files(ctx.args)
     session = ctx.session
     incident_id = incidents.resolve_incident_id(session, ctx.args.id)
     incidents.void_incident(session, incident_id, ctx.args.reason)

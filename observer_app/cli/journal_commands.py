@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from observer_app.cli.context import CliContext
+from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import load_catalogue
 from observer_app.core.ids import match_prefix
@@ -32,16 +33,16 @@ def register(commands: Subparsers) -> None:
     note_commands = note.add_subparsers(dest="note_command", metavar="ACTION")
     note_commands.required = True
     add = note_commands.add_parser("add", help=_("add a note"))
-    add.add_argument("text")
+    add_text_option(add, "text", required=True, positional=True, help_text=_("the note"))
     add.add_argument("--station", metavar="CODE")
     add.set_defaults(handler=run_note_add)
     amend = note_commands.add_parser("amend", help=_("amend a note (history is kept)"))
     amend.add_argument("id")
-    amend.add_argument("--text", required=True)
+    add_text_option(amend, "text", required=True, help_text=_("the new text"))
     amend.set_defaults(handler=run_note_amend)
     void = note_commands.add_parser("void", help=_("void a note (history is kept)"))
     void.add_argument("id")
-    void.add_argument("--reason", required=True)
+    add_text_option(void, "reason", required=True, help_text=_("why it is voided"))
     void.set_defaults(handler=run_note_void)
 
 
@@ -92,11 +93,13 @@ def run_verify(ctx: CliContext) -> int:
 
 
 def run_note_add(ctx: CliContext) -> int:
+    load_text_files(ctx.args)
     ctx.out(notes.add_note(ctx.session, ctx.args.text, ctx.args.station))
     return 0
 
 
 def run_note_amend(ctx: CliContext) -> int:
+    load_text_files(ctx.args)
     session = ctx.session
     note_id = match_prefix(ctx.args.id, notes.note_ids(session))
     notes.amend_note(session, note_id, ctx.args.text)
@@ -104,6 +107,7 @@ def run_note_amend(ctx: CliContext) -> int:
 
 
 def run_note_void(ctx: CliContext) -> int:
+    load_text_files(ctx.args)
     session = ctx.session
     note_id = match_prefix(ctx.args.id, notes.note_ids(session))
     notes.void_note(session, note_id, ctx.args.reason)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import errno
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.core.consent import ConsentState, parse_consent_state
 from observer_app.core.ids import match_prefix
-from observer_app.errors import UsageError
-from observer_app.i18n import _
+from observer_app.errors import ObserverError, UsageError, UserActionError, environment_error
+from observer_app.i18n import _, ngettext
 from observer_app.logbook import media
 from observer_app.logbook.media_queries import list_media, media_ids
+from observer_app.logbook.session import LogbookSession
 from observer_app.media.redaction import STYLES, Box
+from observer_app.vault.connection import DatabaseError
 
 
 def register(commands: Subparsers) -> None:
@@ -79,7 +84,60 @@ def _media_id(ctx: CliContext, prefix: str) -> str:
     return match_prefix(prefix, media_ids(ctx.session.conn))
 
 
+@dataclass(frozen=True)
+class _Attempt:
+    """One file of `media add`: what it became, or why it was not imported."""
+
+    file: str
+    result: media.ImportResult | None = None
+    error: ObserverError | None = None
+
+    def to_json(self) -> dict[str, object]:
+        # The keys of a success are those `media add --json` always printed, plus `error`;
+        # a failure has the same keys (nulls) so that a script reading `id` does not crash.
+        r = self.result
+        return {
+            "id": r.id if r else None,
+            "sha256": r.sha256 if r else None,
+            "file": self.file,
+            "duplicate": r.duplicate if r else False,
+            "decode_error": r.decode_error if r else None,
+            "error": self.error.message if self.error else None,
+        }
+
+
+def _per_file_error(error: OSError | DatabaseError) -> ObserverError | None:
+    """A full disk or a busy vault, worded for one file (the command as a whole went on)."""
+    actionable = environment_error(error)
+    if actionable is None:
+        return None
+    full = getattr(error, "sqlite_errorcode", None) == 13 or (
+        isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+    )
+    return UserActionError(_("the disk is full")) if full else actionable
+
+
+def _import_one(
+    session: LogbookSession, file: str, link: media.Link, state: ConsentState, note: str | None
+) -> _Attempt:
+    name = str(Path(file))
+    try:
+        return _Attempt(name, result=media.import_file(session, Path(file), link, state, note))
+    except ObserverError as error:
+        return _Attempt(name, error=error)
+    except (OSError, DatabaseError) as error:
+        failure = _per_file_error(error)
+        if failure is None:
+            raise
+        return _Attempt(name, error=failure)
+
+
 def run_add(ctx: CliContext) -> int:
+    """Import every file given; one that fails does not hide or undo the others.
+
+    Exit 0 when all were imported, else the exit code of the first file that failed. Wrong
+    arguments (consent state, link, vault) fail before any file is read.
+    """
     args = ctx.args
     session = ctx.session
     state = parse_consent_state(args.consent)
@@ -89,25 +147,47 @@ def run_add(ctx: CliContext) -> int:
         if getattr(args, k)
     )
     link = media.resolve_link(session, kind, ref)
-    results = [media.import_file(session, Path(f), link, state, args.note) for f in args.files]
-    if ctx.wants_json:
-        ctx.out_json(
-            [
-                {
-                    "id": r.id,
-                    "sha256": r.sha256,
-                    "file": str(Path(f)),
-                    "duplicate": r.duplicate,
-                    "decode_error": r.decode_error,
-                }
-                for r, f in zip(results, args.files, strict=True)
-            ]
-        )
+    attempts: list[_Attempt] = []
+    try:
+        for file in args.files:
+            attempt = _import_one(session, file, link, state, args.note)
+            attempts.append(attempt)
+            _report(ctx, attempt)
+    finally:
+        # Also on Ctrl-C or an internal fault: the JSON of what was imported so far.
+        if ctx.wants_json:
+            ctx.out_json([a.to_json() for a in attempts])
+    failed = [a.error for a in attempts if a.error is not None]
+    if not failed:
         return 0
-    for result, name in zip(results, args.files, strict=True):
-        note = _(" (already held: linked)") if result.duplicate else ""
-        ctx.out(f"{result.id}  {result.sha256}  {name}{note}")
-    return 0
+    print(
+        ngettext(
+            "{imported} of {total} file imported; {failed} not imported",
+            "{imported} of {total} files imported; {failed} not imported",
+            len(attempts),
+        ).format(imported=len(attempts) - len(failed), total=len(attempts), failed=len(failed)),
+        file=sys.stderr,
+    )
+    return failed[0].exit_code
+
+
+def _report(ctx: CliContext, attempt: _Attempt) -> None:
+    """Each file as soon as it is done: a long import shows its progress, and what made it."""
+    if attempt.error is not None:
+        print(
+            _("not imported: {file}: {reason}").format(
+                file=attempt.file, reason=attempt.error.message
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    result = attempt.result
+    if ctx.wants_json or result is None:
+        return
+    note = _(" (already held: linked)") if result.duplicate else ""
+    ctx.out(f"{result.id}  {result.sha256}  {attempt.file}{note}")
+    sys.stdout.flush()
 
 
 def run_list(ctx: CliContext) -> int:

@@ -10,11 +10,12 @@ into age (encrypted to one X25519 recipient) and cuts age's output into parts th
 fsynced and read back before all of them get their final names. Cancel, a full disk or a pulled
 stick leave no part that looks whole.
 
-Import: `read_bundle` orders the parts, decrypts them in a background thread and yields the tar
-members one by one as streams. A bundle that turns out truncated or damaged raises NotValidError
-*at the point where it is found*, possibly after some members were yielded (their bytes were
-authentic, but the bundle is not whole). Callers therefore stage what they read and commit only
-after the iteration ended normally (`BundleContents.completed` is then true).
+Import: `read_bundle` orders the parts, decrypts them in a child process (`age_process`) and
+yields the tar members one by one as streams. A bundle that turns out truncated or damaged
+raises NotValidError *at the point where it is found*, possibly after some members were yielded
+(their bytes were authentic, but the bundle is not whole). Callers therefore stage what they
+read and commit only after the iteration ended normally (`BundleContents.completed` is then
+true).
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from pathlib import Path
 from typing import Protocol
 
 from observer_app.errors import NotValidError, OperationCancelled, UsageError, UserActionError
+from observer_app.handoff.age_process import start_decryptor
 from observer_app.handoff.age_stream import (
     AGE_CHUNK,
     AGE_HEADER_MAX,
     AGE_TAG,
-    AgeDecryptor,
     AgeEncryptor,
     AgeFailure,
     PipeClosed,
@@ -302,7 +303,7 @@ def read_bundle(
     """
     layout = order_parts(parts)
     source = PartsReader(layout.paths)
-    decryptor = AgeDecryptor(identity, source, classify=_DecryptFailure(layout, source))
+    decryptor = start_decryptor(identity, source, classify=_DecryptFailure(layout, source))
     reporter = _ProgressReporter(progress, layout.size)
 
     def on_read() -> None:

@@ -5,9 +5,12 @@ are required; `address`, `region` (catalogue id or its label in any language), `
 and `tz` (IANA zone, default the region's) are optional. UTF-8 with or without a byte order
 mark; comma or semicolon separated (spreadsheets in Russian locales write semicolons).
 
-The whole file is checked before anything is recorded, so a mistake on line 480 does not leave
-479 stations behind: every error names its line. Codes the holder already declared are skipped
-and counted, so an extended list can be imported again.
+All or nothing. The whole file is checked first with the rules of `station add`
+(`stations.station_body`), so a mistake on line 480 is reported before anything is recorded; every
+error names its line, and a code repeated in the file names both lines. The new stations are then
+recorded in one transaction, so a failure while recording (a full disk, a database error) leaves
+none of them behind either. Codes the holder already declared are skipped and counted, so an
+extended list can be imported again.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.errors import ObserverError, UsageError, UserActionError
 from observer_app.i18n import _
 from observer_app.logbook import stations
 from observer_app.logbook.session import LogbookSession
-from observer_app.vault.queries.stations import station_by_code
+from observer_app.vault.connection import Transaction
+from observer_app.vault.projection.stations import STATION_ADDED
 
 REQUIRED = ("code", "name")
 OPTIONAL = ("address", "region", "commission", "tz")
@@ -136,49 +141,10 @@ def read_station_file(path: Path) -> list[StationLine]:
     return rows
 
 
-def _check(catalogue: Catalogue, row: StationLine) -> None:
-    """The checks `add_station` makes, made up front (with its own rules: its private helpers,
-    so the two cannot drift apart)."""
-    if not stations._CODE.fullmatch(row.code):
-        raise _line_error(
-            row.line,
-            _("'{code}' is not a station code (such as 101 or ALM-101)").format(code=row.code),
-        )
-    if not row.name:
-        raise _line_error(row.line, _("the station needs a name"))
+def _body(catalogue: Catalogue, row: StationLine) -> dict[str, Any]:
+    """`stations.station_body` for one line, its usage error prefixed with the line."""
     try:
-        if row.region is not None:
-            stations._region_id(catalogue, row.region)
-        if row.tz is not None:
-            catalogue.check_time_zone(row.tz)
-    except ObserverError as error:
-        raise _line_error(row.line, error.message) from None
-
-
-def import_stations(session: LogbookSession, catalogue: Catalogue, path: Path) -> ImportedStations:
-    """Check every line, then declare the new stations (see the module docstring)."""
-    rows = read_station_file(path)
-    seen: dict[str, int] = {}
-    for row in rows:
-        _check(catalogue, row)
-        if row.code in seen:
-            raise _line_error(
-                row.line,
-                _("station {code} appears already on line {first}").format(
-                    code=row.code, first=seen[row.code]
-                ),
-            )
-        seen[row.code] = row.line
-    feed = session.identity.feed
-    added: list[str] = []
-    skipped: list[str] = []
-    for row in rows:
-        existing = station_by_code(session.conn, row.code, feed)
-        if existing is not None and existing.feed == feed:
-            skipped.append(row.code)
-            continue
-        stations.add_station(
-            session,
+        return stations.station_body(
             catalogue,
             row.code,
             row.name,
@@ -187,5 +153,44 @@ def import_stations(session: LogbookSession, catalogue: Catalogue, path: Path) -
             commission=row.commission,
             tz=row.tz,
         )
-        added.append(row.code)
+    except ObserverError as error:
+        raise _line_error(row.line, error.message) from None
+
+
+def _check_lines(catalogue: Catalogue, rows: list[StationLine]) -> list[dict[str, Any]]:
+    """The event body of every line, in order; the first bad line (or repeated code) raises."""
+    bodies: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        body = _body(catalogue, row)
+        code = str(body["code"])
+        if code in seen:
+            raise _line_error(
+                row.line,
+                _("station {code} appears already on line {first}").format(
+                    code=code, first=seen[code]
+                ),
+            )
+        seen[code] = row.line
+        bodies.append(body)
+    return bodies
+
+
+def import_stations(session: LogbookSession, catalogue: Catalogue, path: Path) -> ImportedStations:
+    """Check every line, then declare the new stations in one transaction (see the module
+    docstring). Any failure while recording (full disk, a database error) rolls all of them
+    back and propagates unchanged, for the caller to report as for any other command."""
+    bodies = _check_lines(catalogue, read_station_file(path))
+    added: list[str] = []
+    skipped: list[str] = []
+    # The held codes are read inside the transaction (BEGIN IMMEDIATE): another program cannot
+    # declare one between the look-up and the write.
+    with Transaction(session.conn):
+        for body in bodies:
+            code = str(body["code"])
+            if stations.holds_code(session, code):
+                skipped.append(code)
+                continue
+            session.append_in_transaction(STATION_ADDED, body, tz=str(body["tz"]))
+            added.append(code)
     return ImportedStations(tuple(added), tuple(skipped))

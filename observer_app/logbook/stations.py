@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.core.ids import new_id
@@ -38,8 +39,7 @@ def _region_id(catalogue: Catalogue, region: str) -> str:
     return catalogue.region(region).id  # raises a usage error listing the allowed ids
 
 
-def add_station(
-    session: LogbookSession,
+def station_body(
     catalogue: Catalogue,
     code: str,
     name: str,
@@ -48,8 +48,14 @@ def add_station(
     region: str | None = None,
     commission: str | None = None,
     tz: str | None = None,
-) -> StationRow:
-    """Declare a station. Its zone defaults to its region's, else the catalogue's default."""
+) -> dict[str, Any]:
+    """The `station.added` body these values make, or a usage error (exit 2).
+
+    The one place the rules for a station live: `add_station` records one body, `station import`
+    checks a whole file with it before recording anything. Its zone (`tz`) defaults to the
+    region's, else the catalogue's default. Whether the code is already taken is not checked
+    here: that needs the vault, and the two callers answer it differently (refuse or skip).
+    """
     code = code.strip()
     if not _CODE.fullmatch(code):
         raise UsageError(
@@ -68,27 +74,45 @@ def add_station(
         zone = catalogue.region(region_id).zone
     else:
         zone = catalogue.default_time_zone
-    feed = session.identity.feed
-    existing = queries.station_by_code(session.conn, code, feed)
-    if existing is not None and existing.feed == feed:
-        raise UserActionError(_("Station {code} already exists.").format(code=code))
     number_match = _TRAILING_NUMBER.search(code)
-    station_id = new_id()
-    session.record(
-        STATION_ADDED,
-        {
-            "id": station_id,
-            "code": code,
-            "number": int(number_match[1]) if number_match else None,
-            "name": clean_name,
-            "address": _clean(address),
-            "region": region_id,
-            "commission": _clean(commission),
-            "tz": zone,
-        },
-        tz=zone,
+    return {
+        "id": new_id(),
+        "code": code,
+        "number": int(number_match[1]) if number_match else None,
+        "name": clean_name,
+        "address": _clean(address),
+        "region": region_id,
+        "commission": _clean(commission),
+        "tz": zone,
+    }
+
+
+def holds_code(session: LogbookSession, code: str) -> bool:
+    """Whether the holder already declared this code (another author's declaration is no bar)."""
+    feed = session.identity.feed
+    existing = queries.station_by_code(session.conn, code.strip(), feed)
+    return existing is not None and existing.feed == feed
+
+
+def add_station(
+    session: LogbookSession,
+    catalogue: Catalogue,
+    code: str,
+    name: str,
+    *,
+    address: str | None = None,
+    region: str | None = None,
+    commission: str | None = None,
+    tz: str | None = None,
+) -> StationRow:
+    """Declare a station (see `station_body` for the rules); a code held already is refused."""
+    body = station_body(
+        catalogue, code, name, address=address, region=region, commission=commission, tz=tz
     )
-    added = queries.station_by_code(session.conn, code, feed)
+    if holds_code(session, body["code"]):
+        raise UserActionError(_("Station {code} already exists.").format(code=body["code"]))
+    session.record(STATION_ADDED, body, tz=body["tz"])
+    added = queries.station_by_code(session.conn, body["code"], session.identity.feed)
     assert added is not None
     return added
 

@@ -73,3 +73,27 @@ def test_code_is_unique_and_unknown_codes_are_actionable_errors(
     with pytest.raises(UserActionError) as unknown:
         stations.require_station(session, "999")
     assert unknown.value.exit_code == 4 and "999" in unknown.value.message
+
+
+def test_station_body_is_the_rule_and_records_nothing(
+    session: LogbookSession, catalogue: Catalogue
+) -> None:
+    body = stations.station_body(
+        catalogue, " ALM-7 ", " Школа  № 7 ", region="Ақтөбе облысы", address="  ", commission="ТИК"
+    )
+    assert {k: v for k, v in body.items() if k != "id"} == {
+        "code": "ALM-7",
+        "number": 7,
+        "name": "Школа № 7",
+        "address": None,
+        "region": "aktobe",
+        "commission": "ТИК",
+        "tz": "Asia/Aqtobe",
+    }
+    assert body["id"] != stations.station_body(catalogue, "ALM-7", "A")["id"]
+    with pytest.raises(UsageError):
+        stations.station_body(catalogue, "7 7", "A")
+    assert stations.list_stations(session) == []
+    assert not stations.holds_code(session, "ALM-7")
+    added = stations.add_station(session, catalogue, " ALM-7 ", "A")
+    assert stations.holds_code(session, "ALM-7") and added.code == "ALM-7"

@@ -1,0 +1,195 @@
+"""age decryption in a child process: same results and failures as the threaded decryptor,
+the key never on a command line, and no child left behind.
+
+Every blocking call runs with a timeout, so a deadlock fails the test instead of hanging.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from pathlib import Path
+
+import pyrage
+import pytest
+from pyrage import x25519
+
+from observer_app.handoff.age_process import ProcessAgeDecryptor, start_decryptor
+from observer_app.handoff.age_stream import PipeClosed
+
+TIMEOUT = 20
+
+
+class FailingSource:
+    """A ciphertext source that fails like a pulled stick after `fail_after` bytes."""
+
+    def __init__(self, data: bytes, *, fail_after: int | None = None) -> None:
+        self._stream = io.BytesIO(data)
+        self._fail_after = fail_after
+        self.position = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self._fail_after is not None and self.position >= self._fail_after:
+            raise OSError(5, "Input/output error")
+        data = self._stream.read(size if self._fail_after is None else min(size, 4096))
+        self.position += len(data)
+        return data
+
+
+def read_all(decryptor: ProcessAgeDecryptor) -> bytes:
+    """Read to the end in a thread with a timeout; re-raise what the reads raised."""
+    result: list[bytes] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            while chunk := decryptor.read(70_000):
+                result.append(chunk)
+        except BaseException as error:
+            failure.append(error)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert done.wait(TIMEOUT), "the decryptor blocked"
+    if failure:
+        raise failure[0]
+    return b"".join(result)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_round_trip_through_the_child_process() -> None:
+    identity = x25519.Identity.generate()
+    plaintext = os.urandom(3_000_000)
+    ciphertext = pyrage.encrypt(plaintext, [identity.to_public()])
+    decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext), classify=lambda e, n: e)
+    assert read_all(decryptor) == plaintext
+    assert decryptor.read(10) == b""  # the clean end stays the end
+    decryptor.close()
+
+
+def test_readinto_fills_buffers_and_counts_like_read() -> None:
+    identity = x25519.Identity.generate()
+    plaintext = b"\xd2\x9a" * 200_000
+    ciphertext = pyrage.encrypt(plaintext, [identity.to_public()])
+    decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext), classify=lambda e, n: e)
+    received = bytearray()
+    buffer = bytearray(50_000)
+    while count := decryptor.readinto(memoryview(buffer)):
+        received += buffer[:count]
+    decryptor.close()
+    assert bytes(received) == plaintext
+
+
+def test_a_cut_stream_delivers_the_authentic_chunks_then_the_classified_error() -> None:
+    identity = x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(b"r" * 300_000, [identity.to_public()])
+    seen: list[tuple[BaseException, int]] = []
+
+    def classify(error: BaseException, produced: int) -> BaseException:
+        seen.append((error, produced))
+        return LookupError("classified")
+
+    decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext[:-10]), classify=classify)
+    received = b""
+    with pytest.raises(LookupError, match="classified"):
+        while chunk := decryptor.read(65536):
+            received += chunk
+    with pytest.raises(LookupError, match="classified"):  # and again on every later read
+        decryptor.read(1)
+    decryptor.close()
+    assert received == b"r" * 4 * 65536
+    error, produced = seen[0]
+    # The same error pyrage raises in-process, so one classifier serves both decryptors.
+    assert type(error) is OSError and str(error) == "decryption error"
+    assert produced == 4 * 65536
+
+
+def test_the_wrong_identity_is_reported_as_pyrage_does() -> None:
+    sender, other = x25519.Identity.generate(), x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(b"secret", [sender.to_public()])
+    seen: list[BaseException] = []
+
+    def classify(error: BaseException, produced: int) -> BaseException:
+        seen.append(error)
+        return error
+
+    decryptor = ProcessAgeDecryptor(str(other), io.BytesIO(ciphertext), classify=classify)
+    with pytest.raises(pyrage.DecryptError):
+        decryptor.read(100)
+    decryptor.close()
+    assert "no matching keys" in str(seen[0]).lower()
+
+
+def test_a_failing_source_reaches_the_classifier_as_its_own_error() -> None:
+    identity = x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(os.urandom(500_000), [identity.to_public()])
+    source = FailingSource(ciphertext, fail_after=100_000)
+    seen: list[BaseException] = []
+
+    def classify(error: BaseException, produced: int) -> BaseException:
+        seen.append(error)
+        return LookupError("stick pulled")
+
+    decryptor = ProcessAgeDecryptor(str(identity), source, classify=classify)
+    with pytest.raises(LookupError, match="stick pulled"):
+        read_all(decryptor)
+    decryptor.close()
+    assert isinstance(seen[0], OSError) and seen[0].errno == 5
+
+
+def test_the_key_is_not_on_the_command_line_and_close_ends_the_child() -> None:
+    identity = x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(b"q" * 5_000_000, [identity.to_public()])
+    decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext), classify=lambda e, n: e)
+    assert decryptor.read(100) == b"q" * 100
+    pid = decryptor._process.pid
+    command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+    environment = Path(f"/proc/{pid}/environ").read_bytes()
+    assert b"AGE-SECRET-KEY" not in command_line + environment
+    assert b"age_child.py" in command_line
+    decryptor.close()
+    assert not alive(pid)  # killed and reaped, not a zombie
+    assert not [t for t in threading.enumerate() if t.name.startswith("bundle-") and t.is_alive()]
+    with pytest.raises(PipeClosed):
+        decryptor.read(1)
+    decryptor.close()  # a second close is harmless
+
+
+def test_a_broken_identity_is_refused_before_any_child_starts() -> None:
+    with pytest.raises(ValueError, match="not an age X25519 identity") as caught:
+        ProcessAgeDecryptor("AGE-SECRET-KEY-1BROKEN", io.BytesIO(), classify=lambda e, n: e)
+    assert "BROKEN" not in str(caught.value)
+
+
+def test_a_child_that_dies_without_a_word_is_an_error_not_an_end() -> None:
+    identity = x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(b"z" * 1000, [identity.to_public()])
+    decryptor = ProcessAgeDecryptor(
+        str(identity),
+        io.BytesIO(ciphertext),
+        classify=lambda e, n: e,
+        command=("/bin/sh", "-c", "cat > /dev/null; exit 9"),
+    )
+    with pytest.raises(Exception, match="status 9"):
+        decryptor.read(10)
+    decryptor.close()
+
+
+def test_import_uses_the_child_process() -> None:
+    identity = x25519.Identity.generate()
+    decryptor = start_decryptor(str(identity), io.BytesIO(b""), classify=lambda e, n: e)
+    try:
+        assert isinstance(decryptor, ProcessAgeDecryptor)
+    finally:
+        decryptor.close()
