@@ -8,9 +8,11 @@ against `age` on the same bytes in the same run:
   plaintext (obtained with `age -d`, benchmark data only: random bytes and generated notes);
 - import vs `age -d -i KEY -o plain.tar <parts>`.
 
-Our export also fsyncs every part, drops it from the page cache and reads it back, and our
-import hashes, re-encrypts and fsyncs every media blob and commits the events: `age` does none
-of that, so the figures are also given against `age` followed by an fsync of its output.
+Our export and import run pyrage in a child process of their own (observer_app/handoff/
+age_process.py); its peak memory is printed separately. Our export also fsyncs every part,
+drops it from the page cache and reads it back, and our import hashes, re-encrypts and fsyncs
+every media blob and commits the events: `age` does none of that, so the figures are also
+given against `age` followed by an fsync of its output.
 The issue asks for a speed ratio (age time / our time) of at least 0.5 for each direction.
 
 Run: `/work/venv/bin/python benchmarks/bench_handoff.py [--media-mb 1024] [--events 10000]`
@@ -134,7 +136,14 @@ def child(phase: str, root: Path) -> None:
         seconds = time.perf_counter() - start
         size = sum(p.stat().st_size for p in result.paths)
         print(
-            json.dumps({"seconds": seconds, "bytes": size, "events": result.manifest.event_count})
+            json.dumps(
+                {
+                    "seconds": seconds,
+                    "bytes": size,
+                    "events": result.manifest.event_count,
+                    "age_child_rss": age_child_rss(),
+                }
+            )
         )
     else:
         from observer_app.handoff.bundle_import import import_bundle
@@ -147,7 +156,18 @@ def child(phase: str, root: Path) -> None:
         seconds = time.perf_counter() - start
         if outcome.status != "accepted":
             raise SystemExit(f"import {outcome.status}: {outcome.reason}")
-        print(json.dumps({"seconds": seconds, "events": outcome.new_events}))
+        print(
+            json.dumps(
+                {"seconds": seconds, "events": outcome.new_events, "age_child_rss": age_child_rss()}
+            )
+        )
+
+
+def age_child_rss() -> int:
+    """Peak RSS in bytes of the largest finished child of this process (the age child)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
 
 def run_child(phase: str, root: Path) -> tuple[dict[str, Any], int]:
@@ -252,12 +272,14 @@ def main() -> None:
     size = exported["bytes"]
     print(f"bundle: {mb(size)} in {len(parts)} part(s), {exported['events']:,} events")
     rows = (
-        ("export", exported["seconds"], age_e, age_e_sync, export_rss, age_e_rss),
-        ("import", imported["seconds"], age_d, age_d_sync, import_rss, age_d_rss),
+        ("export", exported, age_e, age_e_sync, export_rss, age_e_rss),
+        ("import", imported, age_d, age_d_sync, import_rss, age_d_rss),
     )
-    for name, ours, age, age_sync, rss, age_rss in rows:
+    for name, result, age, age_sync, rss, age_rss in rows:
+        ours = result["seconds"]
         print(
-            f"{name}: ours {ours:.2f} s ({mb(size / ours)}/s, peak RSS {mb(rss)}); "
+            f"{name}: ours {ours:.2f} s ({mb(size / ours)}/s, peak RSS {mb(rss)}, "
+            f"its age child {mb(result['age_child_rss'])}); "
             f"age {age:.2f} s ({mb(size / age)}/s, peak RSS {mb(age_rss)}), "
             f"age+fsync {age_sync:.2f} s; ratio age/ours {age / ours:.2f} "
             f"(with fsync {age_sync / ours:.2f})"

@@ -1,16 +1,21 @@
-"""The age decryption child process: run as a script by `age_process`, never imported.
+"""The age child process: run as a script by `age_process`, never imported.
 
-Why a separate process: pyrage holds the GIL for the whole of a decryption, so in a thread it
-stalls the importer's own work (verifying and storing thousands of events) instead of running
-beside it. A child process has its own interpreter and decrypts truly in parallel.
+Why a separate process: pyrage holds the GIL for the whole of an encryption or decryption, so
+in a thread it stalls the exporter's or importer's own work (reading blobs, verifying and
+storing thousands of events) instead of running beside it. A child process has its own
+interpreter and works truly in parallel.
 
-Protocol, over the three standard streams (nothing else is inherited, nothing touches a file):
-- stdin: the age identity (`AGE-SECRET-KEY-...`) on the first line, then the ciphertext;
-- stdout: the plaintext, flushed before the process ends, so that the parent counts exactly the
-  plaintext pyrage delivered before any failure (which locates a damaged chunk);
-- exit status 0: the stream decrypted and ended cleanly. Otherwise one JSON line on stderr says
-  why: {"kind": "decrypt" | "os" | "identity" | "other", "message": pyrage's words}. pyrage's
-  messages name the failure, never key or plaintext; the identity's own error is not passed on.
+Usage: `python -I age_child.py decrypt|encrypt`. Protocol, over the three standard streams
+(nothing else is inherited, nothing touches a file):
+- stdin: the key on the first line (decrypt: the identity `AGE-SECRET-KEY-...`; encrypt: the
+  recipient `age1...`), then the input;
+- stdout: the output, flushed before the process ends; when decrypting, the parent thereby
+  counts exactly the plaintext pyrage delivered before a failure (which locates a damaged chunk);
+- exit status 0: the whole input was processed and the output ended cleanly. Encryption writes
+  the final age chunk only after a clean end of stdin, so a child killed earlier never leaves a
+  valid age file. Otherwise one JSON line on stderr says why: {"kind": "decrypt" | "os" |
+  "identity" | "other", "message": pyrage's words}. pyrage's messages name the failure, never
+  key or plaintext; the key's own parsing error is not passed on.
 
 The script imports nothing from `observer_app` (it runs with `python -I` and needs only pyrage),
 disables core dumps (its memory holds a private key and plaintext) and ignores Ctrl-C: the parent
@@ -25,7 +30,7 @@ import os
 import signal
 import sys
 
-IDENTITY_LINE_MAX = 256
+KEY_LINE_MAX = 256
 FAILED = 3
 
 
@@ -49,12 +54,21 @@ def main() -> int:
 
     source = sys.stdin.buffer
     sink = sys.stdout.buffer
+    encrypting = sys.argv[1:] == ["encrypt"]
     try:
-        identity = x25519.Identity.from_str(source.readline(IDENTITY_LINE_MAX).decode().strip())
+        key = source.readline(KEY_LINE_MAX).decode().strip()
+        if encrypting:
+            recipient = x25519.Recipient.from_str(key)
+        else:
+            identity = x25519.Identity.from_str(key)
     except Exception:
         return _report("identity", "")
+    del key
     try:
-        pyrage.decrypt_io(source, sink, [identity])
+        if encrypting:
+            pyrage.encrypt_io(source, sink, [recipient])
+        else:
+            pyrage.decrypt_io(source, sink, [identity])
         sink.flush()
     except pyrage.DecryptError as error:
         return _failed(sink, "decrypt", error)

@@ -28,15 +28,13 @@ from pathlib import Path
 from typing import Protocol
 
 from observer_app.errors import NotValidError, OperationCancelled, UsageError, UserActionError
-from observer_app.handoff.age_process import start_decryptor
+from observer_app.handoff.age_process import Encryption, start_decryptor, start_encryptor
 from observer_app.handoff.age_stream import (
     AGE_CHUNK,
     AGE_HEADER_MAX,
     AGE_TAG,
-    AgeEncryptor,
     AgeFailure,
     PipeClosed,
-    ThreadedWriter,
     describe_failure,
     encrypted_size_upper_bound,
     parse_recipient,
@@ -171,22 +169,19 @@ def write_bundle(
             raise OperationCancelled(_("export cancelled"))
         reporter.report(writer.bytes_written)
 
-    sink = ThreadedWriter(writer)
-    encryptor: AgeEncryptor | None = None
+    encryption: Encryption | None = None
     try:
-        encryptor = AgeEncryptor(recipient, sink)
-        write_tar(members, encryptor, on_chunk=poll)
-        encryptor.finish(poll)
-        sink.finish(poll)
+        encryption = start_encryptor(recipient, writer)
+        write_tar(members, encryption, on_chunk=poll)
+        encryption.finish(poll)
         writer.finish(poll)
         poll()
         paths = writer.publish()
     except BaseException as exc:
-        # Unblock from the stick's end backwards: the writer thread first, then age.
+        # Unblock from the stick's end backwards: the writer first, then age.
         writer.stop()
-        sink.abort()
-        if encryptor is not None:
-            encryptor.abort()
+        if encryption is not None:
+            encryption.abort()
         writer.discard()
         failure = _export_failure(exc, writer.failure, out_dir)
         if failure is exc:

@@ -1,11 +1,12 @@
-"""age decryption in a child process: same results and failures as the threaded decryptor,
-the key never on a command line, and no child left behind.
+"""age in a child process: the same results and failures as the threaded classes, the key
+never on a command line, an aborted encryption never valid, and no child left behind.
 
 Every blocking call runs with a timeout, so a deadlock fails the test instead of hanging.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import threading
@@ -15,8 +16,14 @@ import pyrage
 import pytest
 from pyrage import x25519
 
-from observer_app.handoff.age_process import ProcessAgeDecryptor, start_decryptor
-from observer_app.handoff.age_stream import PipeClosed
+from observer_app.handoff.age_process import (
+    ProcessAgeDecryptor,
+    ProcessAgeEncryptor,
+    ThreadedEncryption,
+    start_decryptor,
+    start_encryptor,
+)
+from observer_app.handoff.age_stream import AgeStreamError, PipeClosed
 
 TIMEOUT = 20
 
@@ -193,3 +200,115 @@ def test_import_uses_the_child_process() -> None:
         assert isinstance(decryptor, ProcessAgeDecryptor)
     finally:
         decryptor.close()
+
+
+# -- encryption ----------------------------------------------------------------------------------
+
+
+class GrowingSink:
+    """An in-memory sink written by the drain thread."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.lock = threading.Lock()
+
+    def write(self, data: bytes, /) -> int:
+        with self.lock:
+            self.data += data
+        return len(data)
+
+    def size(self) -> int:
+        with self.lock:
+            return len(self.data)
+
+
+def test_encryption_round_trip_through_the_child_process() -> None:
+    identity = x25519.Identity.generate()
+    sink = GrowingSink()
+    encryptor = ProcessAgeEncryptor(str(identity.to_public()), sink)
+    plaintext = os.urandom(2_500_000)
+    for start in range(0, len(plaintext), 100_000):
+        encryptor.write(memoryview(plaintext)[start : start + 100_000])
+    polls: list[int] = []
+    encryptor.finish(poll=lambda: polls.append(1))
+    assert pyrage.decrypt(bytes(sink.data), [identity]) == plaintext
+    assert not alive(encryptor._process.pid)
+
+
+def test_an_aborted_child_encryption_never_ends_as_a_valid_age_file() -> None:
+    """Abort kills the child before its input could end cleanly: a clean end would finish a
+    valid age file of a half-written tar."""
+    identity = x25519.Identity.generate()
+    sink = GrowingSink()
+    encryptor = ProcessAgeEncryptor(str(identity.to_public()), sink)
+    encryptor.write(os.urandom(400_000))
+    waited = 0.0
+    while sink.size() <= 64 * 1024 and waited < TIMEOUT:  # a real half-written file
+        threading.Event().wait(0.01)
+        waited += 0.01
+    assert sink.size() > 64 * 1024
+    encryptor.abort()
+    assert not alive(encryptor._process.pid)
+    with pytest.raises(pyrage.DecryptError, match="truncated"):
+        pyrage.decrypt(bytes(sink.data), [identity])
+    with pytest.raises(AgeStreamError):
+        encryptor.write(b"more")
+
+
+def test_a_failing_sink_stops_the_producer_and_keeps_the_cause() -> None:
+    class FullDisk:
+        def write(self, data: bytes, /) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    encryptor = ProcessAgeEncryptor(str(x25519.Identity.generate().to_public()), FullDisk())
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def produce() -> None:
+        try:
+            for _ in range(10_000):
+                encryptor.write(b"p" * 65536)
+        except BaseException as error:
+            failure.append(error)
+        finally:
+            done.set()
+
+    threading.Thread(target=produce, daemon=True).start()
+    assert done.wait(TIMEOUT), "the producer blocked"
+    assert isinstance(failure[0], AgeStreamError)
+    assert isinstance(encryptor.error, OSError) and encryptor.error.errno == errno.ENOSPC
+    encryptor.abort()
+
+
+def test_a_child_encryptor_that_fails_is_an_error_at_finish() -> None:
+    encryptor = ProcessAgeEncryptor(
+        str(x25519.Identity.generate().to_public()),
+        GrowingSink(),
+        command=("/bin/sh", "-c", "cat > /dev/null; echo oops >&2; exit 7"),
+    )
+    encryptor.write(b"x" * 1000)
+    with pytest.raises(AgeStreamError, match="status 7: oops"):
+        encryptor.finish(poll=lambda: None)
+    encryptor.abort()
+
+
+def test_a_bad_recipient_is_refused_before_any_child_starts() -> None:
+    with pytest.raises(ValueError, match="not an age X25519 recipient"):
+        ProcessAgeEncryptor("age1notakey", GrowingSink())
+
+
+def test_the_threaded_fallback_encrypts_the_same_way() -> None:
+    identity = x25519.Identity.generate()
+    sink = GrowingSink()
+    encryption = ThreadedEncryption(str(identity.to_public()), sink)
+    encryption.write(b"w" * 300_000)
+    encryption.finish(poll=lambda: None)
+    assert pyrage.decrypt(bytes(sink.data), [identity]) == b"w" * 300_000
+
+
+def test_export_uses_the_child_process() -> None:
+    encryption = start_encryptor(str(x25519.Identity.generate().to_public()), GrowingSink())
+    try:
+        assert isinstance(encryption, ProcessAgeEncryptor)
+    finally:
+        encryption.abort()
