@@ -1,12 +1,16 @@
-"""age encryption as a stream: bounded in-memory pipes and background threads.
+"""age encryption as a stream in this process: bounded in-memory pipes and background threads.
+
+`handoff export` and `import` run age in a child process (`age_process`); this module is the
+fallback where no child can be started (a frozen build), and provides the pieces both share
+(key parsing, failure classification, sizes).
 
 pyrage's `encrypt_io` and `decrypt_io` pull from a reader and push into a writer until the end,
 so a tar producer (which wants to *write*) and a tar consumer (which wants to *read*) cannot be
 chained to them directly. Each direction therefore runs pyrage in its own thread and talks to the
 caller through `BoundedPipe`, which holds at most a few MiB: memory stays bounded whatever the
-bundle size, and no plaintext ever goes through a file or an OS pipe buffer we do not control.
-pyrage holds the GIL while it works, so only work that releases the GIL (file I/O, hashing) runs
-in parallel with it; `ThreadedWriter` moves such work off the encryption thread.
+bundle size, and no plaintext goes through a file. pyrage holds the GIL while it works, so only
+work that releases the GIL (file I/O, hashing) runs in parallel with it; `ThreadedWriter` moves
+such work off the encryption thread.
 
 Failure has to travel both ways. Either side can `abort` the pipe with an exception; the other
 side then gets that exception from its next `read` or `write` instead of blocking for ever or,
