@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from observer_app import __version__
 from observer_app.cli import (
+    argparse_i18n,
     checklist_commands,
     demo,
     enroll_commands,
@@ -61,7 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="observer-cli",
         description=_("Observer Logbook: an encrypted, signed logbook for election observers."),
     )
-    parser.add_argument("--version", action="version", version=f"observer-cli {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"observer-cli {__version__}",
+        help=_("show program's version number and exit"),  # argparse < 3.13 never translates it
+    )
     parser.add_argument("--vault", metavar="DIR", help=_("vault folder (default: OBSERVER_VAULT)"))
     parser.add_argument("--passphrase-file", metavar="F", help=_("read the passphrase from F"))
     parser.add_argument("--ui-lang", metavar="LANG", help=_("language of messages: en, ru, kk"))
@@ -85,6 +91,7 @@ def _pre_scan_language(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(detect_language(_pre_scan_language(argv)))
+    argparse_i18n.install()
     args = build_parser().parse_args(argv)
     context = CliContext(args)
     try:
