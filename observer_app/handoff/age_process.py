@@ -3,32 +3,30 @@
 pyrage holds the GIL while it works. In a thread (`age_stream.AgeEncryptor`, `AgeDecryptor`)
 it therefore takes turns with the rest of the export or import instead of running beside it:
 an import of a bundle with thousands of events ran at less than half the speed of the stock
-`age` command. The child (`age_child.py`, run with `python -I`) runs age on the other core;
-this side only moves bytes, and reading and writing pipes release the GIL.
+`age` command. The child (`age_child.py`, run with `python -I`, see `age_child_process`) runs
+age on the other core; this side only moves bytes, and reading and writing pipes release the GIL.
 
 Plaintext travels through anonymous pipes between the two processes (kernel memory, never a
 file); the private key goes the same way, never through argv or the environment. Failures
 behave as with the threaded classes: a reader first gets all plaintext produced before a
 failure, then the exception `classify(error, produced)` returns, again on every later read; an
 encryption that is aborted kills the child before its input could end cleanly, so it never
-writes a valid age file of a half-written tar. A frozen build (no Python interpreter to start)
-falls back to the threaded classes.
+writes a valid age file of a half-written tar. A child that dies on its own (killed, out of
+memory) is reported as such, with exit code 4. Where no child can start (a frozen build, pyrage
+not importable with `-I`) the threaded classes are used.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
-import json
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import IO, Protocol, cast
+from typing import Protocol
 
 import pyrage
 
+from observer_app.errors import UserActionError
+from observer_app.handoff.age_child_process import AgeChild, children_can_start
 from observer_app.handoff.age_stream import (
     AgeDecryptor,
     AgeEncryptor,
@@ -41,17 +39,10 @@ from observer_app.handoff.age_stream import (
     parse_identity,
     parse_recipient,
 )
+from observer_app.i18n import _
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-CHILD_SCRIPT = Path(__file__).with_name("age_child.py")
 FEED_CHUNK = 1024 * 1024
 DRAIN_CHUNK = 1024 * 1024
-PIPE_SIZE = 1024 * 1024  # Linux's default ceiling for an unprivileged F_SETPIPE_SZ
-STDERR_MAX = 64 * 1024
 
 
 class PlaintextStream(Protocol):
@@ -74,19 +65,11 @@ class Encryption(Protocol):
     def abort(self) -> None: ...
 
 
-def _children_can_start() -> bool:
-    return not getattr(sys, "frozen", False) and CHILD_SCRIPT.is_file()
-
-
-def _child_command(mode: str) -> list[str]:
-    return [sys.executable, "-I", str(CHILD_SCRIPT), mode]
-
-
 def start_decryptor(
     identity: str, source: SupportsRead, *, classify: Classifier
 ) -> PlaintextStream:
     """A decryptor of the age stream from `source`: in a child process where one can start."""
-    if not _children_can_start():
+    if not children_can_start():
         return AgeDecryptor(identity, source, classify=classify)
     return ProcessAgeDecryptor(identity, source, classify=classify)
 
@@ -94,7 +77,7 @@ def start_decryptor(
 def start_encryptor(recipient: str, sink: SupportsWrite) -> Encryption:
     """An encryptor to `recipient` whose output goes to `sink` from a background thread (the
     thread that makes parts durable): in a child process where one can start."""
-    if not _children_can_start():
+    if not children_can_start():
         return ThreadedEncryption(recipient, sink)
     return ProcessAgeEncryptor(recipient, sink)
 
@@ -124,12 +107,21 @@ class ThreadedEncryption:
         self._encryptor.abort()
 
 
+def _stopped_unexpectedly(child: AgeChild, status: int) -> UserActionError:
+    return UserActionError(
+        _("the age process stopped unexpectedly ({detail}); nothing was changed").format(
+            detail=child.describe_exit(status)
+        )
+    )
+
+
 class ProcessAgeEncryptor:
     """A writable stream whose bytes arrive, age-encrypted to `recipient`, in `sink`.
 
     The producer's `write` goes into the child's stdin; a drain thread passes the child's output
     to `sink`. `finish` ends the input cleanly and waits; `abort` kills the child first, so the
-    age stream it leaves behind has no final chunk and is never valid.
+    age stream it leaves behind has no final chunk and is never valid. A failing sink (a full
+    stick) stops the child and makes the producer's next `write` fail; `error` keeps the cause.
     """
 
     def __init__(
@@ -139,42 +131,40 @@ class ProcessAgeEncryptor:
         self._sink = sink
         self.error: BaseException | None = None
         self._aborted = False
-        self._process = subprocess.Popen(
-            list(command or _child_command("encrypt")),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            bufsize=0,
-            close_fds=True,
-        )
-        self._stdin = _pipe(self._process.stdin)
-        self._stdout = _pipe(self._process.stdout)
-        self._stderr = _pipe(self._process.stderr)
-        for stream in (self._stdin, self._stdout):
-            _widen(stream)
+        self._child = AgeChild("encrypt", command)
         self._drain = threading.Thread(target=self._run, name="bundle-encrypt", daemon=True)
-        self._drain.start()
         try:
-            _write_all(self._stdin, key_line)
+            self._drain.start()
+            self._child.write_all(key_line)
         except OSError:
             self.abort()
-            raise AgeStreamError("age encryption did not start") from None
+            raise self._unexpected() from None
+        except BaseException:
+            self.abort()
+            raise
 
     def _run(self) -> None:
         try:
-            while data := self._stdout.read(DRAIN_CHUNK):
+            while data := self._child.stdout.read(DRAIN_CHUNK):
                 self._sink.write(data)
         except BaseException as error:
-            self.error = error
-            self._kill()
+            self.error = error  # set before the kill: the producer then knows why it failed
+            self._child.kill()
+
+    def _unexpected(self) -> BaseException:
+        """Why the child no longer takes input: the sink failed (cause in `error`), or it died."""
+        if self.error is not None or self._aborted:
+            return AgeStreamError("age encryption stopped")
+        self._child.kill()
+        return _stopped_unexpectedly(self._child, self._child.wait())
 
     def write(self, data: bytes | bytearray | memoryview, /) -> int:
         if self.error is not None or self._aborted:
             raise AgeStreamError("age encryption stopped")
         try:
-            _write_all(self._stdin, data)
+            self._child.write_all(data)
         except OSError:
-            raise AgeStreamError("age encryption stopped") from None
+            raise self._unexpected() from None
         return len(data)
 
     def finish(self, poll: Callable[[], None], interval: float = 0.05) -> None:
@@ -183,39 +173,26 @@ class ProcessAgeEncryptor:
         if self.error is not None or self._aborted:
             raise AgeStreamError("age encryption stopped")
         try:
-            self._stdin.close()
+            self._child.end_input()
         except OSError:
-            raise AgeStreamError("age encryption stopped") from None
+            raise self._unexpected() from None
         while self._drain.is_alive():
             self._drain.join(interval)
             poll()
-        status = self._process.wait()
+        status = self._child.wait()
         if self.error is not None:
             raise AgeStreamError("age encryption failed") from self.error
         if status != 0:
-            report = self._stderr.read(STDERR_MAX).split(b"\n", 1)[0].decode(errors="replace")
-            raise AgeStreamError(f"the age encryption process ended with status {status}: {report}")
-        self._close_pipes()
+            raise _stopped_unexpectedly(self._child, status)
+        self._child.stop()
 
     def abort(self) -> None:
-        """Kill the child (it never sees a clean end of its input) and wait for both threads."""
+        """Kill the child (it never sees a clean end of its input) and wait for the thread."""
         self._aborted = True
-        self._kill()
-        self._drain.join()
-        self._process.wait()
-        with contextlib.suppress(OSError):
-            self._stdin.close()
-        self._close_pipes()
-
-    def _kill(self) -> None:
-        if self._process.poll() is None:
-            with contextlib.suppress(OSError):
-                self._process.kill()
-
-    def _close_pipes(self) -> None:
-        for stream in (self._stdout, self._stderr):
-            with contextlib.suppress(OSError):
-                stream.close()
+        self._child.kill()
+        if self._drain.is_alive():
+            self._drain.join()
+        self._child.stop()
 
 
 class ProcessAgeDecryptor:
@@ -232,48 +209,47 @@ class ProcessAgeDecryptor:
         classify: Classifier,
         command: Sequence[str] | None = None,
     ) -> None:
-        key_line = (str(parse_identity(identity)) + "\n").encode("ascii")
+        self._key_line = (str(parse_identity(identity)) + "\n").encode("ascii")
         self._source = source
         self._classify = classify
         self._produced = 0
         self._final: BaseException | None = None
         self._ended = False
         self._closed = False
-        self._feed_error: BaseException | None = None
-        self._process = subprocess.Popen(
-            list(command or _child_command("decrypt")),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            bufsize=0,
-            close_fds=True,
-        )
-        self._stdin = _pipe(self._process.stdin)
-        # bufsize=0: a raw FileIO, whose read and readinto make one system call each.
-        self._stdout = cast(io.RawIOBase, _pipe(self._process.stdout))
-        self._stderr = _pipe(self._process.stderr)
-        for stream in (self._stdin, self._stdout):
-            _widen(stream)
-        self._feeder = threading.Thread(
-            target=self._feed, args=(key_line,), name="bundle-decrypt-feed", daemon=True
-        )
-        self._feeder.start()
+        self._source_error: BaseException | None = None
+        self._child = AgeChild("decrypt", command)
+        self._feeder = threading.Thread(target=self._feed, name="bundle-decrypt-feed", daemon=True)
+        try:
+            self._feeder.start()
+        except BaseException:
+            self._child.stop()
+            raise
+
+    @property
+    def pid(self) -> int:
+        return self._child.pid
 
     # -- the feeder thread ---------------------------------------------------------------------
 
-    def _feed(self, key_line: bytes) -> None:
+    def _feed(self) -> None:
+        key_line, self._key_line = self._key_line, b""
         try:
-            _write_all(self._stdin, key_line)
+            self._child.write_all(key_line)
             del key_line
-            while data := self._source.read(FEED_CHUNK):
-                _write_all(self._stdin, data)
-        except BrokenPipeError:
-            pass  # the child stopped early; its exit status says why
-        except BaseException as error:  # a source that failed (a pulled stick)
-            self._feed_error = error
+            while True:
+                try:
+                    data = self._source.read(FEED_CHUNK)
+                except BaseException as error:  # the source failed (a pulled stick)
+                    self._source_error = error
+                    return
+                if not data:
+                    return
+                self._child.write_all(data)
+        except OSError:
+            pass  # the child stopped reading; its exit status says why
         finally:
             with contextlib.suppress(OSError):
-                self._stdin.close()
+                self._child.end_input()
 
     # -- the reader's side ---------------------------------------------------------------------
 
@@ -283,7 +259,7 @@ class ProcessAgeDecryptor:
         if size == 0:
             return b""
         self._check_open()
-        data = self._stdout.read(size) if not self._ended else b""
+        data = self._child.stdout.read(size) if not self._ended else b""
         if data:
             self._produced += len(data)
             return data
@@ -295,7 +271,7 @@ class ProcessAgeDecryptor:
         if not len(view):
             return 0
         self._check_open()
-        count = self._stdout.readinto(view) if not self._ended else 0
+        count = self._child.stdout.readinto(view) if not self._ended else 0
         if count:
             self._produced += count
             return count
@@ -313,12 +289,12 @@ class ProcessAgeDecryptor:
         reads, as a pipe closed with an error would)."""
         if self._ended:
             return
-        status = self._process.wait()
+        status = self._child.wait()
         self._feeder.join()
-        if status == 0 and self._feed_error is None:
+        if status == 0 and self._source_error is None:
             self._ended = True
             return
-        error = self._feed_error or self._child_error(status)
+        error = self._source_error or self._child_error(status)
         try:
             self._final = self._classify(error, self._produced)
         except BaseException as classify_error:
@@ -326,49 +302,20 @@ class ProcessAgeDecryptor:
         raise self._final
 
     def _child_error(self, status: int) -> BaseException:
-        report = self._stderr.read(STDERR_MAX).split(b"\n", 1)[0]
-        try:
-            fields = json.loads(report)
-            kind, message = str(fields["kind"]), str(fields["message"])
-        except (ValueError, KeyError, TypeError):
-            return AgeStreamError(f"the age decryption process ended with status {status}")
-        if kind == "decrypt":
-            return pyrage.DecryptError(message)
-        if kind == "os":
-            return OSError(message)
-        return AgeStreamError(f"age decryption failed ({kind}: {message})")
+        """pyrage's own exception, rebuilt from the child's report, so that one classifier
+        serves both decryptors; anything else is a child that died."""
+        report = self._child.report() if status > 0 else None
+        if report is not None and report[0] == "decrypt":
+            return pyrage.DecryptError(report[1])
+        if report is not None and report[0] == "os":
+            return OSError(report[1])
+        return _stopped_unexpectedly(self._child, status)
 
     def close(self) -> None:
         """Stop the child (if still running), wait for it and the feeder; idempotent."""
         if self._closed:
             return
         self._closed = True
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
+        self._child.kill()
         self._feeder.join()
-        for stream in (self._stdout, self._stderr):
-            stream.close()
-
-
-def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
-    if stream is None:  # pragma: no cover - Popen was asked for pipes
-        raise RuntimeError("the age child has no pipe")
-    return stream
-
-
-def _widen(stream: IO[bytes] | io.RawIOBase) -> None:
-    """Ask for 1 MiB pipes (64 KiB by default): fewer wake-ups per megabyte. Best effort."""
-    if fcntl is None:  # pragma: no cover - Windows
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-
-
-def _write_all(stream: IO[bytes], data: bytes | bytearray | memoryview) -> None:
-    view = memoryview(data)
-    while view:
-        written = stream.write(view)
-        if written is None:  # pragma: no cover - the pipe is blocking
-            continue
-        view = view[written:]
+        self._child.stop()

@@ -297,19 +297,18 @@ def read_bundle(
     thread. Leaving the `with` block early stops the background decryption.
     """
     layout = order_parts(parts)
-    source = PartsReader(layout.paths)
-    decryptor = start_decryptor(identity, source, classify=_DecryptFailure(layout, source))
     reporter = _ProgressReporter(progress, layout.size)
+    with contextlib.ExitStack() as cleanup:  # closed in reverse: the child, then the files
+        source = PartsReader(layout.paths)
+        cleanup.callback(source.close)
+        decryptor = start_decryptor(identity, source, classify=_DecryptFailure(layout, source))
+        cleanup.callback(decryptor.close)
 
-    def on_read() -> None:
-        reporter.report(source.position)
+        def on_read() -> None:
+            reporter.report(source.position)
 
-    reader = TarMemberReader(decryptor, on_read=on_read)
-    try:
+        reader = TarMemberReader(decryptor, on_read=on_read)
         yield BundleContents(layout, reader)
-    finally:
-        decryptor.close()
-        source.close()
     if reader.completed:
         reporter.finished(source.position)
 

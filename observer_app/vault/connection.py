@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlcipher3
 
-from observer_app.vault.lookaside import enlarge_lookaside, install_lookaside
+from observer_app.vault.lookaside import connect_with_pool, install_lookaside
 
 Connection = sqlcipher3.Connection  # typed by the small stubs in stubs/sqlcipher3
 DatabaseError = sqlcipher3.DatabaseError
@@ -19,9 +19,11 @@ DatabaseError = sqlcipher3.DatabaseError
 
 def connect_keyed(db_path: Path, database_key: bytes) -> Connection:
     """Connect and key; nothing is read yet (SQLCipher unlocks lazily on first access)."""
-    hook = install_lookaside()
-    conn = sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=True)
-    enlarge_lookaside(hook, db_path)
+    conn = connect_with_pool(
+        install_lookaside(),
+        lambda: sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=True),
+        db_path,
+    )
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute("PRAGMA cipher_memory_security = ON")
     conn.execute(f"PRAGMA key = \"x'{database_key.hex()}'\"")

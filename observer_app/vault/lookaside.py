@@ -6,36 +6,47 @@ each takes the process's memory-map lock, stalling every other thread's page fau
 serves most small allocations from a per-connection "lookaside" pool instead, but the default
 pool (~120 slots) is used up by the prepared statements Python caches; after that every cursor
 and every bound string goes to malloc. Measured on a 10,000-event bundle import: 59 mlock pairs
-per event and 3.9 s with the default pool, 1.8 s with 500 slots of 1,200 bytes.
+per event and 3.9 s with the default pool, 1.8 s with 250 slots of 1,200 bytes (more slots gain
+nothing measurable; each connection locks ~300 KB more, within the usual 8 MiB RLIMIT_MEMLOCK).
 
-The pool itself is one allocation, so it is locked and wiped like any other when the connection
-closes. Python's sqlite module offers neither `sqlite3_db_config` nor the connection's handle,
-so both come through ctypes: an SQLite auto-extension (which SQLite runs for each new connection,
-on the opening thread, handing it the handle) notes the handle, and `enlarge_lookaside` then
-sets the pool on it. It cannot be set inside the hook: SQLite sets up the default pool after
-running auto-extensions. Best effort: where the library or platform does not allow it,
-connections keep the default pool and are merely slower.
+The pool is one allocation, locked and wiped like any other, *provided memory security is on
+when it is allocated*: SQLCipher applies the setting to allocations made after it. So the pool
+is set only after `PRAGMA cipher_memory_security = ON` ran on the connection (through
+`sqlite3_exec`, which leaves no prepared statement holding pool memory behind).
+
+Python's sqlite module offers neither `sqlite3_db_config` nor the connection's handle, so both
+come through ctypes: an SQLite auto-extension (which SQLite runs for each new connection, on
+the opening thread, handing it the handle) notes the handle, and `connect_with_pool` sets the
+pool on it right after the connection is opened. It cannot be set inside the hook: SQLite sets
+up the default pool after running auto-extensions. The hook is process-wide state because
+SQLite's list of auto-extensions is; it is installed once and removed at exit. Best effort:
+where the library or platform does not allow it, connections keep the default pool and are
+merely slower.
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import platform
 import sys
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlcipher3
 
 SQLITE_OK = 0
 SQLITE_DBCONFIG_LOOKASIDE = 1001
 SLOT_SIZE = 1200  # SQLite's own default slot size
-SLOT_COUNT = 500
+SLOT_COUNT = 250
+MEMORY_SECURITY_ON = b"PRAGMA cipher_memory_security = ON"
 
 _EntryPoint = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+_Connection = TypeVar("_Connection")
 
 
 @dataclass
@@ -44,11 +55,18 @@ class LookasideHook:
     connections got the larger pool or refused it (kept for tests and diagnostics)."""
 
     entry_point: object
-    db_config: Any  # ctypes foreign functions
-    db_filename: Any
+    library: Any  # the ctypes view of the SQLCipher library
     opened: threading.local
     applied: int = 0
     refused: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, applied: bool) -> None:
+        with self.lock:
+            if applied:
+                self.applied += 1
+            else:
+                self.refused += 1
 
 
 _installed: LookasideHook | None = None
@@ -72,16 +90,26 @@ def install_lookaside() -> LookasideHook | None:
         return None
     try:
         library = ctypes.CDLL(sqlcipher3._sqlite3.__file__)
-        db_config = library.sqlite3_db_config
-        db_filename = library.sqlite3_db_filename
+        for name in ("sqlite3_db_config", "sqlite3_exec", "sqlite3_db_filename"):
+            getattr(library, name)
         auto_extension = library.sqlite3_auto_extension
+        cancel_auto_extension = library.sqlite3_cancel_auto_extension
     except (OSError, AttributeError):  # pragma: no cover - a build without these symbols
         return None
-    db_config.restype = ctypes.c_int
-    db_filename.restype = ctypes.c_char_p
-    db_filename.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-    auto_extension.restype = ctypes.c_int
-    auto_extension.argtypes = [ctypes.c_void_p]
+    library.sqlite3_db_config.restype = ctypes.c_int
+    library.sqlite3_exec.restype = ctypes.c_int
+    library.sqlite3_exec.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+    ]
+    library.sqlite3_db_filename.restype = ctypes.c_char_p
+    library.sqlite3_db_filename.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    for function in (auto_extension, cancel_auto_extension):
+        function.restype = ctypes.c_int
+        function.argtypes = [ctypes.c_void_p]
     opened = threading.local()
 
     def on_open(db: int | None, _error: int | None, _api: int | None) -> int:
@@ -89,37 +117,45 @@ def install_lookaside() -> LookasideHook | None:
         return SQLITE_OK
 
     entry_point = _EntryPoint(on_open)
-    if auto_extension(ctypes.cast(entry_point, ctypes.c_void_p)) != SQLITE_OK:
+    pointer = ctypes.cast(entry_point, ctypes.c_void_p)
+    if auto_extension(pointer) != SQLITE_OK:
         return None  # pragma: no cover - only on out-of-memory
-    # ctypes must keep the callback alive as long as SQLite may call it: for the process.
-    _installed = LookasideHook(entry_point, db_config, db_filename, opened)
+    # ctypes must keep the callback alive as long as SQLite may call it; at exit SQLite stops.
+    atexit.register(cancel_auto_extension, pointer)
+    _installed = LookasideHook(entry_point, library, opened)
     return _installed
 
 
-def enlarge_lookaside(hook: LookasideHook | None, db_path: Path) -> bool:
-    """Give the connection this thread just opened on `db_path` the larger pool.
+def connect_with_pool(
+    hook: LookasideHook | None, open_connection: Callable[[], _Connection], db_path: Path
+) -> _Connection:
+    """Open a connection with `open_connection` and give it the larger pool, with memory
+    security turned on first. The handle noted during this very call is the one used, and only
+    if SQLite names `db_path` as its file, so no other connection is ever touched."""
+    if hook is not None:
+        hook.opened.handle = None
+    connection = open_connection()
+    if hook is not None:
+        hook.count(_enlarge(hook, db_path))
+    return connection
 
-    Call it right after `connect`, before any statement (SQLite refuses while the pool is in
-    use). The handle is used only if SQLite names `db_path` as its file, so a handle noted for
-    another connection is never touched.
-    """
-    handle = None if hook is None else getattr(hook.opened, "handle", None)
-    if hook is None or handle is None:
-        return False
+
+def _enlarge(hook: LookasideHook, db_path: Path) -> bool:
+    handle = getattr(hook.opened, "handle", None)
     hook.opened.handle = None
-    name = hook.db_filename(ctypes.c_void_p(handle), b"main")
-    if name is None or os.path.realpath(os.fsdecode(name)) != os.path.realpath(db_path):
-        hook.refused += 1
+    if handle is None:
         return False
-    status = hook.db_config(
-        ctypes.c_void_p(handle),
+    library, db = hook.library, ctypes.c_void_p(handle)
+    name = library.sqlite3_db_filename(db, b"main")
+    if name is None or os.path.realpath(os.fsdecode(name)) != os.path.realpath(db_path):
+        return False
+    if library.sqlite3_exec(db, MEMORY_SECURITY_ON, None, None, None) != SQLITE_OK:
+        return False  # a pool allocated now might not be locked: keep the default one
+    status = library.sqlite3_db_config(
+        db,
         ctypes.c_int(SQLITE_DBCONFIG_LOOKASIDE),
         ctypes.c_void_p(None),
         ctypes.c_int(SLOT_SIZE),
         ctypes.c_int(SLOT_COUNT),
     )
-    if status != SQLITE_OK:
-        hook.refused += 1
-        return False
-    hook.applied += 1
-    return True
+    return bool(status == SQLITE_OK)

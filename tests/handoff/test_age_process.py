@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import signal
 import threading
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pyrage
 import pytest
 from pyrage import x25519
 
+from observer_app.errors import UserActionError
 from observer_app.handoff.age_process import (
     ProcessAgeDecryptor,
     ProcessAgeEncryptor,
@@ -93,7 +95,9 @@ def test_readinto_fills_buffers_and_counts_like_read() -> None:
     received = bytearray()
     buffer = bytearray(50_000)
     while count := decryptor.readinto(memoryview(buffer)):
+        assert 0 < count <= len(buffer)
         received += buffer[:count]
+        assert decryptor._produced == len(received)
     decryptor.close()
     assert bytes(received) == plaintext
 
@@ -160,7 +164,7 @@ def test_the_key_is_not_on_the_command_line_and_close_ends_the_child() -> None:
     ciphertext = pyrage.encrypt(b"q" * 5_000_000, [identity.to_public()])
     decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext), classify=lambda e, n: e)
     assert decryptor.read(100) == b"q" * 100
-    pid = decryptor._process.pid
+    pid = decryptor.pid
     command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
     environment = Path(f"/proc/{pid}/environ").read_bytes()
     assert b"AGE-SECRET-KEY" not in command_line + environment
@@ -188,7 +192,7 @@ def test_a_child_that_dies_without_a_word_is_an_error_not_an_end() -> None:
         classify=lambda e, n: e,
         command=("/bin/sh", "-c", "cat > /dev/null; exit 9"),
     )
-    with pytest.raises(Exception, match="status 9"):
+    with pytest.raises(UserActionError, match=r"stopped unexpectedly \(status 9\)"):
         decryptor.read(10)
     decryptor.close()
 
@@ -232,7 +236,7 @@ def test_encryption_round_trip_through_the_child_process() -> None:
     polls: list[int] = []
     encryptor.finish(poll=lambda: polls.append(1))
     assert pyrage.decrypt(bytes(sink.data), [identity]) == plaintext
-    assert not alive(encryptor._process.pid)
+    assert not alive(encryptor._child.pid)
 
 
 def test_an_aborted_child_encryption_never_ends_as_a_valid_age_file() -> None:
@@ -248,7 +252,7 @@ def test_an_aborted_child_encryption_never_ends_as_a_valid_age_file() -> None:
         waited += 0.01
     assert sink.size() > 64 * 1024
     encryptor.abort()
-    assert not alive(encryptor._process.pid)
+    assert not alive(encryptor._child.pid)
     with pytest.raises(pyrage.DecryptError, match="truncated"):
         pyrage.decrypt(bytes(sink.data), [identity])
     with pytest.raises(AgeStreamError):
@@ -287,7 +291,7 @@ def test_a_child_encryptor_that_fails_is_an_error_at_finish() -> None:
         command=("/bin/sh", "-c", "cat > /dev/null; echo oops >&2; exit 7"),
     )
     encryptor.write(b"x" * 1000)
-    with pytest.raises(AgeStreamError, match="status 7: oops"):
+    with pytest.raises(UserActionError, match=r"stopped unexpectedly \(status 7\)"):
         encryptor.finish(poll=lambda: None)
     encryptor.abort()
 
@@ -312,3 +316,99 @@ def test_export_uses_the_child_process() -> None:
         assert isinstance(encryption, ProcessAgeEncryptor)
     finally:
         encryption.abort()
+
+
+# -- what the child inherits, and children that die -----------------------------------------------
+
+
+def test_the_child_inherits_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OBSERVER_PASSPHRASE", "correct horse battery staple")
+    identity = x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(b"q" * 3_000_000, [identity.to_public()])
+    decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext), classify=lambda e, n: e)
+    assert decryptor.read(10) == b"q" * 10
+    environment = Path(f"/proc/{decryptor.pid}/environ").read_bytes()
+    decryptor.close()
+    assert b"correct horse" not in environment
+    assert b"OBSERVER_" not in environment
+
+
+def test_a_killed_child_is_reported_as_such_not_as_a_damaged_bundle() -> None:
+    identity = x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(os.urandom(6_000_000), [identity.to_public()])
+    seen: list[BaseException] = []
+
+    def classify(error: BaseException, produced: int) -> BaseException:
+        seen.append(error)
+        return error
+
+    decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext), classify=classify)
+    assert len(decryptor.read(1000)) > 0
+    os.kill(decryptor.pid, signal.SIGKILL)
+    with pytest.raises(UserActionError, match=r"stopped unexpectedly \(signal SIGKILL\)"):
+        read_all(decryptor)
+    decryptor.close()
+    assert isinstance(seen[0], UserActionError)
+
+
+def test_a_killed_encryption_child_is_reported_to_the_producer() -> None:
+    encryptor = ProcessAgeEncryptor(str(x25519.Identity.generate().to_public()), GrowingSink())
+    encryptor.write(b"a" * 1000)
+    os.kill(encryptor._child.pid, signal.SIGKILL)
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def produce() -> None:
+        try:
+            for _ in range(1000):
+                encryptor.write(b"b" * 65536)
+            encryptor.finish(poll=lambda: None)
+        except BaseException as error:
+            failure.append(error)
+        finally:
+            done.set()
+
+    threading.Thread(target=produce, daemon=True).start()
+    assert done.wait(TIMEOUT), "the producer blocked"
+    assert isinstance(failure[0], UserActionError)
+    assert "SIGKILL" in str(failure[0])
+    encryptor.abort()
+
+
+def test_the_wrong_identity_on_a_large_bundle_is_still_the_wrong_identity() -> None:
+    """The child stops at the header while the feeder is still writing: the feeder's broken
+    pipe must not be mistaken for a failing source."""
+    sender, other = x25519.Identity.generate(), x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(os.urandom(8_000_000), [sender.to_public()])
+    seen: list[BaseException] = []
+
+    def classify(error: BaseException, produced: int) -> BaseException:
+        seen.append(error)
+        return error
+
+    decryptor = ProcessAgeDecryptor(str(other), io.BytesIO(ciphertext), classify=classify)
+    with pytest.raises(pyrage.DecryptError):
+        read_all(decryptor)
+    decryptor.close()
+    assert "no matching keys" in str(seen[0]).lower()
+
+
+def test_a_forked_process_does_not_keep_the_child_waiting() -> None:
+    """A process pool forked while an import runs inherits the pipes; if it kept the write end
+    of the child's stdin, the child would never see the end of a truncated bundle."""
+    identity = x25519.Identity.generate()
+    ciphertext = pyrage.encrypt(b"t" * 300_000, [identity.to_public()])
+    decryptor = ProcessAgeDecryptor(
+        str(identity), io.BytesIO(ciphertext[:-10]), classify=lambda e, n: LookupError("cut")
+    )
+    forked = os.fork()
+    if forked == 0:  # the forked copy idles past the test's timeout, then leaves quietly
+        threading.Event().wait(TIMEOUT + 10)
+        os._exit(0)
+    try:
+        with pytest.raises(LookupError, match="cut"):
+            read_all(decryptor)
+    finally:
+        os.kill(forked, signal.SIGKILL)
+        os.waitpid(forked, 0)
+        decryptor.close()

@@ -1,18 +1,29 @@
-"""The larger lookaside pool: set on real SQLCipher connections, and only on the right one.
+"""The larger lookaside pool: set on real SQLCipher connections, only on the right one, and
+locked into memory like everything else SQLCipher allocates.
 
 The pool is what keeps SQLCipher's memory security affordable (see observer_app/vault/
-lookaside.py); these tests read SQLite's own counters, so they fail if the pool is not applied.
+lookaside.py); these tests read SQLite's own counters and the kernel's, so they fail if the
+pool is not applied or not locked.
 """
 
 from __future__ import annotations
 
 import ctypes
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import sqlcipher3
 
 from observer_app.vault.connection import configure, connect_keyed
-from observer_app.vault.lookaside import LookasideHook, enlarge_lookaside, install_lookaside
+from observer_app.vault.lookaside import (
+    SLOT_COUNT,
+    SLOT_SIZE,
+    LookasideHook,
+    connect_with_pool,
+    install_lookaside,
+)
 
 SQLITE_DBSTATUS_LOOKASIDE_MISS_FULL = 6
 
@@ -48,22 +59,27 @@ def workload(conn: sqlcipher3.Connection) -> None:
     conn.execute("COMMIT")
 
 
-def open_noted(hook: LookasideHook, path: Path) -> tuple[sqlcipher3.Connection, int]:
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    handle = hook.opened.handle
-    assert isinstance(handle, int)
-    return conn, handle
+def open_noted(hook: LookasideHook, path: Path, *, pool: bool) -> tuple[sqlcipher3.Connection, int]:
+    """A connection with (or, to compare, without) the larger pool, and its SQLite handle."""
+    handles: list[int] = []
+
+    def open_connection() -> sqlcipher3.Connection:
+        conn = sqlcipher3.connect(str(path), isolation_level=None)
+        handles.append(hook.opened.handle)
+        if not pool:
+            hook.opened.handle = None
+        return conn
+
+    return connect_with_pool(hook, open_connection, path), handles[0]
 
 
 def test_the_larger_pool_is_applied_and_stops_the_misses(tmp_path: Path) -> None:
     hook = install_lookaside()
     assert hook is not None
-    default, default_handle = open_noted(hook, tmp_path / "default.db")
-    hook.opened.handle = None  # not enlarged: SQLite's default pool
+    default, default_handle = open_noted(hook, tmp_path / "default.db", pool=False)
     workload(default)
-    enlarged, enlarged_handle = open_noted(hook, tmp_path / "enlarged.db")
     applied = hook.applied
-    assert enlarge_lookaside(hook, tmp_path / "enlarged.db")
+    enlarged, enlarged_handle = open_noted(hook, tmp_path / "enlarged.db", pool=True)
     assert hook.applied == applied + 1
     workload(enlarged)
     missed_by_default = full_misses(default_handle)
@@ -76,12 +92,24 @@ def test_the_larger_pool_is_applied_and_stops_the_misses(tmp_path: Path) -> None
 def test_a_handle_for_another_file_is_never_touched(tmp_path: Path) -> None:
     hook = install_lookaside()
     assert hook is not None
-    conn = sqlcipher3.connect(str(tmp_path / "one.db"), isolation_level=None)
     refused = hook.refused
-    assert not enlarge_lookaside(hook, tmp_path / "other.db")
+    conn = connect_with_pool(
+        hook, lambda: sqlcipher3.connect(str(tmp_path / "one.db")), tmp_path / "other.db"
+    )
     assert hook.refused == refused + 1
-    assert not enlarge_lookaside(hook, tmp_path / "one.db")  # the noted handle was used up
+    assert getattr(hook.opened, "handle", None) is None  # used up, never kept for later
     conn.close()
+
+
+def test_a_handle_from_an_earlier_open_is_never_reused(tmp_path: Path) -> None:
+    hook = install_lookaside()
+    assert hook is not None
+    earlier = sqlcipher3.connect(str(tmp_path / "earlier.db"))  # noted, then closed
+    earlier.close()
+    refused = hook.refused
+    conn = connect_with_pool(hook, lambda: object(), tmp_path / "earlier.db")  # opens nothing
+    assert hook.refused == refused + 1
+    assert isinstance(conn, object)
 
 
 def test_vault_connections_get_the_pool(tmp_path: Path) -> None:
@@ -92,3 +120,33 @@ def test_vault_connections_get_the_pool(tmp_path: Path) -> None:
     configure(conn)
     assert hook.applied == applied + 1
     conn.close()
+
+
+def test_the_pool_of_the_first_connection_in_a_process_is_locked(tmp_path: Path) -> None:
+    """SQLCipher locks only what is allocated after memory security is on; the first
+    connection of a fresh process (every CLI run) must not get an unlocked pool holding the
+    key and bound observation text."""
+    script = textwrap.dedent(
+        f"""
+        import re, sys
+        from pathlib import Path
+        from observer_app.vault.connection import connect_keyed
+
+        def locked_kb():
+            status = Path("/proc/self/status").read_text()
+            return int(re.search(r"VmLck:\\s+(\\d+)", status).group(1))
+
+        before = locked_kb()
+        conn = connect_keyed(Path({str(tmp_path / "fresh.db")!r}), bytes(32))
+        print(locked_kb() - before)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    grown_kb = int(result.stdout.strip())
+    assert grown_kb * 1024 >= SLOT_SIZE * SLOT_COUNT * 0.9
