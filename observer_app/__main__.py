@@ -7,9 +7,11 @@ from collections.abc import Sequence
 
 from observer_app import __version__
 from observer_app.i18n import _, detect_language, set_language
+from observer_app.process_limits import forbid_core_dumps
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    forbid_core_dumps()
     args = list(sys.argv[1:] if argv is None else argv)
     set_language(detect_language(None))
     if "--version" in args:

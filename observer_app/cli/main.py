@@ -34,6 +34,7 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.errors import ObserverError, environment_error
 from observer_app.i18n import _, detect_language, set_language
+from observer_app.process_limits import forbid_core_dumps
 from observer_app.vault.connection import DatabaseError
 
 COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
@@ -89,6 +90,7 @@ def _pre_scan_language(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    forbid_core_dumps()
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(detect_language(_pre_scan_language(argv)))
     argparse_i18n.install()

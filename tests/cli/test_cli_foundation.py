@@ -226,3 +226,22 @@ def test_demo_creates_an_explorable_vault(tmp_path: Path) -> None:
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     shutil.rmtree(out)
+
+
+def test_the_cli_forbids_core_dumps(tmp_path: Path) -> None:
+    """A crash dump would put keys and decrypted text on disk outside the vault."""
+    script = (
+        "import resource\n"
+        "from observer_app.cli.main import main\n"
+        "resource.setrlimit(resource.RLIMIT_CORE, (1 << 20, resource.RLIM_INFINITY))\n"
+        f"main(['--vault', {str(tmp_path / 'none')!r}, 'whoami'])\n"
+        "print(resource.getrlimit(resource.RLIMIT_CORE))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.strip() == "(0, 0)"
