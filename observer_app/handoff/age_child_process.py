@@ -89,6 +89,9 @@ class AgeChild:
             close_fds=True,
             env=child_environment(),
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+            # Its own session: Ctrl-C at the terminal reaches only this process, which then
+            # decides how the child ends (killed, for an export, so that age never finishes).
+            start_new_session=True,
         )
         self._report: tuple[str, str] | None = None
         self._report_read = False
