@@ -24,8 +24,6 @@ from observer_app.crypto.keys import format_fingerprint
 from observer_app.errors import OperationCancelled, UsageError, UserActionError
 from observer_app.handoff import trust as handoff_trust
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
-from observer_app.logbook.media import thumbnail_jpeg
-from observer_app.logbook.media_queries import list_media
 from observer_app.logbook.output import write_user_file
 from observer_app.logbook.session import LogbookSession
 from observer_app.reports.builder import MediaView, build_view
@@ -34,15 +32,16 @@ from observer_app.reports.document import render_pdf
 from observer_app.reports.labels import ReportTexts
 from observer_app.reports.report_json import (
     ATTACHMENT_NAME,
-    attachment_matches,
+    ReportDataCheck,
     build_document,
     encode_document,
-    parse_attachment,
 )
-from observer_app.reports.signing import attach_json, read_attachment, sign_pdf
+from observer_app.reports.signing import attach_json, sign_pdf
 from observer_app.reports.sources import feed_public_keys
 from observer_app.reports.verification import PdfVerdict, verify_pdf
+from observer_app.vault.blobs import BlobStore
 from observer_app.vault.identity_store import get_person
+from observer_app.vault.queries.media import media_rows, thumbnail_keys
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -101,7 +100,7 @@ def make_report(
         session.conn,
         catalogue,
         options,
-        list_media(session.conn),
+        media_rows(session.conn),
         holder_feed=identity.feed,
         holder_tz=identity.default_tz,
         report_id=new_id(),
@@ -113,14 +112,21 @@ def make_report(
     step(1)
 
     image_seconds = 0.0
+    # The keys of every thumbnail the pages show, in one query; each thumbnail is then read
+    # (and decrypted) only when the layout asks for it, never the full-size photos.
+    keys = thumbnail_keys(session.conn, (m.id for m in view.media if m.kind == "photo"))
+    blobs = BlobStore(session.vault.blobs_dir)
 
     def thumbnails(item: MediaView) -> bytes | None:
         nonlocal image_seconds
         if cancel is not None and cancel():
             raise OperationCancelled(_("The report was cancelled; no file was written."))
+        key = keys.get(item.id)
+        if key is None:  # purged, no thumbnail (too large, not decodable): a placeholder
+            return None
         begin = time.perf_counter()
         try:
-            return thumbnail_jpeg(session, item.id)
+            return blobs.read_all(key.file, key.key)
         finally:
             image_seconds += time.perf_counter() - begin
 
@@ -239,14 +245,12 @@ def verify_report(
     roots = [cert for path in trust_paths for cert in load_trust_file(path)]
     if session is not None:
         roots += known_trust_roots(session)
-    verdict = verify_pdf(
-        pdf, roots, attachment_name=ATTACHMENT_NAME, attachment_check=attachment_matches
-    )
+    check = ReportDataCheck()  # keeps the data it decoded: the attachment is read once
+    verdict = verify_pdf(pdf, roots, attachment_name=ATTACHMENT_NAME, attachment_check=check)
     if not verdict.valid:
         return ReportVerdict(verdict)
-    data = read_attachment(pdf, ATTACHMENT_NAME)
-    assert data is not None  # a valid verdict with an attachment name means it was there
-    document = parse_attachment(data)
+    document = check.document
+    assert document is not None  # valid with an attachment name: the check ran and matched
     signer = document.get("signer")
     named = signer.get("fingerprint") if isinstance(signer, dict) else None
     if named != verdict.signer_fingerprint:

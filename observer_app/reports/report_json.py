@@ -239,12 +239,43 @@ def attachment_matches(pdf: bytes, data: bytes) -> bool:
 
     Raises ValueError (counted as "no match" by the verifier) for data that is not JSON.
     """
+    return document_matches(pdf, _decode(data))
+
+
+def document_matches(pdf: bytes, document: Any) -> bool:
+    """`attachment_matches` for data already decoded; ValueError for a malformed document."""
     try:
-        document = json.loads(data.decode("utf-8"))
         expected = stamp_from_document(document)
-    except (AttributeError, KeyError, TypeError, UnicodeDecodeError) as error:
+    except (AttributeError, KeyError, TypeError) as error:
         raise ValueError("malformed report data") from error
     return pdf_stamp(pdf) == expected
+
+
+class ReportDataCheck:
+    """An `attachment_check` that keeps the document it decoded when it matched.
+
+    A verifier that goes on to read the report's data (its id, signer, journal heads) takes it
+    from here instead of extracting and decoding the attachment a second time. One instance per
+    verification: `document` is the data of the last file checked, None unless it matched.
+    """
+
+    def __init__(self) -> None:
+        self.document: dict[str, Any] | None = None
+
+    def __call__(self, pdf: bytes, data: bytes) -> bool:
+        self.document = None
+        document = _decode(data)
+        matches = document_matches(pdf, document)
+        if matches and isinstance(document, dict):  # a matching stamp implies a dict
+            self.document = document
+        return matches
+
+
+def _decode(data: bytes) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError("malformed report data") from error
 
 
 def parse_attachment(data: bytes) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The signed journal events a report derives from, read in one pass per feed.
+"""The signed journal events a report derives from, read in a fixed number of queries per feed.
 
 The public report lists their hashes; complaint and internal reports carry them whole (payload
 and signature) with the feeds' public keys, so a reader can re-check every record without the
@@ -7,6 +7,7 @@ vault. An incident's events (report, amendments, void) are also its visible hist
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,7 +52,7 @@ def source_events(
         f" FROM events WHERE feed IN ({placeholders}) ORDER BY feed, seq",
         feeds,
     ).fetchall()
-    wanted: list[tuple[str, int]] = []
+    wanted: dict[str, list[int]] = {}  # feed -> seqs, both in order
     for feed, seq, event_type, body_id, target in rows:
         if (
             body_id in ids
@@ -59,13 +60,16 @@ def source_events(
             or event_type in _SOURCE_TYPES_ALWAYS
             or (mission is not None and event_type == "mission.set" and feed == mission.feed)
         ):
-            wanted.append((str(feed), int(seq)))
+            wanted.setdefault(str(feed), []).append(int(seq))
     events: list[Event] = []
-    for feed, seq in wanted:
-        payload, signature = conn.execute(
-            "SELECT payload, signature FROM events WHERE feed = ? AND seq = ?", (feed, seq)
-        ).fetchone()
-        events.append(parse_event(bytes(payload), bytes(signature)))
+    for feed, seqs in wanted.items():
+        # One query per feed, not per event: the seqs travel as one JSON array parameter.
+        for payload, signature in conn.execute(
+            "SELECT payload, signature FROM events WHERE feed = ?"
+            " AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
+            (feed, json.dumps(seqs)),
+        ):
+            events.append(parse_event(bytes(payload), bytes(signature)))
     return events
 
 
