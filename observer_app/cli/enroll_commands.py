@@ -137,8 +137,23 @@ def _confirm_request_fingerprint(ctx: CliContext, request_path: Path) -> str:
     return request.feed
 
 
+def _confirm_package_fingerprint(ctx: CliContext, package_path: Path) -> str:
+    """As for `issue`: at a terminal, the coordinator's fingerprint is compared before it is
+    pinned. Returns it, so that accepting re-checks it (a package swapped meanwhile is refused)."""
+    package = enrollment.read_package(package_path, ctx.session)
+    ctx.out(_("Setup package from: {name}").format(name=package.coordinator_name))
+    ctx.out(_("Coordinator's fingerprint (compare it with the one the coordinator reads aloud):"))
+    ctx.out("  " + format_fingerprint(package.coordinator))
+    if not ctx.confirm(_("Does the coordinator read out this fingerprint? [y/N] ")):
+        raise UserActionError(_("not confirmed: nothing was accepted or pinned"))
+    return package.coordinator
+
+
 def run_accept(ctx: CliContext) -> int:
-    accepted = enrollment.accept_package(ctx.session, Path(ctx.args.package), ctx.args.fingerprint)
+    fingerprint = ctx.args.fingerprint
+    if fingerprint is None and ctx.is_interactive():
+        fingerprint = _confirm_package_fingerprint(ctx, Path(ctx.args.package))
+    accepted = enrollment.accept_package(ctx.session, Path(ctx.args.package), fingerprint)
     if accepted.already_accepted:
         ctx.out(_("This setup package was accepted before; nothing changed."))
         return 0

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -89,6 +90,18 @@ def _pre_scan_language(argv: Sequence[str]) -> str | None:
     return None
 
 
+BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command cut off by `| head`
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     forbid_core_dumps()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -102,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ObserverError as error:
         print(_("error: {message}").format(message=error.message), file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): the work itself is done. Silence the
+        # interpreter's own complaint when it flushes stdout at exit, and say so the Unix way.
+        _silence_stdout()
+        return BROKEN_PIPE
     except (OSError, DatabaseError) as error:
         actionable = environment_error(error)
         if actionable is None:

@@ -54,9 +54,11 @@ def accept_package(
     package = read_package(path, session)
     pinned = current_pin(conn, identity.feed)
     if expected is not None and expected != package.coordinator:
+        # The package's own fingerprint is not shown here: a tired user would paste it back.
         raise NotValidError(
-            _("the package comes from {fingerprint}, not from the fingerprint given").format(
-                fingerprint=keys.format_fingerprint(package.coordinator)
+            _(
+                "the package does not come from the fingerprint given: do not accept it; "
+                "compare again with the fingerprint the coordinator reads aloud"
             )
         )
     changed = pinned is not None and pinned.coordinator != package.coordinator

@@ -16,7 +16,6 @@ from typing import Any
 
 from observer_app.core.ids import new_id
 from observer_app.core.timeutil import format_utc, utc_now
-from observer_app.crypto import keys
 from observer_app.crypto.age_keys import recipient_of
 from observer_app.crypto.certificates import certificate_to_pem, issue_certificate
 from observer_app.errors import NotValidError, UsageError, UserActionError
@@ -94,9 +93,11 @@ def issue_package(
     ca_key, ca_cert = ca
     request = read_request(request_path, identity.age_identity)
     if expected_fingerprint is not None and parse_fingerprint(expected_fingerprint) != request.feed:
+        # The request's own fingerprint is not shown here: a tired user would paste it back.
         raise NotValidError(
-            _("the request's fingerprint is not the one given: {fingerprint}").format(
-                fingerprint=keys.format_fingerprint(request.feed)
+            _(
+                "the fingerprint given is not this request's: do not enroll it; compare again "
+                "with the fingerprint the observer reads aloud"
             )
         )
     if request.feed == identity.feed:

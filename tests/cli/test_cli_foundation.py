@@ -250,3 +250,20 @@ def test_the_cli_forbids_core_dumps(tmp_path: Path) -> None:
     before, after = result.stdout.split()
     assert int(before) > 0  # dumps were allowed when the CLI started
     assert int(after) == 0
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error(cli_vault) -> None:  # type: ignore[no-untyped-def]
+    """`observer-cli log | head -1`: the closed pipe ends the command quietly (141, as a shell
+    reports SIGPIPE), not with "internal error" and a fault record."""
+    command = ["--vault", str(cli_vault.vault), "--passphrase-file", str(cli_vault.passphrase_file)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "observer_app.cli.main", *command, "log"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    error = proc.stderr.read()
+    assert proc.wait() == 141
+    assert error == b""

@@ -220,7 +220,7 @@ def test_another_coordinator_needs_its_fingerprint(
     before = dump(observer)
     with pytest.raises(NotValidError, match="another coordinator"):
         enrollment.accept_package(observer, issued.path)
-    with pytest.raises(NotValidError, match="not from the fingerprint given"):
+    with pytest.raises(NotValidError, match="does not come from the fingerprint given"):
         enrollment.accept_package(observer, issued.path, coordinator.identity.feed)
     assert dump(observer) == before
     accepted = enrollment.accept_package(

@@ -263,3 +263,75 @@ def test_a_real_terminal_is_asked(
     assert len(packages(out)) == written
     if not written:
         assert dump(coordinator) == before
+
+
+# -- enroll accept: the observer compares the coordinator's fingerprint before it is pinned ------
+
+
+@pytest.fixture
+def package_file(coordinator: LogbookSession, request_file: Path, out: Path) -> Path:
+    return enrollment.issue_package(coordinator, request_file, out, ()).path
+
+
+def accept_in_process(
+    observer: LogbookSession,
+    package: Path,
+    password: Path,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+) -> Run:
+    argv = [
+        "--vault",
+        str(observer.vault.path),
+        "--passphrase-file",
+        str(password),
+        "enroll",
+        "accept",
+        str(package),
+    ]
+    args = build_parser().parse_args(argv)
+    capsys.readouterr()
+    result = Run(code=-1, out="")
+
+    def ask(prompt: str) -> str:
+        result.questions.append(prompt)
+        result.shown_before_question = capsys.readouterr().out
+        return answer
+
+    ctx = CliContext(args, is_interactive=lambda: True, ask=ask)
+    try:
+        result.code = args.handler(ctx)
+    except ObserverError as error:
+        result.code = error.exit_code
+    finally:
+        ctx.close()
+    result.out = capsys.readouterr().out
+    return result
+
+
+def test_accept_at_a_terminal_asks_and_no_pins_nothing(
+    observer: LogbookSession,
+    coordinator: LogbookSession,
+    package_file: Path,
+    password: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = dump(observer)
+    run = accept_in_process(observer, package_file, password, capsys, "n")
+    assert run.code == 4
+    assert run.questions == ["Does the coordinator read out this fingerprint? [y/N] "]
+    assert format_fingerprint(coordinator.identity.feed) in run.shown_before_question
+    assert dump(observer) == before  # nothing pinned, nothing recorded
+
+
+def test_accept_at_a_terminal_pins_after_yes(
+    observer: LogbookSession,
+    coordinator: LogbookSession,
+    package_file: Path,
+    password: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = accept_in_process(observer, package_file, password, capsys, "y")
+    assert run.code == 0
+    assert "Coordinator pinned" in run.out
+    assert format_fingerprint(coordinator.identity.feed) in run.shown_before_question
