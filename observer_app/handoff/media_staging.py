@@ -61,6 +61,7 @@ class MediaStager:
         self._held = held
         self._cancel = cancel
         self._stop = threading.Event()
+        self._done = threading.Event()
         self._thread: threading.Thread | None = None
         self.staged: list[StoredBlob] = []
         self.error: BaseException | None = None
@@ -77,8 +78,25 @@ class MediaStager:
         self._stop.set()
 
     def join(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
+        """Wait for the thread, even through Ctrl-C: a thread left running when the process
+        exits leaves its half-written staging file behind. Ctrl-C stops the stager at its next
+        chunk (which deletes that file), then is raised again once it has stopped."""
+        if self._thread is None:
+            return
+        interrupted: KeyboardInterrupt | None = None
+        while True:
+            # The whole wait inside the try (Ctrl-C is raised at any bytecode), and on an event
+            # of our own: Python 3.11 can mark a thread stopped when Ctrl-C interrupts its join.
+            try:
+                while not self._done.wait(0.1):
+                    pass
+                break
+            except KeyboardInterrupt as error:
+                self._stop.set()
+                interrupted = error
+        self._thread.join()  # it has finished its work; this only waits for it to exit
+        if interrupted is not None:
+            raise interrupted
 
     def raise_error(self) -> None:
         if self.error is not None:
@@ -88,6 +106,12 @@ class MediaStager:
         return self._stop.is_set() or (self._cancel is not None and self._cancel())
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self._done.set()
+
+    def _run(self) -> None:
         try:
             for entry in self._media:
                 self._stage(entry, next_member(self._members, entry.member_name))
