@@ -269,7 +269,7 @@ def run_status(ctx: CliContext) -> int:
         )
     )
     ctx.out(
-        _("Media waiting: {count} items, {size} bytes").format(
+        _("Media items waiting: {count} ({size} bytes)").format(
             count=status["media_waiting"], size=status["media_waiting_bytes"]
         )
     )

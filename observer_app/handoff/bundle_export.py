@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, cast
 
 from observer_app.crypto.blob_reader import BlobReader
 from observer_app.errors import UserActionError
-from observer_app.handoff.holder import HolderSession
+from observer_app.handoff.holder import HolderSession, require_role
 from observer_app.handoff.manifest import (
     EVENTS_MEMBER,
     MANIFEST_MEMBER,
@@ -234,6 +234,7 @@ def export_bundle(
     UserActionError when there is nothing new to hand over (or no space, or the stick fails),
     OperationCancelled when `cancel()` said so; in every failure case no part looks whole.
     """
+    require_role(session, "observer")  # a coordinator hands over nothing: it imports
     conn, identity = session.conn, session.identity
     plan = plan_export(session)
     if plan.empty or plan.head_hash is None:

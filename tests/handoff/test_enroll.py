@@ -16,6 +16,7 @@ from observer_app.crypto.age_keys import recipient_of
 from observer_app.crypto.certificates import certificate_from_pem
 from observer_app.errors import NotValidError, UsageError, UserActionError
 from observer_app.handoff import documents, enrollment, roster
+from observer_app.handoff.bundle_export import export_bundle
 from observer_app.handoff.pins import current_pin, pin_history
 from observer_app.handoff.trust import known_trust_roots
 from observer_app.logbook import mission, notes, stations
@@ -279,6 +280,8 @@ def test_roles_are_checked(
         enrollment.issue_package(observer, request.path, stick)
     with pytest.raises(UserActionError, match="coordinator's vault"):
         roster.revoke(observer, observer.identity.feed, "x")
+    with pytest.raises(UserActionError, match="needs an observer's vault"):
+        export_bundle(coordinator, stick)  # not "accept a setup package first"
 
 
 def test_package_written_to_a_missing_folder_records_nothing(
