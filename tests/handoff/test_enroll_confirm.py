@@ -78,30 +78,41 @@ def issue_argv(
     ]
 
 
+def run_in_process(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    *,
+    interactive: bool,
+    answer: str | None = None,
+) -> Run:
+    """`observer-cli ARGV` in-process, with the terminal played by the test."""
+    args = build_parser().parse_args(argv)
+    capsys.readouterr()
+    result = Run(code=-1, out="")
+
+    def ask(prompt: str) -> str:
+        assert answer is not None, "asked although no answer was expected"
+        result.questions.append(prompt)
+        result.shown_before_question = capsys.readouterr().out
+        return answer
+
+    ctx = CliContext(args, is_interactive=lambda: interactive, ask=ask)
+    try:
+        result.code = args.handler(ctx)
+    except ObserverError as error:
+        result.code = error.exit_code
+    finally:
+        ctx.close()
+    result.out = capsys.readouterr().out
+    return result
+
+
 @pytest.fixture
 def issue(issue_argv: list[str], capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     """`enroll issue ... [extra]` in-process, with the terminal played by the test."""
 
     def run(*extra: str, interactive: bool, answer: str | None = None) -> Run:
-        args = build_parser().parse_args([*issue_argv, *extra])
-        capsys.readouterr()
-        result = Run(code=-1, out="")
-
-        def ask(prompt: str) -> str:
-            assert answer is not None, "asked although no answer was expected"
-            result.questions.append(prompt)
-            result.shown_before_question = capsys.readouterr().out
-            return answer
-
-        ctx = CliContext(args, is_interactive=lambda: interactive, ask=ask)
-        try:
-            result.code = args.handler(ctx)
-        except ObserverError as error:
-            result.code = error.exit_code
-        finally:
-            ctx.close()
-        result.out = capsys.readouterr().out
-        return result
+        return run_in_process([*issue_argv, *extra], capsys, interactive=interactive, answer=answer)
 
     return run
 
@@ -280,33 +291,9 @@ def accept_in_process(
     capsys: pytest.CaptureFixture[str],
     answer: str,
 ) -> Run:
-    argv = [
-        "--vault",
-        str(observer.vault.path),
-        "--passphrase-file",
-        str(password),
-        "enroll",
-        "accept",
-        str(package),
-    ]
-    args = build_parser().parse_args(argv)
-    capsys.readouterr()
-    result = Run(code=-1, out="")
-
-    def ask(prompt: str) -> str:
-        result.questions.append(prompt)
-        result.shown_before_question = capsys.readouterr().out
-        return answer
-
-    ctx = CliContext(args, is_interactive=lambda: True, ask=ask)
-    try:
-        result.code = args.handler(ctx)
-    except ObserverError as error:
-        result.code = error.exit_code
-    finally:
-        ctx.close()
-    result.out = capsys.readouterr().out
-    return result
+    vault = ["--vault", str(observer.vault.path), "--passphrase-file", str(password)]
+    argv = [*vault, "enroll", "accept", str(package)]
+    return run_in_process(argv, capsys, interactive=True, answer=answer)
 
 
 def test_accept_at_a_terminal_asks_and_no_pins_nothing(
