@@ -11,6 +11,7 @@ import io
 import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pyrage
@@ -67,6 +68,16 @@ def read_all(decryptor: ProcessAgeDecryptor) -> bytes:
     if failure:
         raise failure[0]
     return b"".join(result)
+
+
+def recording(seen: list[BaseException]) -> Callable[[BaseException, int], BaseException]:
+    """A classifier that notes the raw error and passes it on unchanged."""
+
+    def classify(error: BaseException, produced: int) -> BaseException:
+        seen.append(error)
+        return error
+
+    return classify
 
 
 def alive(pid: int) -> bool:
@@ -130,10 +141,7 @@ def test_the_wrong_identity_is_reported_as_pyrage_does() -> None:
     sender, other = x25519.Identity.generate(), x25519.Identity.generate()
     ciphertext = pyrage.encrypt(b"secret", [sender.to_public()])
     seen: list[BaseException] = []
-
-    def classify(error: BaseException, produced: int) -> BaseException:
-        seen.append(error)
-        return error
+    classify = recording(seen)
 
     decryptor = ProcessAgeDecryptor(str(other), io.BytesIO(ciphertext), classify=classify)
     with pytest.raises(pyrage.DecryptError):
@@ -337,10 +345,7 @@ def test_a_killed_child_is_reported_as_such_not_as_a_damaged_bundle() -> None:
     identity = x25519.Identity.generate()
     ciphertext = pyrage.encrypt(os.urandom(6_000_000), [identity.to_public()])
     seen: list[BaseException] = []
-
-    def classify(error: BaseException, produced: int) -> BaseException:
-        seen.append(error)
-        return error
+    classify = recording(seen)
 
     decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext), classify=classify)
     assert len(decryptor.read(1000)) > 0
@@ -381,10 +386,7 @@ def test_the_wrong_identity_on_a_large_bundle_is_still_the_wrong_identity() -> N
     sender, other = x25519.Identity.generate(), x25519.Identity.generate()
     ciphertext = pyrage.encrypt(os.urandom(8_000_000), [sender.to_public()])
     seen: list[BaseException] = []
-
-    def classify(error: BaseException, produced: int) -> BaseException:
-        seen.append(error)
-        return error
+    classify = recording(seen)
 
     decryptor = ProcessAgeDecryptor(str(other), io.BytesIO(ciphertext), classify=classify)
     with pytest.raises(pyrage.DecryptError):
