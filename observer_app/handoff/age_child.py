@@ -29,6 +29,7 @@ import json
 import os
 import signal
 import sys
+from typing import IO
 
 KEY_LINE_MAX = 256
 FAILED = 3
@@ -81,14 +82,10 @@ def main() -> int:
     return 0
 
 
-def _failed(sink: object, kind: str, error: BaseException) -> int:
+def _failed(sink: IO[bytes], kind: str, error: BaseException) -> int:
     """Deliver the plaintext produced before the failure, then say why it stopped."""
-    flush = getattr(sink, "flush", None)
-    try:
-        if flush is not None:
-            flush()
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        sink.flush()
     return _report(kind, str(error) if kind != "other" else type(error).__name__)
 
 

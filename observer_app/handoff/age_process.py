@@ -86,7 +86,6 @@ class ThreadedEncryption:
     """The fallback: pyrage in a thread, its output passed on by a second thread."""
 
     def __init__(self, recipient: str, sink: SupportsWrite) -> None:
-        parse_recipient(recipient)
         self._sink = ThreadedWriter(sink)
         try:
             self._encryptor = AgeEncryptor(recipient, self._sink)

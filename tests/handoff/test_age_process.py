@@ -26,7 +26,7 @@ from observer_app.handoff.age_process import (
     start_decryptor,
     start_encryptor,
 )
-from observer_app.handoff.age_stream import AgeStreamError, PipeClosed
+from observer_app.handoff.age_stream import AgeDecryptor, AgeStreamError, PipeClosed
 
 TIMEOUT = 20
 
@@ -113,7 +113,11 @@ def test_readinto_fills_buffers_and_counts_like_read() -> None:
     assert bytes(received) == plaintext
 
 
-def test_a_cut_stream_delivers_the_authentic_chunks_then_the_classified_error() -> None:
+@pytest.mark.parametrize("decryptor_class", [AgeDecryptor, ProcessAgeDecryptor])
+def test_a_cut_stream_delivers_the_authentic_chunks_then_the_classified_error(
+    decryptor_class: type[AgeDecryptor] | type[ProcessAgeDecryptor],
+) -> None:
+    """Both decryptors, in a thread and in a child process, behave alike."""
     identity = x25519.Identity.generate()
     ciphertext = pyrage.encrypt(b"r" * 300_000, [identity.to_public()])
     seen: list[tuple[BaseException, int]] = []
@@ -122,7 +126,7 @@ def test_a_cut_stream_delivers_the_authentic_chunks_then_the_classified_error() 
         seen.append((error, produced))
         return LookupError("classified")
 
-    decryptor = ProcessAgeDecryptor(str(identity), io.BytesIO(ciphertext[:-10]), classify=classify)
+    decryptor = decryptor_class(str(identity), io.BytesIO(ciphertext[:-10]), classify=classify)
     received = b""
     with pytest.raises(LookupError, match="classified"):
         while chunk := decryptor.read(65536):
