@@ -41,17 +41,53 @@ class UserActionError(ObserverError):
     exit_code = 4
 
 
-def environment_error(error: BaseException) -> UserActionError | None:
-    """A full disk or a vault busy in another program is the user's to act on (exit 4)."""
+#: SQLite result codes the environment, not the program, is to blame for.
+SQLITE_READONLY = 8
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_NOTADB = 26
+_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def damaged_advice() -> str:
+    """What to do with a damaged vault: above all, never write to it (that spreads damage)."""
+    from observer_app.i18n import _
+
+    return _(
+        "do not write to it: keep a copy of the folder as it is and restore the vault from a "
+        "backup copy (a coordinator can import the observers' bundles again)"
+    )
+
+
+def read_only_message() -> str:
+    from observer_app.i18n import _
+
+    return _(
+        "the vault is on a read-only medium: it can be read but not changed here; "
+        "copy the vault folder somewhere writable to change it"
+    )
+
+
+def environment_error(error: BaseException) -> ObserverError | None:
+    """A full disk, a busy vault, a read-only medium or a damaged database is the user's to act
+    on (exit 4, or 3 for damage), not an internal fault: it is found only when a page is read,
+    which may be long after the vault was opened."""
     import errno
 
     from observer_app.i18n import _
 
     code = getattr(error, "sqlite_errorcode", None)
-    if code == 13 or (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)):
+    os_code = error.errno if isinstance(error, OSError) else None
+    if code == SQLITE_FULL or os_code in (errno.ENOSPC, errno.EDQUOT):
         return UserActionError(_("the disk is full; nothing was changed by this command"))
-    if code in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+    if code in _BUSY:
         return UserActionError(_("the vault is in use by another program; try again"))
+    if code == SQLITE_READONLY or os_code == errno.EROFS:
+        return UserActionError(read_only_message())
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return VaultOpenError(
+            _("the vault's database is damaged; {advice}").format(advice=damaged_advice())
+        )
     return None
 
 

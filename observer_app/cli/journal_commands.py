@@ -63,6 +63,7 @@ def run_log(ctx: CliContext) -> int:
 
 
 def run_verify(ctx: CliContext) -> int:
+    ctx.session.check_database()  # a damaged page is exit 3, before any event is judged
     report = verify_journal(ctx.session.conn)
     lines = describe(report.problems)
     if not report.replay_matches:

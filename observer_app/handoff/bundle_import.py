@@ -262,6 +262,8 @@ def _run(
     )
     conn.execute("COMMIT")
     state.in_transaction = False
+    for blob in state.staged:
+        blobs.settle(blob)
     state.staged.clear()
     outcome.status = "accepted"
 

@@ -155,6 +155,8 @@ def import_stream(
         stored = find_blob(session.conn, blob.sha256)
         if stored is None or stored.file != blob.file:
             blobs.discard(blob.file)
+        else:
+            blobs.settle(blob)
         raise
 
 
@@ -221,6 +223,9 @@ def _commit_with_blob(
         raise
     if reused:
         _discard_new(blobs, blob, thumb)
+    else:
+        blobs.settle(blob)
+        blobs.settle(thumb)
 
 
 def _discard_new(blobs: BlobStore, blob: StoredBlob, thumb: StoredBlob | None) -> None:

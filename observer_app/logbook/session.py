@@ -8,7 +8,7 @@ from typing import Any
 from observer_app.vault import journal
 from observer_app.vault.connection import Connection, Transaction
 from observer_app.vault.identity_store import HolderIdentity, load_identity
-from observer_app.vault.store import Vault
+from observer_app.vault.store import Vault, check_database
 
 
 class LogbookSession:
@@ -49,6 +49,10 @@ class LogbookSession:
             tz or self.identity.default_tz,
             time_utc,
         )
+
+    def check_database(self) -> None:
+        """Every page of the database read and checked; raises VaultOpenError if damaged."""
+        check_database(self.vault)
 
     def close(self) -> None:
         self.vault.close()

@@ -49,3 +49,12 @@ def write_atomic(path: Path, data: bytes) -> None:
             temp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def is_writable(path: Path) -> bool:
+    """Whether files at `path` can be changed, asked without creating anything (open never does).
+
+    access(2) answers EROFS for a read-only mount even for root, who otherwise passes every
+    permission check, so a vault on a write-protected stick or a read-only mount is seen.
+    """
+    return os.access(path, os.W_OK)

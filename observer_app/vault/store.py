@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from observer_app.errors import UserActionError, VaultOpenError
+from observer_app.errors import UserActionError, VaultOpenError, damaged_advice
 from observer_app.i18n import _
 from observer_app.vault import connection as db
 from observer_app.vault import migrations
-from observer_app.vault.fs import FILE_MODE, fsync_dir, make_private_dir
+from observer_app.vault.blobs import sweep_unreferenced
+from observer_app.vault.fs import FILE_MODE, fsync_dir, is_writable, make_private_dir
 from observer_app.vault.header import (
     HeaderError,
     KdfParams,
@@ -44,6 +45,7 @@ class Vault:
     path: Path
     conn: db.Connection
     header: VaultHeader
+    read_only: bool = False
 
     @property
     def blobs_dir(self) -> Path:
@@ -108,7 +110,11 @@ def _fsync_tree(root: Path) -> None:
 
 
 def open_vault(path: Path, passphrase: str) -> Vault:
-    """Open an existing vault or raise VaultOpenError with the precise reason."""
+    """Open an existing vault or raise VaultOpenError with the precise reason.
+
+    A vault on a read-only medium opens read-only (see `connect_keyed`); one that is writable
+    is first rid of blob files that killed writers left behind (`sweep_unreferenced`).
+    """
     path = path.absolute()
     db_path = path / DB_NAME
     if not path.is_dir():
@@ -126,18 +132,19 @@ def open_vault(path: Path, passphrase: str) -> Vault:
             raise VaultOpenError(
                 _("{path} is not an Observer Logbook vault").format(path=path)
             ) from None
-        raise VaultOpenError(
-            _("the vault at {path} is damaged (its header)").format(path=path)
-        ) from None
+        raise _damaged(_("the vault at {path} is damaged (its header)").format(path=path)) from None
     if not db_path.is_file():
-        raise VaultOpenError(_("the vault at {path} is damaged (no database)").format(path=path))
+        raise _damaged(_("the vault at {path} is damaged (no database)").format(path=path))
     _check_size(db_path, path)
+    read_only = not (is_writable(path) and is_writable(db_path))
+    if read_only:
+        _check_closed_cleanly(path)
     keys = derive_keys(passphrase, header.kdf)
     # An unknown key is either a wrong passphrase or a passphrase change interrupted after the
     # database was re-keyed: only the database can tell, so it is always asked.
     key_known = check_matches(header, keys)
     existing = {p.name for p in path.iterdir()}
-    conn = db.connect_keyed(db_path, keys.database_key)
+    conn = db.connect_keyed(db_path, keys.database_key, read_only=read_only)
     try:
         db.probe(conn)
         version = migrations.schema_version(conn)
@@ -147,28 +154,62 @@ def open_vault(path: Path, passphrase: str) -> Vault:
                     path=path
                 )
             )
-        db.configure(conn)
-        migrations.migrate(conn)
+        db.configure(conn, read_only=read_only)
+        if read_only and version < migrations.latest_version():
+            raise UserActionError(
+                _(
+                    "the vault at {path} must be upgraded to this version of Observer Logbook, "
+                    "but it is on a read-only medium: copy the vault folder somewhere writable "
+                    "first"
+                ).format(path=path)
+            )
+        if not read_only:
+            migrations.migrate(conn)
+            sweep_unreferenced(conn, path / BLOBS_DIR)
     except db.DatabaseError:
         conn.close()
         _remove_new_side_files(path, existing)
         if key_known and len(header.key_checks) == 1:
-            raise VaultOpenError(_("the vault at {path} is damaged").format(path=path)) from None
+            raise _damaged(_("the vault at {path} is damaged").format(path=path)) from None
         raise VaultOpenError(_("wrong passphrase")) from None
     except BaseException:
         conn.close()
         _remove_new_side_files(path, existing)
         raise
-    if not key_known or len(header.key_checks) > 1:
+    if not read_only and (not key_known or len(header.key_checks) > 1):
         write_header(path, VaultHeader(kdf=header.kdf, key_checks=(keys.key_check,)))
-    return Vault(path=path, conn=conn, header=header)
+    return Vault(path=path, conn=conn, header=header, read_only=read_only)
+
+
+def check_database(vault: Vault) -> None:
+    """Raise "damaged" if any page of the database fails its check: a query only notices the
+    pages it reads, so damage in the last page may stay hidden until a write lands there."""
+    if db.check_pages(vault.conn) is not None:
+        raise _damaged(_("the vault at {path} is damaged").format(path=vault.path))
+
+
+def _damaged(problem: str) -> VaultOpenError:
+    return VaultOpenError(f"{problem}; {damaged_advice()}")
 
 
 def _check_size(db_path: Path, vault_dir: Path) -> None:
     size = db_path.stat().st_size
     if size == 0 or size % PAGE_SIZE:
-        raise VaultOpenError(
+        raise _damaged(
             _("the vault at {path} is damaged (truncated database)").format(path=vault_dir)
+        )
+
+
+def _check_closed_cleanly(path: Path) -> None:
+    """An `immutable` open ignores the WAL: with commits still in it, it would show an older
+    logbook. Such a vault is read only where SQLite can use its WAL, i.e. after a copy."""
+    wal = path / (DB_NAME + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        raise UserActionError(
+            _(
+                "the vault at {path} was not closed properly and is on a read-only medium: "
+                "copy the vault folder somewhere writable and open the copy"
+            ).format(path=path)
         )
 
 
