@@ -20,7 +20,7 @@ from observer_app.core.consent import (
     refusal_reason,
 )
 from observer_app.core.ids import new_id
-from observer_app.errors import UsageError, UserActionError
+from observer_app.errors import UsageError, UserActionError, read_only_message
 from observer_app.i18n import _
 from observer_app.logbook.media_queries import MediaItem, find_by_sha256, get_media
 from observer_app.logbook.output import write_user_file
@@ -126,6 +126,8 @@ def import_stream(
     total: int = 0,
 ) -> ImportResult:
     """Import from an open stream (a file, or bytes made in memory) under the name `name`."""
+    if session.vault.read_only:  # said plainly, not as the blob write's EROFS
+        raise UserActionError(read_only_message())
     blobs = store(session)
     try:
         blob = blobs.write(

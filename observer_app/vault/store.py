@@ -143,7 +143,8 @@ def open_vault(path: Path, passphrase: str) -> Vault:
     # An unknown key is either a wrong passphrase or a passphrase change interrupted after the
     # database was re-keyed: only the database can tell, so it is always asked.
     key_known = check_matches(header, keys)
-    existing = {p.name for p in path.iterdir()}
+    # Nothing can have been created on a read-only medium (and unlink would fail there).
+    existing = None if read_only else {p.name for p in path.iterdir()}
     conn = db.connect_keyed(db_path, keys.database_key, read_only=read_only)
     try:
         db.probe(conn)
@@ -213,8 +214,10 @@ def _check_closed_cleanly(path: Path) -> None:
         )
 
 
-def _remove_new_side_files(path: Path, existing: set[str]) -> None:
+def _remove_new_side_files(path: Path, existing: set[str] | None) -> None:
     """A failed open must leave no trace: drop WAL/SHM files that SQLite created just now."""
+    if existing is None:
+        return
     for suffix in SIDE_FILES:
         name = DB_NAME + suffix
         if name not in existing:
