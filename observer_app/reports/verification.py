@@ -33,7 +33,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from observer_app.crypto.keys import format_fingerprint
 from observer_app.i18n import _, ngettext
-from observer_app.reports.signing import read_attachment
+from observer_app.reports.coverage import covers_whole_file
+from observer_app.reports.signing import attachment_in
 
 _log = logging.getLogger(__name__)
 
@@ -141,13 +142,18 @@ def _verify_signature(
 
     if not (status.intact and status.valid):
         return _not_valid(_("The signed content was altered after signing."), signer)
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    # pyHanko's coverage level is necessary but not sufficient: it compares lengths only
+    # (issue 10), so the layout of the bytes is checked as well.
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or not covers_whole_file(
+        pdf, signature
+    ):
         return _not_valid(_("The file was changed after it was signed."), signer)
 
     attachment_ok: bool | None = None
     if attachment_name is not None:
         try:
-            data = read_attachment(pdf, attachment_name)
+            signed_root = signature.reader.get_historical_root(signature.signed_revision)
+            data = attachment_in(signed_root, attachment_name)
         except Exception:  # the file parsed above; a broken attachment entry counts as missing
             _log.debug("attachment could not be read", exc_info=True)
             data = None
