@@ -4,7 +4,9 @@ DESIGN.md "Reports" keeps the two apart: *valid* means the one signature is inta
 every byte of the file (and the data attachment is there and matches); *trusted* means valid and
 the signer's certificate chains to an organisation certificate the caller trusts. An unenrolled
 observer's report is valid but not trusted, so we cannot lean on pyHanko's `bottom_line` (which
-folds trust in): we read intact, valid and coverage ourselves.
+folds trust in): we read intact, valid and coverage ourselves. Nor do we rest on pyHanko's
+coverage level, which compares lengths only: `coverage.covers_whole_file` checks from the bytes
+that the signed revision is the whole file, and the attachment is read from that revision.
 
 Everything is offline: no certificate fetching, no revocation look-ups (soft-fail), and no
 fallback to the operating system's trust list: only the roots passed in count.
@@ -151,6 +153,8 @@ def _verify_signature(
 
     attachment_ok: bool | None = None
     if attachment_name is not None:
+        # The check below is handed the file itself: that is the signed revision, byte for
+        # byte, once `covers_whole_file` has passed.
         try:
             signed_root = signature.reader.get_historical_root(signature.signed_revision)
             data = attachment_in(signed_root, attachment_name)
