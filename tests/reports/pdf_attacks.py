@@ -21,17 +21,23 @@ cross-reference table for them, and a trailer whose /Prev points at the previous
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
 
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from observer_app.reports.report_json import ATTACHMENT_NAME, encode_document
-from observer_app.reports.signing import read_attachment
+from observer_app.reports.signing import _to_asn1_cert, _to_asn1_key, read_attachment
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
 
@@ -343,3 +349,40 @@ def _der_length(data: bytes) -> int:
 def _size(pdf: bytes) -> int:
     reader = PdfFileReader(BytesIO(pdf), strict=True)
     return int(reader.trailer["/Size"])
+
+
+# -- a signer's own odd file ----------------------------------------------------------------
+
+
+def signed_over_later_revision(
+    signed: Signed,
+    objects: Mapping[int, bytes],
+    key: ec.EllipticCurvePrivateKey,
+    cert: x509.Certificate,
+) -> bytes:
+    """The report with `objects` appended in a revision of their own, then signed anew (with
+    `key`) by the same signature dictionary, its /ByteRange stretched over that later revision.
+
+    Not a forgery without the key, but the layout a careless or hostile signer could make: the
+    signature covers every byte, yet the revision it belongs to is not the file's last, so the
+    pages and data a reader sees are not those of the signed revision. With no `objects` it is
+    a plain re-signature of the same bytes (the control).
+    """
+    base = incremental_update(signed.pdf, objects) if objects else signed.pdf
+    _zero, first_length, second_start, second_length = signed.byte_range
+    old = b"/ByteRange [0 %d %d %d]" % (first_length, second_start, second_length)
+    at = base.index(old, second_start)
+    new = b"/ByteRange [0 %d %d %d]" % (first_length, second_start, len(base) - second_start)
+    room = len(old) + len(base[at + len(old) :]) - len(base[at + len(old) :].lstrip(b" "))
+    assert len(new) <= room, "pyHanko leaves spaces after the byte range for this"
+    stretched = base[:at] + new.ljust(room) + base[at + room :]
+    digest = hashlib.sha256(stretched[:first_length] + stretched[second_start:]).digest()
+    signer = signers.SimpleSigner(
+        signing_cert=_to_asn1_cert(cert),
+        signing_key=_to_asn1_key(key),
+        cert_registry=SimpleCertificateStore.from_certs([]),
+    )
+    cms = asyncio.run(signer.async_sign(digest, "sha256", use_pades=True)).dump()
+    digits = cms.hex().upper().encode().ljust(second_start - first_length - 2, b"0")
+    assert len(digits) == second_start - first_length - 2
+    return stretched[:first_length] + b"<" + digits + b">" + stretched[second_start:]

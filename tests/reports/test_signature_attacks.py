@@ -35,8 +35,10 @@ from observer_app.reports.audience import Audience
 from observer_app.reports.data import ReportOptions
 from observer_app.reports.report_json import ATTACHMENT_NAME
 from observer_app.reports.signing import read_attachment
+from observer_app.reports.verification import verify_pdf
 from tests.conftest import Cli
 from tests.reports import pdf_attacks as attacks
+from tests.reports.conftest import Identity
 from tests.reports.report_samples import make_nss_db, new_vault, page_count, pdfsig, populate
 
 CHANGED = "The file was changed after it was signed."
@@ -222,3 +224,29 @@ def test_hex_digits_in_another_case_stay_valid_as_in_pdfsig(report: Report, tmp_
     verdict = verify_report(None, path, [report.org_pem])
     assert verdict.valid and verdict.trusted
     assert _pdfsig_accepts(pdfsig(path, report.nss))
+
+
+def test_a_signature_stretched_over_a_later_revision_is_not_valid(
+    report: Report, self_signed: Identity
+) -> None:
+    """A byte range may cover every byte and still not make the signed revision the whole file:
+    a revision after the signature dictionary's is what a reader shows. pyHanko calls such a
+    file intact and entire, and poppler 22 (Debian 12) "Total document signed" and valid:
+    `verify` is stricter than both and refuses it."""
+    later = attacks.changed_attachment(report.signed)
+    pdf = attacks.signed_over_later_revision(
+        report.signed, later, self_signed.key, self_signed.cert
+    )
+    assert _pyhanko_coverage(pdf) == SignatureCoverageLevel.ENTIRE_FILE
+    verdict = verify_pdf(pdf, [self_signed.cert])
+    assert not verdict.valid and verdict.reason == CHANGED
+
+
+def test_the_same_resignature_without_a_later_revision_is_valid(
+    report: Report, tmp_path: Path, self_signed: Identity
+) -> None:
+    """The control for the test above: re-signed the same way, no later revision, valid."""
+    pdf = attacks.signed_over_later_revision(report.signed, {}, self_signed.key, self_signed.cert)
+    verdict = verify_pdf(pdf, [self_signed.cert])
+    assert verdict.valid and verdict.trusted
+    assert _pdfsig_accepts(pdfsig(_write(tmp_path, pdf), report.nss))
