@@ -106,8 +106,17 @@ def read_attachment(pdf: bytes, name: str) -> bytes | None:
     Raises pyHanko's `PdfReadError` (a `ValueError`) when the PDF itself cannot be parsed.
     """
     reader = PdfFileReader(BytesIO(pdf), strict=False)
+    return attachment_in(reader.root, name)
+
+
+def attachment_in(root: generic.DictionaryObject, name: str) -> bytes | None:
+    """`read_attachment` on a document catalog already at hand.
+
+    The verifier passes the catalog of the signed revision, read by the parser that checked
+    the signature, so that the data it compares is the data that was signed.
+    """
     try:
-        tree = reader.root["/Names"]["/EmbeddedFiles"]
+        tree = root["/Names"]["/EmbeddedFiles"]
     except KeyError:
         return None
     for entry_name, file_spec in _name_tree_items(tree, depth=0):

@@ -4,7 +4,9 @@ DESIGN.md "Reports" keeps the two apart: *valid* means the one signature is inta
 every byte of the file (and the data attachment is there and matches); *trusted* means valid and
 the signer's certificate chains to an organisation certificate the caller trusts. An unenrolled
 observer's report is valid but not trusted, so we cannot lean on pyHanko's `bottom_line` (which
-folds trust in): we read intact, valid and coverage ourselves.
+folds trust in): we read intact, valid and coverage ourselves. Nor do we rest on pyHanko's
+coverage level, which compares lengths only: `coverage.covers_whole_file` checks from the bytes
+that the signed revision is the whole file, and the attachment is read from that revision.
 
 Everything is offline: no certificate fetching, no revocation look-ups (soft-fail), and no
 fallback to the operating system's trust list: only the roots passed in count.
@@ -33,7 +35,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from observer_app.crypto.keys import format_fingerprint
 from observer_app.i18n import _, ngettext
-from observer_app.reports.signing import read_attachment
+from observer_app.reports.coverage import covers_whole_file
+from observer_app.reports.signing import attachment_in
 
 _log = logging.getLogger(__name__)
 
@@ -141,13 +144,20 @@ def _verify_signature(
 
     if not (status.intact and status.valid):
         return _not_valid(_("The signed content was altered after signing."), signer)
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    # pyHanko's coverage level is necessary but not sufficient: it compares lengths only
+    # (issue 10), so the layout of the bytes is checked as well.
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or not covers_whole_file(
+        pdf, signature
+    ):
         return _not_valid(_("The file was changed after it was signed."), signer)
 
     attachment_ok: bool | None = None
     if attachment_name is not None:
+        # The check below is handed the file itself: that is the signed revision, byte for
+        # byte, once `covers_whole_file` has passed.
         try:
-            data = read_attachment(pdf, attachment_name)
+            signed_root = signature.reader.get_historical_root(signature.signed_revision)
+            data = attachment_in(signed_root, attachment_name)
         except Exception:  # the file parsed above; a broken attachment entry counts as missing
             _log.debug("attachment could not be read", exc_info=True)
             data = None

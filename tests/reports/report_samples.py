@@ -24,7 +24,10 @@ from observer_app.logbook import visits as visit_service
 from observer_app.logbook.incidents import IncidentChanges
 from observer_app.logbook.media_queries import get_media
 from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.media.redaction import Box
+from observer_app.vault.header import KdfParams
+from observer_app.vault.store import open_vault
 
 DATA = Path(__file__).parent.parent / "data" / "media"
 
@@ -50,6 +53,14 @@ class Sample:
     pressure: str
     voided: str
     early: str  # before the usual report period
+
+
+def new_vault(root: Path, name: str, role: str = "observer") -> LogbookSession:
+    """A cheap vault (test KDF) of one person, opened; the caller closes it."""
+    init_vault(
+        root, "pw", NewIdentity(name=name, role=role, accreditation="KZ-5"), KdfParams.for_tests()
+    )
+    return LogbookSession(open_vault(root, "pw"))
 
 
 def _wav() -> bytes:

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 import pytest
 from PIL import Image
+from pyhanko.pdf_utils import generic
 
 from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.core.consent import ConsentState
@@ -32,7 +33,7 @@ from observer_app.reports import verification
 from observer_app.reports.audience import Audience
 from observer_app.reports.data import ReportOptions
 from observer_app.reports.report_json import ATTACHMENT_NAME, ReportDataCheck
-from observer_app.reports.signing import read_attachment
+from observer_app.reports.signing import attachment_in, read_attachment
 from observer_app.vault.header import KdfParams
 from observer_app.vault.queries.media import media_rows, thumbnail_keys
 from observer_app.vault.store import open_vault
@@ -169,7 +170,12 @@ def test_verify_reads_the_attachment_once(day: Day, monkeypatch: pytest.MonkeyPa
         reads.append(name)
         return read_attachment(pdf, name)
 
-    monkeypatch.setattr(verification, "read_attachment", counting)
+    def counting_in(root: generic.DictionaryObject, name: str) -> bytes | None:
+        reads.append(name)
+        return attachment_in(root, name)
+
+    # The verifier reads it from the signed revision's catalog.
+    monkeypatch.setattr(verification, "attachment_in", counting_in)
     # The service once read it again itself: any name it imports is counted too.
     monkeypatch.setattr(logbook_reports, "read_attachment", counting, raising=False)
     verdict = verify_report(None, day.report)

@@ -23,7 +23,6 @@ from observer_app.crypto.keys import format_fingerprint
 from observer_app.logbook.media_queries import list_media
 from observer_app.logbook.reports import known_trust_roots, make_report, verify_report
 from observer_app.logbook.session import LogbookSession
-from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.reports.audience import Audience
 from observer_app.reports.builder import build_view
 from observer_app.reports.data import ReportOptions, gather
@@ -37,9 +36,7 @@ from observer_app.reports.report_json import (
 )
 from observer_app.reports.signing import attach_json, read_attachment, sign_pdf
 from observer_app.reports.verification import verify_pdf
-from observer_app.vault.header import KdfParams
-from observer_app.vault.store import open_vault
-from tests.reports.report_samples import make_nss_db, pdfsig, populate
+from tests.reports.report_samples import make_nss_db, new_vault, pdfsig, populate
 
 
 @dataclass(frozen=True)
@@ -50,17 +47,10 @@ class Signed:
     nss_empty: str
 
 
-def _vault(root: Path, name: str, role: str = "observer") -> LogbookSession:
-    init_vault(
-        root, "pw", NewIdentity(name=name, role=role, accreditation="KZ-5"), KdfParams.for_tests()
-    )
-    return LogbookSession(open_vault(root, "pw"))
-
-
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Signed]:
     root = tmp_path_factory.mktemp("signed")
-    session = _vault(root / "vault", "Ерлан Қасымов")
+    session = new_vault(root / "vault", "Ерлан Қасымов")
     catalogue = load_catalogue()
     populate(session, catalogue, root)
     reports = {
@@ -244,7 +234,7 @@ def test_attachment_is_canonical_json(signed: Signed) -> None:
 def test_coordinator_report_is_trusted_through_the_organisation_ca(
     tmp_path: Path, signed: Signed
 ) -> None:
-    coordinator = _vault(tmp_path / "coord", "Coordinator Ким", role="coordinator")
+    coordinator = new_vault(tmp_path / "coord", "Coordinator Ким", role="coordinator")
     try:
         roots = known_trust_roots(coordinator)
         assert len(roots) == 1
