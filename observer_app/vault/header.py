@@ -102,7 +102,7 @@ def read_header(vault_dir: Path) -> VaultHeader:
         document = json.loads(path.read_bytes())
     except FileNotFoundError:
         raise HeaderError("missing") from None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise HeaderError("unreadable") from None
     if not isinstance(document, dict) or document.get("format") != HEADER_FORMAT:
         raise HeaderError("unreadable")
