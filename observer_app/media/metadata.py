@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Final
 
+from observer_app.crypto.canonical_json import MAX_SAFE_INTEGER
 from observer_app.media.container_io import SeekableStream
 from observer_app.media.durations import avi_metadata, flac_metadata, mp3_metadata, wav_metadata
 from observer_app.media.exif_reader import image_metadata
@@ -70,7 +72,7 @@ def extract_metadata(stream: SeekableStream, mime: str) -> MediaMetadata:
     """Read what the file says about itself; never raises, never reads sample data."""
     try:
         stream.seek(0)
-        return _reader_for(mime)(stream)
+        return _signable(_reader_for(mime)(stream))
     except ParseError as exc:
         return MediaMetadata(decode_error=str(exc))
     except (OSError, ValueError) as exc:
@@ -78,6 +80,21 @@ def extract_metadata(stream: SeekableStream, mime: str) -> MediaMetadata:
         return MediaMetadata(decode_error=error)
     except Exception:  # malformed input must never take the import down
         return MediaMetadata(decode_error=ERROR_DAMAGED)
+
+
+def _signable(metadata: MediaMetadata) -> MediaMetadata:
+    """Numbers past canonical JSON's exact range (|n| > 2**53 - 1) become None.
+
+    No real file states such a duration or size; a crafted one can (a 64-bit MP4 duration over
+    a timescale of 1, AVI's frame count times its frame time), and the event that records the
+    metadata could then not be signed at all.
+    """
+    absurd = {
+        name: None
+        for name, value in metadata.as_dict().items()
+        if isinstance(value, int) and not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    }
+    return replace(metadata, **absurd) if absurd else metadata
 
 
 def _reader_for(mime: str) -> Callable[[SeekableStream], MediaMetadata]:
