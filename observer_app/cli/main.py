@@ -33,7 +33,7 @@ from observer_app.cli import (
 )
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.errors import ObserverError, environment_error
+from observer_app.errors import ObserverError, UserActionError, environment_error
 from observer_app.i18n import _, detect_language, set_language
 from observer_app.process_limits import forbid_core_dumps
 from observer_app.vault.connection import DatabaseError
@@ -102,7 +102,32 @@ def _silence_stdout() -> None:
         pass
 
 
+def _flush_stdout(code: int) -> int:
+    """Flush stdout while a failure can still be reported, not at interpreter exit.
+
+    A block-buffered stdout (a pipe, without PYTHONUNBUFFERED) holds the output until the
+    interpreter flushes it on its way out; a reader gone by then (`| head`) or a full disk gave
+    "Exception ignored ... BrokenPipeError" and exit 120 instead of the contract's codes.
+    """
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE
+    except OSError as error:
+        _silence_stdout()
+        reason = error.strerror or type(error).__name__
+        print(_("error: cannot write the output: {reason}").format(reason=reason), file=sys.stderr)
+        return code or UserActionError.exit_code
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its output is flushed before the exit code is decided."""
+    return _flush_stdout(_run(argv))
+
+
+def _run(argv: Sequence[str] | None) -> int:
     forbid_core_dumps()
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(detect_language(_pre_scan_language(argv)))
