@@ -31,6 +31,7 @@ from observer_app.cli import (
     vault_commands,
     visit_commands,
 )
+from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.errors import ObserverError, UserActionError, environment_error
@@ -70,8 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
         version=f"observer-cli {__version__}",
         help=_("show program's version number and exit"),  # argparse < 3.13 never translates it
     )
-    parser.add_argument("--vault", metavar="DIR", help=_("vault folder (default: OBSERVER_VAULT)"))
-    parser.add_argument("--passphrase-file", metavar="F", help=_("read the passphrase from F"))
+    parser.add_argument(
+        "--vault",
+        metavar="DIR",
+        type=filesystem_path,
+        help=_("vault folder (default: OBSERVER_VAULT)"),
+    )
+    parser.add_argument(
+        "--passphrase-file", metavar="F", type=filesystem_path, help=_("read the passphrase from F")
+    )
     parser.add_argument("--ui-lang", metavar="LANG", help=_("language of messages: en, ru, kk"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
@@ -132,9 +140,11 @@ def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(detect_language(_pre_scan_language(argv)))
     argparse_i18n.install()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     context = CliContext(args)
     try:
+        refuse_undecodable_text(parser, args)
         code: int = args.handler(context)
         return code
     except ObserverError as error:
