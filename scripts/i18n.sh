@@ -13,11 +13,11 @@ LOCALE=resources/locale
 KEYWORDS=(-k _ -k N_ -k ngettext:1,2 -k t)
 case "${1:-}" in
   extract)
-    "$PYBABEL" extract -F babel.cfg "${KEYWORDS[@]}" --no-location --sort-output \
+    "$PYBABEL" extract -F babel.cfg "${KEYWORDS[@]}" --no-location --sort-output -w 100 \
       --project "Observer Logbook" -o "$LOCALE/observer_app.pot" observer_app
     for lang in ru kk; do
       if [ -f "$LOCALE/$lang/LC_MESSAGES/observer_app.po" ]; then
-        "$PYBABEL" update --no-fuzzy-matching --ignore-obsolete -i "$LOCALE/observer_app.pot" \
+        "$PYBABEL" update --no-fuzzy-matching --ignore-obsolete -w 100 -i "$LOCALE/observer_app.pot" \
           -d "$LOCALE" -D observer_app -l "$lang"
       else
         "$PYBABEL" init -i "$LOCALE/observer_app.pot" -d "$LOCALE" -D observer_app -l "$lang"

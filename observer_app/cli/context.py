@@ -13,6 +13,7 @@ from typing import Any
 
 import platformdirs
 
+from observer_app.cli.argv_text import is_encodable_text
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
@@ -28,15 +29,36 @@ def default_vault_path() -> Path:
 
 
 def read_passphrase_file(path: Path) -> str:
+    """The passphrase in `path` (UTF-8), without its line ending.
+
+    A file that is not UTF-8 is a usage error (exit 2), not "the vault cannot be opened"
+    (exit 3): no passphrase was given at all, and `init` and `passwd --new-passphrase-file`
+    open no vault with it. The message never shows the content.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         raise UserActionError(
             _("cannot read the passphrase file {path}: {reason}").format(
                 path=path, reason=error.strerror or error
             )
         ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(
+            _("the passphrase file {path} is not UTF-8 text; save it as UTF-8").format(path=path)
+        ) from None
     return text.rstrip("\r\n")
+
+
+def passphrase_from_env(name: str) -> str | None:
+    """The passphrase in environment variable `name`, if set; UsageError if not UTF-8 (Python
+    hands undecodable bytes over as lone surrogates, which no key derivation can encode)."""
+    value = os.environ.get(name)
+    if value and not is_encodable_text(value):
+        raise UsageError(_("{variable} is not UTF-8 text").format(variable=name))
+    return value
 
 
 def stdin_is_terminal() -> bool:
@@ -91,7 +113,7 @@ class CliContext:
     def passphrase(self, *, confirm: bool = False) -> str:
         if self.args.passphrase_file:
             return read_passphrase_file(Path(self.args.passphrase_file))
-        from_env = os.environ.get(PASSPHRASE_ENV)
+        from_env = passphrase_from_env(PASSPHRASE_ENV)
         if from_env:
             return from_env
         return prompt_passphrase(_("Passphrase: "), confirm=confirm)
@@ -99,7 +121,7 @@ class CliContext:
     def new_passphrase(self) -> str:
         if getattr(self.args, "new_passphrase_file", None):
             return read_passphrase_file(Path(self.args.new_passphrase_file))
-        from_env = os.environ.get(NEW_PASSPHRASE_ENV)
+        from_env = passphrase_from_env(NEW_PASSPHRASE_ENV)
         if from_env:
             return from_env
         return prompt_passphrase(_("New passphrase: "), confirm=True)

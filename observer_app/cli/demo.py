@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
@@ -17,7 +18,12 @@ from observer_app.vault.store import open_vault
 
 def register(commands: Subparsers) -> None:
     demo = commands.add_parser("demo", help=_("create a demo vault with a sample polling day"))
-    demo.add_argument("--out", metavar="DIR", help=_("folder to create (default: ./observer-demo)"))
+    demo.add_argument(
+        "--out",
+        metavar="DIR",
+        type=filesystem_path,
+        help=_("folder to create (default: ./observer-demo)"),
+    )
     demo.add_argument("--kdf-profile", choices=("default", "test"), default="default")
     demo.set_defaults(handler=run_demo)
 

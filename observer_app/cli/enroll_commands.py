@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.crypto.keys import format_fingerprint
@@ -25,7 +26,9 @@ def register(commands: Subparsers) -> None:
     actions.required = True
 
     request = actions.add_parser("request", help=_("write an enrollment request (observer)"))
-    request.add_argument("--out", required=True, metavar="DIR", help=_("folder on the stick"))
+    request.add_argument(
+        "--out", required=True, metavar="DIR", type=filesystem_path, help=_("folder on the stick")
+    )
     request.add_argument(
         "--recipient",
         metavar="AGE1...",
@@ -34,8 +37,10 @@ def register(commands: Subparsers) -> None:
     request.set_defaults(handler=run_request)
 
     issue = actions.add_parser("issue", help=_("enroll an observer: write a setup package"))
-    issue.add_argument("request", metavar="REQUEST")
-    issue.add_argument("--out", required=True, metavar="DIR", help=_("folder on the stick"))
+    issue.add_argument("request", metavar="REQUEST", type=filesystem_path)
+    issue.add_argument(
+        "--out", required=True, metavar="DIR", type=filesystem_path, help=_("folder on the stick")
+    )
     issue.add_argument(
         "--stations", metavar="CODE,...", default="", help=_("stations assigned to the observer")
     )
@@ -45,7 +50,7 @@ def register(commands: Subparsers) -> None:
     issue.set_defaults(handler=run_issue)
 
     accept = actions.add_parser("accept", help=_("accept a setup package and pin the coordinator"))
-    accept.add_argument("package", metavar="SETUP")
+    accept.add_argument("package", metavar="SETUP", type=filesystem_path)
     accept.add_argument(
         "--fingerprint",
         metavar="FP",

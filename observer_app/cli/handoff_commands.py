@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.crypto.keys import format_fingerprint
@@ -28,7 +29,9 @@ def register(commands: Subparsers) -> None:
     export = actions.add_parser(
         "export", help=_("write what the coordinator has not acknowledged yet (observer)")
     )
-    export.add_argument("--to", required=True, metavar="DIR", help=_("folder on the stick"))
+    export.add_argument(
+        "--to", required=True, metavar="DIR", type=filesystem_path, help=_("folder on the stick")
+    )
     export.add_argument(
         "--part-size",
         metavar="SIZE",
@@ -40,16 +43,23 @@ def register(commands: Subparsers) -> None:
 
     imp = actions.add_parser("import", help=_("import bundles (coordinator)"))
     imp.add_argument(
-        "files", nargs="+", metavar="FILE", help=_("bundle parts, or folders holding them")
+        "files",
+        nargs="+",
+        metavar="FILE",
+        type=filesystem_path,
+        help=_("bundle parts, or folders holding them"),
     )
     imp.add_argument(
-        "--receipt-to", metavar="DIR", help=_("write a receipt per accepted bundle here")
+        "--receipt-to",
+        metavar="DIR",
+        type=filesystem_path,
+        help=_("write a receipt per accepted bundle here"),
     )
     imp.add_argument("--json", action="store_true", help=_("print JSON"))
     imp.set_defaults(handler=run_import)
 
     receipt = actions.add_parser("receipt", help=_("record a coordinator's receipt (observer)"))
-    receipt.add_argument("file", metavar="FILE")
+    receipt.add_argument("file", metavar="FILE", type=filesystem_path)
     receipt.set_defaults(handler=run_receipt)
 
     status = actions.add_parser("status", help=_("what waits to be handed over"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.core.timeutil import format_utc, utc_now
@@ -26,13 +27,13 @@ def register(commands: Subparsers) -> None:
         "export-age-identity",
         help=_("write the age secret key (to open bundles with the 'age' tool)"),
     )
-    age.add_argument("--out", required=True, metavar="FILE")
+    age.add_argument("--out", required=True, metavar="FILE", type=filesystem_path)
     age.set_defaults(handler=run_export_age_identity)
 
     org = actions.add_parser(
         "export-org-cert", help=_("write the organisation certificate (PEM) for verifying reports")
     )
-    org.add_argument("--out", required=True, metavar="FILE")
+    org.add_argument("--out", required=True, metavar="FILE", type=filesystem_path)
     org.set_defaults(handler=run_export_org_cert)
 
 

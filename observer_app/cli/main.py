@@ -31,9 +31,10 @@ from observer_app.cli import (
     vault_commands,
     visit_commands,
 )
+from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.errors import ObserverError, environment_error
+from observer_app.errors import ObserverError, UserActionError, environment_error
 from observer_app.i18n import _, detect_language, set_language
 from observer_app.process_limits import forbid_core_dumps
 from observer_app.vault.connection import DatabaseError
@@ -70,8 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
         version=f"observer-cli {__version__}",
         help=_("show program's version number and exit"),  # argparse < 3.13 never translates it
     )
-    parser.add_argument("--vault", metavar="DIR", help=_("vault folder (default: OBSERVER_VAULT)"))
-    parser.add_argument("--passphrase-file", metavar="F", help=_("read the passphrase from F"))
+    parser.add_argument(
+        "--vault",
+        metavar="DIR",
+        type=filesystem_path,
+        help=_("vault folder (default: OBSERVER_VAULT)"),
+    )
+    parser.add_argument(
+        "--passphrase-file", metavar="F", type=filesystem_path, help=_("read the passphrase from F")
+    )
     parser.add_argument("--ui-lang", metavar="LANG", help=_("language of messages: en, ru, kk"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
@@ -102,14 +110,41 @@ def _silence_stdout() -> None:
         pass
 
 
+def _flush_stdout(code: int) -> int:
+    """Flush stdout while a failure can still be reported, not at interpreter exit.
+
+    A block-buffered stdout (a pipe, without PYTHONUNBUFFERED) holds the output until the
+    interpreter flushes it on its way out; a reader gone by then (`| head`) or a full disk gave
+    "Exception ignored ... BrokenPipeError" and exit 120 instead of the contract's codes.
+    """
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE
+    except OSError as error:
+        _silence_stdout()
+        reason = error.strerror or type(error).__name__
+        print(_("error: cannot write the output: {reason}").format(reason=reason), file=sys.stderr)
+        return code or UserActionError.exit_code
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its output is flushed before the exit code is decided."""
+    return _flush_stdout(_run(argv))
+
+
+def _run(argv: Sequence[str] | None) -> int:
     forbid_core_dumps()
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(detect_language(_pre_scan_language(argv)))
     argparse_i18n.install()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     context = CliContext(args)
     try:
+        refuse_undecodable_text(parser, args)
         code: int = args.handler(context)
         return code
     except ObserverError as error:

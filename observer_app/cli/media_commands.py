@@ -7,9 +7,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.core.consent import ConsentState, parse_consent_state
+from observer_app.core.file_names import readable_file_name
 from observer_app.core.ids import match_prefix
 from observer_app.errors import ObserverError, UsageError, UserActionError, environment_error
 from observer_app.i18n import _, ngettext
@@ -26,7 +28,7 @@ def register(commands: Subparsers) -> None:
     actions.required = True
 
     add = actions.add_parser("add", help=_("import files as evidence"))
-    add.add_argument("files", nargs="+", metavar="FILE")
+    add.add_argument("files", nargs="+", metavar="FILE", type=filesystem_path)
     target = add.add_mutually_exclusive_group(required=True)
     target.add_argument("--station", metavar="CODE")
     target.add_argument("--incident", metavar="ID")
@@ -66,7 +68,7 @@ def register(commands: Subparsers) -> None:
 
     export = actions.add_parser("export", help=_("write an item to a file"))
     export.add_argument("id")
-    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--out", required=True, metavar="FILE", type=filesystem_path)
     export.add_argument(
         "--publication",
         action="store_true",
@@ -120,7 +122,7 @@ def _per_file_error(error: OSError | DatabaseError) -> ObserverError | None:
 def _import_one(
     session: LogbookSession, file: str, link: media.Link, state: ConsentState, note: str | None
 ) -> _Attempt:
-    name = str(Path(file))
+    name = readable_file_name(str(Path(file)))  # shown and printed; opened by its real name
     try:
         return _Attempt(name, result=media.import_file(session, Path(file), link, state, note))
     except ObserverError as error:

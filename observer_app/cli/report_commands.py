@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import PASSPHRASE_ENV, VAULT_ENV, CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.core.ids import match_prefix
@@ -22,7 +23,9 @@ from observer_app.vault.queries.incidents import incident_ids
 
 def register(commands: Subparsers) -> None:
     report = commands.add_parser("report", help=_("make a signed PDF report"))
-    report.add_argument("--out", required=True, metavar="FILE.pdf", help=_("the PDF to write"))
+    report.add_argument(
+        "--out", required=True, metavar="FILE.pdf", type=filesystem_path, help=_("the PDF to write")
+    )
     report.add_argument(
         "--audience",
         required=True,
@@ -56,12 +59,13 @@ def register(commands: Subparsers) -> None:
     report.set_defaults(handler=run_report)
 
     verify = commands.add_parser("verify", help=_("check a signed report"))
-    verify.add_argument("file", metavar="FILE.pdf")
+    verify.add_argument("file", metavar="FILE.pdf", type=filesystem_path)
     verify.add_argument(
         "--trust",
         action="append",
         default=[],
         metavar="CERT.pem",
+        type=filesystem_path,
         help=_("trust this organisation certificate (repeat for several)"),
     )
     verify.add_argument("--json", action="store_true", help=_("print JSON"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.records_support import catalogue
 from observer_app.cli.types import Subparsers
@@ -19,7 +20,7 @@ def register(actions: Subparsers) -> None:
             "add stations from a CSV file (columns: code, name, address, region, commission, tz)"
         ),
     )
-    parser.add_argument("file", metavar="FILE.csv")
+    parser.add_argument("file", metavar="FILE.csv", type=filesystem_path)
     parser.set_defaults(handler=run_import)
 
 

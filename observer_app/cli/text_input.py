@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import IO, Final
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 
@@ -58,7 +59,13 @@ def add_text_option(
             "read it from PATH (UTF-8); '-' reads standard input, which keeps it out of "
             "shell history and ps (use it when the shell may be watched)"
         )
-    group.add_argument(f"--{flag}-file", dest=f"{name}_file", metavar="PATH", help=file_help)
+    group.add_argument(
+        f"--{flag}-file",
+        dest=f"{name}_file",
+        metavar="PATH",
+        type=filesystem_path,
+        help=file_help,
+    )
     registered = parser.get_default(_REGISTRY) or ()
     parser.set_defaults(**{_REGISTRY: (*registered, (name, names))})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.crypto.keys import format_fingerprint
@@ -30,7 +31,10 @@ def register(commands: Subparsers) -> None:
 
     passwd = commands.add_parser("passwd", help=_("change the vault passphrase"))
     passwd.add_argument(
-        "--new-passphrase-file", metavar="F", help=_("read the new passphrase from F")
+        "--new-passphrase-file",
+        metavar="F",
+        type=filesystem_path,
+        help=_("read the new passphrase from F"),
     )
     passwd.set_defaults(handler=run_passwd)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from observer_app.crypto.keys import SignerKey, VerifierKey
+from observer_app.crypto.keys import NotP256KeyError, SignerKey, VerifierKey
 
 PERSON_VALIDITY = dt.timedelta(days=10 * 365)
 CA_VALIDITY = dt.timedelta(days=20 * 365)
@@ -136,3 +137,27 @@ def certificate_to_pem(cert: x509.Certificate) -> bytes:
 
 def certificate_from_pem(pem: bytes) -> x509.Certificate:
     return x509.load_pem_x509_certificate(pem)
+
+
+def is_issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether `issuer` names and signed `cert`; False for anything that cannot be checked.
+
+    A certificate from a stick is hostile: its key may be on a curve OpenSSL does not support
+    (UnsupportedAlgorithm, not a ValueError), which is "not issued", never a crash.
+    """
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
+        return False
+    return True
+
+
+def certificate_public_key(cert: x509.Certificate) -> VerifierKey:
+    """The certificate's P-256 key, or NotP256KeyError (another algorithm, an unknown curve)."""
+    try:
+        key = cert.public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        raise NotP256KeyError("not a P-256 public key") from None
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise NotP256KeyError("not a P-256 public key")
+    return key

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -27,10 +27,23 @@ def public_key_der(public_key: VerifierKey) -> bytes:
     )
 
 
+class NotP256KeyError(ValueError):
+    """The bytes are not a P-256 public key: malformed, another algorithm or another curve.
+
+    A ValueError, so that every caller that refuses malformed keys refuses these too; it also
+    stands for cryptography's UnsupportedAlgorithm (a curve OpenSSL does not know), which is not
+    a ValueError and used to escape those callers as an internal error.
+    """
+
+
 def load_public_key_der(der: bytes) -> VerifierKey:
-    key = serialization.load_der_public_key(der)
+    """The P-256 key in DER SubjectPublicKeyInfo bytes, or NotP256KeyError."""
+    try:
+        key = serialization.load_der_public_key(der)
+    except (ValueError, UnsupportedAlgorithm):
+        raise NotP256KeyError("not a P-256 public key") from None
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
-        raise ValueError("not a P-256 public key")
+        raise NotP256KeyError("not a P-256 public key")
     return key
 
 

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from observer_app.core.timeutil import is_valid_zone
 from observer_app.crypto import keys
-from observer_app.crypto.certificates import certificate_from_pem
+from observer_app.crypto.certificates import (
+    certificate_from_pem,
+    certificate_public_key,
+    is_issued_by,
+)
 from observer_app.errors import NotValidError
 from observer_app.handoff.documents import (
     DocumentError,
@@ -94,14 +96,6 @@ def _check_station(value: Any) -> dict[str, Any]:
     return station
 
 
-def _verify_issued(cert: x509.Certificate, ca: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(ca)
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-    return True
-
-
 def read_package(path: Path, session: HolderSession) -> SetupPackage:
     """Decrypt and verify a setup package addressed to the holder."""
     identity = session.identity
@@ -160,20 +154,21 @@ def _check_chain(
         is_ca = ca_cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     except x509.ExtensionNotFound:
         is_ca = False
-    if not is_ca or not _verify_issued(ca_cert, ca_cert):
+    if not is_ca or not is_issued_by(ca_cert, ca_cert):
         raise _invalid(_("the organisation certificate is not a certificate authority"))
-    if not _verify_issued(coordinator_cert, ca_cert) or not _same_key(
+    if not is_issued_by(coordinator_cert, ca_cert) or not _same_key(
         coordinator_cert, coordinator_key
     ):
         raise _invalid(_("the coordinator's certificate was not issued by the organisation"))
-    if not _verify_issued(observer_cert, ca_cert) or not _same_key(
+    if not is_issued_by(observer_cert, ca_cert) or not _same_key(
         observer_cert, session.identity.signing_key.public_key()
     ):
         raise _invalid(_("the issued certificate is not for this vault's key"))
 
 
 def _same_key(cert: x509.Certificate, key: keys.VerifierKey) -> bool:
-    public = cert.public_key()
-    return isinstance(public, ec.EllipticCurvePublicKey) and keys.public_key_der(
-        public
-    ) == keys.public_key_der(key)
+    try:
+        public = certificate_public_key(cert)
+    except keys.NotP256KeyError:
+        return False
+    return keys.public_key_der(public) == keys.public_key_der(key)

@@ -191,22 +191,51 @@ class _BlockSource:
             size -= len(data)
 
 
+#: Numeric pax keys and how many digits each may have: more than 20 digits is no real size or
+#: time (2**64 has 20), and a longer string would make int() slow or refuse it (Python's limit
+#: of 4300 digits raised a bare ValueError from deep inside the import).
+PAX_NUMERIC_KEYS = frozenset({"size", "uid", "gid", "mtime", "atime", "ctime"})
+PAX_MAX_DIGITS = 20
+_PAX_FRACTION_KEYS = frozenset({"mtime", "atime", "ctime"})
+
+
+def _pax_number_ok(key: str, value: str) -> bool:
+    """Whether a numeric pax value is ASCII decimal of bounded length (times: a fraction too)."""
+    whole, dot, fraction = value.partition(".")
+    if dot and (key not in _PAX_FRACTION_KEYS or not _ascii_digits(fraction, PAX_MAX_DIGITS)):
+        return False
+    return _ascii_digits(whole, PAX_MAX_DIGITS)
+
+
+def _ascii_digits(text: str, limit: int) -> bool:
+    """1 to `limit` ASCII digits (str.isdigit also takes '²' and other scripts' digits)."""
+    return 0 < len(text) <= limit and text.isascii() and text.isdigit()
+
+
 def parse_pax(data: bytes) -> dict[str, str]:
-    """The records of a pax extended header: `<length> <key>=<value>\n`, length counting all."""
+    """The records of a pax extended header: `<length> <key>=<value>\n`, length counting all.
+
+    Numeric values (PAX_NUMERIC_KEYS) are checked here, so that every later int() is cheap and
+    cannot fail; a record length longer than the header itself is refused the same way.
+    """
     records: dict[str, str] = {}
     pos = 0
     while pos < len(data):
         space = data.find(b" ", pos)
-        if space < 0 or not data[pos:space].isdigit():
+        digits = data[pos:space]  # bytes.isdigit() is ASCII only
+        if space < 0 or not 0 < len(digits) <= len(str(len(data))) or not digits.isdigit():
             raise ValueError("bad pax record length")
-        length = int(data[pos:space])
+        length = int(digits)
         record = data[space + 1 : pos + length]
         if length <= space - pos + 1 or pos + length > len(data) or not record.endswith(b"\n"):
             raise ValueError("bad pax record")
         key, equals, value = record[:-1].partition(b"=")
         if not equals:
             raise ValueError("pax record without '='")
-        records[key.decode("utf-8")] = value.decode("utf-8", "surrogateescape")
+        name, text = key.decode("utf-8"), value.decode("utf-8", "surrogateescape")
+        if name in PAX_NUMERIC_KEYS and not _pax_number_ok(name, text):
+            raise ValueError(f"bad numeric pax value for {name}")
+        records[name] = text
         pos += length
     return records
 
@@ -303,9 +332,7 @@ class TarMemberReader:
         name = pax.get("path", info.name)
         size = info.size
         if "size" in pax:
-            if not pax["size"].isdigit():
-                raise _damaged(_("invalid header"))
-            size = int(pax["size"])
+            size = int(pax["size"])  # checked by parse_pax: ASCII digits, at most 20
         if member_name_problem(name) is not None:
             raise _damaged(_("unsafe member name"))
         self._current = _MemberStream(self._source, size, self._on_read)

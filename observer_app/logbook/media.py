@@ -19,6 +19,7 @@ from observer_app.core.consent import (
     parse_consent_state,
     refusal_reason,
 )
+from observer_app.core.file_names import readable_file_name
 from observer_app.core.ids import new_id
 from observer_app.errors import UsageError, UserActionError, read_only_message
 from observer_app.i18n import _
@@ -107,8 +108,9 @@ def import_file(
             _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
         ) from None
     try:
+        name = readable_file_name(path.name)  # only metadata: undecodable bytes replaced
         return import_stream(
-            session, source, path.name, link, consent, note, progress, cancel, _size_of(source)
+            session, source, name, link, consent, note, progress, cancel, _size_of(source)
         )
     finally:
         source.close()

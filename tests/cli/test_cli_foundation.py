@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from observer_app import __version__
 
@@ -252,18 +255,55 @@ def test_the_cli_forbids_core_dumps(tmp_path: Path) -> None:
     assert int(after) == 0
 
 
-def test_a_reader_that_goes_away_is_not_an_internal_error(cli_vault) -> None:  # type: ignore[no-untyped-def]
+def _stdout_env(unbuffered: bool) -> dict[str, str]:
+    """The environment without PYTHONUNBUFFERED (a fresh machine), or with it (a dev shell)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
+def test_a_reader_that_goes_away_is_not_an_internal_error(cli_vault, unbuffered: bool) -> None:  # type: ignore[no-untyped-def]
     """`observer-cli log | head -1`: the closed pipe ends the command quietly (141, as a shell
-    reports SIGPIPE), not with "internal error" and a fault record."""
+    reports SIGPIPE), not with "internal error" and a fault record. Buffered (the default for a
+    pipe) the output is still in the buffer when the command returns: without the flush in
+    main this was "Exception ignored ... BrokenPipeError" and exit 120."""
     command = ["--vault", str(cli_vault.vault), "--passphrase-file", str(cli_vault.passphrase_file)]
     proc = subprocess.Popen(
         [sys.executable, "-m", "observer_app.cli.main", *command, "log"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=Path(__file__).resolve().parents[2],
+        env=_stdout_env(unbuffered),
     )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # the reader is gone before the first line is written
     error = proc.stderr.read()
     assert proc.wait() == 141
     assert error == b""
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
+def test_output_to_a_full_disk_is_an_actionable_error(cli_vault, unbuffered: bool) -> None:  # type: ignore[no-untyped-def]
+    """`observer-cli log > /dev/full`: one line saying the output could not be written, exit 4
+    (was exit 120 and "Exception ignored" when buffered, an internal error when not)."""
+    command = ["--vault", str(cli_vault.vault), "--passphrase-file", str(cli_vault.passphrase_file)]
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "observer_app.cli.main", *command, "log"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[2],
+            env=_stdout_env(unbuffered),
+            check=False,
+        )
+    assert proc.returncode == 4
+    # Unbuffered, the first write fails inside the command (the disk-full message of every
+    # command); buffered, only the final flush does.
+    expected = (
+        "error: the disk is full; nothing was changed by this command"
+        if unbuffered
+        else "error: cannot write the output: No space left on device"
+    )
+    assert proc.stderr.decode() == expected + "\n"

@@ -293,9 +293,10 @@ def tar_bytes(*entries: tarfile.TarInfo, data: bytes = b"") -> bytes:
     return buffer.getvalue()
 
 
-def regular(name: str, size: int = 0) -> tarfile.TarInfo:
+def regular(name: str, size: int = 0, pax: dict[str, str] | None = None) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
     info.size = size
+    info.pax_headers = pax or {}
     return info
 
 
@@ -317,8 +318,37 @@ def regular(name: str, size: int = 0) -> tarfile.TarInfo:
             tar_bytes(regular("a", 5), data=b"hello")[:1536],
             "bundle damaged: the archive ends early",
         ),
+        # Numeric pax values are checked before int(): more than 4300 digits made int() raise
+        # a bare ValueError, and str.isdigit() passes digits int() does not read ('²').
+        (
+            tar_bytes(regular("a", 1, {"size": "9" * 5000}), data=b"x"),
+            "bundle damaged: invalid header",
+        ),
+        (
+            tar_bytes(regular("a", 1, {"size": "\u00b2"}), data=b"x"),
+            "bundle damaged: invalid header",
+        ),
+        (
+            tar_bytes(regular("a", 1, {"mtime": "1" * 5000}), data=b"x"),
+            "bundle damaged: invalid header",
+        ),
+        (
+            tar_bytes(regular("a", 1, {"uid": "-1"}), data=b"x"),
+            "bundle damaged: invalid header",
+        ),
     ],
-    ids=["garbage", "cut-in-member", "dotdot", "absolute", "trailing", "no-end"],
+    ids=[
+        "garbage",
+        "cut-in-member",
+        "dotdot",
+        "absolute",
+        "trailing",
+        "no-end",
+        "pax-size-5000-digits",
+        "pax-size-superscript-digit",
+        "pax-mtime-5000-digits",
+        "pax-negative-uid",
+    ],
 )
 def test_crafted_archives_are_refused(
     tmp_path: Path, identity: x25519.Identity, plaintext: bytes, reason: str
@@ -340,3 +370,12 @@ def test_an_archive_from_pythons_tarfile_is_read(tmp_path: Path, identity: x2551
     name = "media/" + "д" * 120
     plaintext = tar_bytes(regular(name, 5), data=b"hello")
     assert consume(encrypted_file(tmp_path, identity, plaintext), str(identity)) == [name]
+
+
+def test_fractional_pax_times_are_read(tmp_path: Path, identity: x25519.Identity) -> None:
+    """The numeric check is not stricter than pax: tarfile writes a float mtime as '1.5'."""
+    info = regular("a", 1)
+    info.mtime = 1.5
+    plaintext = tar_bytes(info, data=b"x")
+    assert b"mtime=1.5" in plaintext
+    assert consume(encrypted_file(tmp_path, identity, plaintext), str(identity)) == ["a"]
