@@ -135,8 +135,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _flush_stdout(_run(argv))
 
 
+def _never_fail_on_unencodable_output() -> None:
+    """A file or folder name with bytes that are not UTF-8 reaches us as lone surrogates; printed
+    as-is it is a UnicodeEncodeError after the work is done. Shown escaped, it is still legible."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
 def _run(argv: Sequence[str] | None) -> int:
     forbid_core_dumps()
+    _never_fail_on_unencodable_output()
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(detect_language(_pre_scan_language(argv)))
     argparse_i18n.install()

@@ -97,3 +97,15 @@ def test_a_passphrase_variable_that_is_not_utf8_is_a_usage_error(cli_vault: Cli)
     )
     assert result.returncode == 2
     assert result.stderr == "error: OBSERVER_PASSPHRASE is not UTF-8 text\n"
+
+
+def test_a_written_file_whose_name_is_not_utf8_is_named_legibly_not_a_crash(
+    cli_vault: Cli, tmp_path: Path
+) -> None:
+    """Commands print the paths they wrote; an undecodable one used to end in exit 70
+    (UnicodeEncodeError on stdout) after the file was already written."""
+    out = tmp_path / f"identity-{NOT_UTF8}.txt"
+    result = cli_vault("keys", "export-age-identity", "--out", str(out))
+    assert result.code == 0, result.err
+    assert os.path.exists(os.fsencode(tmp_path) + b"/identity-\xff.txt")
+    assert "identity-\\udcff.txt" in result.out
