@@ -22,9 +22,9 @@ from observer_app.i18n import translator_for
 from observer_app.logbook import checklist, incidents, media, mission, protocol_records, stations
 from observer_app.logbook import visits as visit_service
 from observer_app.logbook.incidents import IncidentChanges
-from observer_app.logbook.media_queries import get_media
 from observer_app.logbook.session import LogbookSession
 from observer_app.media.redaction import Box
+from observer_app.vault.queries.media import get_media
 
 DATA = Path(__file__).parent.parent / "data" / "media"
 
