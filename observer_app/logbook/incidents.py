@@ -245,7 +245,7 @@ def void_incident(session: LogbookSession, incident_id: str, reason: str) -> Non
 
 def incident_detail(session: LogbookSession, incident_id: str) -> IncidentDetail:
     incident = get_incident(session, incident_id)
-    events = queries.incident_histories(session.conn, incident.feed, {incident.id})
+    events = queries.incident_histories(session.conn, incident.feed, [incident])
     return IncidentDetail(
         incident, tuple(HistoryEntry(event) for event in events.get(incident.id, ()))
     )

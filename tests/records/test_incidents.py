@@ -222,4 +222,5 @@ def test_one_history_query_serves_incident_show_and_reports(
         shown = incidents.incident_detail(day, incident_id).history
         assert [entry.kind for entry in shown] == kinds
         assert [entry.event for entry in shown] == whole_feed[incident_id]
-    assert incident_histories(day.conn, day.identity.feed, {second}) == {second: whole_feed[second]}
+    only = [incidents.get_incident(day, second)]
+    assert incident_histories(day.conn, day.identity.feed, only) == {second: whole_feed[second]}

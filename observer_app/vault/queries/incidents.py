@@ -96,24 +96,41 @@ def incident_counts(conn: Connection, station: str) -> IncidentCounts:
 
 
 def incident_histories(
-    conn: Connection, feed: str, incident_ids: Collection[str] | None = None
+    conn: Connection, feed: str, incidents: Collection[Incident] | None = None
 ) -> dict[str, list[Event]]:
     """incident id -> its events (the report, then amendments and the void), in seq order.
 
-    One query over the feed's incident events, for every incident of the feed (a report) or
-    only those named (`incident show`): the one definition of an incident's history.
+    The one definition of an incident's history, for every incident of the feed (a report) or
+    only the ones given (`incident show`). For those, the reports are read at their position
+    (`seq`) and the amendments and voids by type (`+feed`, `+seq`: few), not by scanning the
+    feed's incident events (many).
     """
-    sql = "SELECT payload, signature FROM events WHERE feed = ? AND type IN (?, ?, ?)"
-    params: list[Any] = [feed, INCIDENT_ADDED, INCIDENT_AMENDED, INCIDENT_VOIDED]
-    if incident_ids is not None:
-        sql += (
-            " AND json_extract(CAST(payload AS TEXT), CASE type WHEN ? THEN '$.body.id'"
-            " ELSE '$.body.target' END) IN (SELECT value FROM json_each(?))"
+    types = (INCIDENT_ADDED, INCIDENT_AMENDED, INCIDENT_VOIDED)
+    if incidents is None:
+        sql = "SELECT payload, signature FROM events WHERE feed = ? AND type IN (?, ?, ?)"
+        params: tuple[Any, ...] = (feed, *types)
+    else:
+        wanted = [i for i in incidents if i.feed == feed]
+        sql = (
+            "SELECT payload, signature, seq FROM events WHERE feed = ?"
+            " AND seq IN (SELECT value FROM json_each(?)) AND type = ?"
+            " UNION ALL SELECT payload, signature, seq FROM events WHERE +feed = ? AND +seq > ?"
+            " AND type IN (?, ?) AND json_extract(CAST(payload AS TEXT), '$.body.target')"
+            " IN (SELECT value FROM json_each(?))"
         )
-        params += [INCIDENT_ADDED, json.dumps(sorted(incident_ids))]
+        params = (
+            feed,
+            json.dumps([i.seq for i in wanted]),
+            INCIDENT_ADDED,
+            feed,
+            min((i.seq for i in wanted), default=0),
+            INCIDENT_AMENDED,
+            INCIDENT_VOIDED,
+            json.dumps([i.id for i in wanted]),
+        )
     histories: dict[str, list[Event]] = {}
-    for payload, signature in conn.execute(sql + " ORDER BY seq", params):
-        event = parse_event(bytes(payload), bytes(signature))
+    for row in conn.execute(sql + " ORDER BY seq", params):
+        event = parse_event(bytes(row[0]), bytes(row[1]))
         key = event.body.get("id") if event.type == INCIDENT_ADDED else event.body.get("target")
         if isinstance(key, str):
             histories.setdefault(key, []).append(event)
