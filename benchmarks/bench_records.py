@@ -30,7 +30,11 @@ from observer_app.logbook.timeline import timeline
 from observer_app.vault.connection import Transaction
 from observer_app.vault.header import KdfParams
 from observer_app.vault.projection.incidents import INCIDENT_ADDED
-from observer_app.vault.queries.incidents import get_incident, incident_events, newest_incidents
+from observer_app.vault.queries.incidents import (
+    get_incident,
+    incident_histories,
+    newest_incidents,
+)
 from observer_app.vault.queries.search import search
 from observer_app.vault.queries.timeline import timeline_filter
 from observer_app.vault.store import open_vault
@@ -175,7 +179,9 @@ def main() -> None:
         incident = newest_incidents(conn, station=station, limit=1)[0]
         measure(
             "incident by id with its history",
-            lambda: incident_events(conn, get_incident(conn, incident.id) or incident),
+            lambda: incident_histories(
+                conn, incident.feed, [get_incident(conn, incident.id) or incident]
+            ),
             None,
         )
         where, params = timeline_filter(station=station)

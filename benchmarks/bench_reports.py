@@ -84,8 +84,8 @@ def fill(vault_dir: Path, work: Path, incident_count: int, photo_count: int) -> 
 
 def make(vault_dir: str, out: str, audience: str) -> dict[str, float]:
     """Runs in a fresh process: one report, its timings and this process's peak memory."""
+    from observer_app.core.audience import Audience
     from observer_app.logbook.reports import make_report
-    from observer_app.reports.audience import Audience
     from observer_app.reports.data import ReportOptions
 
     session = LogbookSession(open_vault(Path(vault_dir), PASSPHRASE))

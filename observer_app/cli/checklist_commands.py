@@ -9,7 +9,6 @@ from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
 from observer_app.logbook import checklist
 from observer_app.logbook.stations import require_station
-from observer_app.vault.queries.checklist import AnswerRow
 
 
 def register(commands: Subparsers) -> None:
@@ -66,14 +65,11 @@ def run_show(ctx: CliContext) -> int:
             ctx.out("        " + _("note: {text}").format(text=line.current.note))
         if line.superseded:
             earlier = ", ".join(
-                f"{_shown(line, row)} ({local(row.time_utc, row.tz)})" for row in line.superseded
+                f"{checklist.format_stored(line.item, row)} ({local(row.time_utc, row.tz)})"
+                for row in line.superseded
             )
             ctx.out("        " + _("earlier: {answers}").format(answers=earlier))
     return 0
-
-
-def _shown(line: checklist.ChecklistLine, row: AnswerRow) -> str:
-    return checklist.format_stored(line.item, row)
 
 
 def run_items(ctx: CliContext) -> int:

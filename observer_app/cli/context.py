@@ -16,8 +16,7 @@ import platformdirs
 from observer_app.cli.argv_text import is_encodable_text
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
-from observer_app.logbook.session import LogbookSession
-from observer_app.vault.store import open_vault
+from observer_app.logbook.session import LogbookSession, open_session
 
 PASSPHRASE_ENV = "OBSERVER_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "OBSERVER_NEW_PASSPHRASE"
@@ -129,12 +128,7 @@ class CliContext:
     @property
     def session(self) -> LogbookSession:
         if self._session is None:
-            vault = open_vault(self.vault_path, self.passphrase())
-            try:
-                self._session = LogbookSession(vault)
-            except BaseException:
-                vault.close()
-                raise
+            self._session = open_session(self.vault_path, self.passphrase())
         return self._session
 
     @property

@@ -10,10 +10,9 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
 from observer_app.logbook.demo_data import populate_demo
-from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.session import open_session
 from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.vault.header import KdfParams
-from observer_app.vault.store import open_vault
 
 
 def register(commands: Subparsers) -> None:
@@ -49,7 +48,7 @@ def run_demo(ctx: CliContext) -> int:
         NewIdentity(name="Aigerim Demo", accreditation="DEMO-0001"),
         kdf,
     )
-    session = LogbookSession(open_vault(target, passphrase))
+    session = open_session(target, passphrase)
     try:
         done = populate_demo(session)
     finally:

@@ -10,11 +10,11 @@ from observer_app.cli.records_support import catalogue, label, local, short_id
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import Catalogue
+from observer_app.core.incidents import FIELD_LABELS, VOCABULARY_OF_FIELD, Incident
 from observer_app.errors import UsageError
-from observer_app.i18n import N_, _
+from observer_app.i18n import _
 from observer_app.logbook import incidents
 from observer_app.logbook.incidents import IncidentChanges
-from observer_app.vault.queries.incidents import IncidentRow
 
 
 def _fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -145,32 +145,12 @@ def _category(cat: Catalogue, category_id: str) -> str:
         return category_id
 
 
-def _term(cat: Catalogue, vocabulary: str, term_id: str) -> str:
+def _coded(cat: Catalogue, field: str, term_id: str) -> str:
+    """A coded field's value by its label; the id when this catalogue does not know it."""
     try:
-        return label(cat.term(vocabulary, term_id).label)
+        return label(cat.term(VOCABULARY_OF_FIELD[field], term_id).label)
     except UsageError:
         return term_id
-
-
-# Field names in the history, translated when shown.
-FIELD_LABELS = {
-    "station": N_("station"),
-    "category": N_("category"),
-    "severity": N_("severity"),
-    "seen": N_("seen"),
-    "status": N_("status"),
-    "follow_up": N_("follow-up"),
-    "text": N_("text"),
-    "persons": N_("persons involved"),
-    "witnesses": N_("witnesses"),
-    "at": N_("time"),
-}
-VOCABULARY_OF_FIELD = {
-    "severity": "severity",
-    "seen": "seen",
-    "status": "incident_status",
-    "follow_up": "follow_up",
-}
 
 
 def _change_text(cat: Catalogue, name: str, value: Any, zone: str) -> str:
@@ -182,7 +162,7 @@ def _change_text(cat: Catalogue, name: str, value: Any, zone: str) -> str:
     elif name == "category":
         shown = _category(cat, str(value))
     elif name in VOCABULARY_OF_FIELD:
-        shown = _term(cat, VOCABULARY_OF_FIELD[name], str(value))
+        shown = _coded(cat, name, str(value))
     else:
         shown = str(value)
     return f"{shown_name} = {shown}"
@@ -202,10 +182,10 @@ def run_show(ctx: CliContext) -> int:
         (_("Station"), row.station),
         (_("Time"), local(row.occurred_utc, row.tz)),
         (_("Category"), _category(cat, row.category)),
-        (_("Severity"), _term(cat, "severity", row.severity)),
-        (_("Seen"), _term(cat, "seen", row.seen)),
-        (_("Status"), _term(cat, "incident_status", row.status)),
-        (_("Follow-up"), _term(cat, "follow_up", row.follow_up)),
+        (_("Severity"), _coded(cat, "severity", row.severity)),
+        (_("Seen"), _coded(cat, "seen", row.seen)),
+        (_("Status"), _coded(cat, "status", row.status)),
+        (_("Follow-up"), _coded(cat, "follow_up", row.follow_up)),
         (_("Persons involved"), ", ".join(row.persons) or "-"),
         (_("Witnesses"), ", ".join(row.witnesses) or "-"),
         (_("Text"), row.text),
@@ -233,7 +213,7 @@ def run_show(ctx: CliContext) -> int:
     return 0
 
 
-def _line(cat: Catalogue, row: IncidentRow) -> str:
+def _line(cat: Catalogue, row: Incident) -> str:
     voided = "  [" + _("voided") + "]" if row.voided else ""
     text = row.text if len(row.text) <= 70 else row.text[:69] + "…"
     return (

@@ -36,8 +36,8 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.errors import ObserverError, UserActionError, environment_error
 from observer_app.i18n import _, detect_language, set_language
+from observer_app.logbook.session import DatabaseError
 from observer_app.process_limits import forbid_core_dumps
-from observer_app.vault.connection import DatabaseError
 
 COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     vault_commands.register,

@@ -12,14 +12,11 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.core.consent import ConsentState, parse_consent_state
 from observer_app.core.file_names import readable_file_name
-from observer_app.core.ids import match_prefix
 from observer_app.errors import ObserverError, UsageError, UserActionError, environment_error
 from observer_app.i18n import _, ngettext
 from observer_app.logbook import media
-from observer_app.logbook.media_queries import list_media, media_ids
-from observer_app.logbook.session import LogbookSession
-from observer_app.media.redaction import STYLES, Box
-from observer_app.vault.connection import DatabaseError
+from observer_app.logbook.media import STYLES, Box
+from observer_app.logbook.session import DatabaseError, LogbookSession
 
 
 def register(commands: Subparsers) -> None:
@@ -83,7 +80,7 @@ def register(commands: Subparsers) -> None:
 
 
 def _media_id(ctx: CliContext, prefix: str) -> str:
-    return match_prefix(prefix, media_ids(ctx.session.conn))
+    return media.resolve_media_id(ctx.session, prefix)
 
 
 @dataclass(frozen=True)
@@ -193,7 +190,7 @@ def _report(ctx: CliContext, attempt: _Attempt) -> None:
 
 
 def run_list(ctx: CliContext) -> int:
-    items = list_media(ctx.session.conn)
+    items = media.media_items(ctx.session)
     if ctx.wants_json:
         ctx.out_json([item.to_json() for item in items])
         return 0

@@ -14,11 +14,10 @@ from pathlib import Path
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import PASSPHRASE_ENV, VAULT_ENV, CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.core.ids import match_prefix
+from observer_app.core.audience import Audience, parse_audience
 from observer_app.i18n import SUPPORTED_LANGUAGES, _, current_language
+from observer_app.logbook.incidents import resolve_incident_id
 from observer_app.logbook.session import LogbookSession
-from observer_app.reports.audience import Audience, parse_audience
-from observer_app.vault.queries.incidents import incident_ids
 
 
 def register(commands: Subparsers) -> None:
@@ -75,12 +74,11 @@ def register(commands: Subparsers) -> None:
 def run_report(ctx: CliContext) -> int:
     # Imported here: PDF layout and signing take ~0.6 s to import, which every other
     # command would pay at start-up.
-    from observer_app.logbook.reports import make_report
-    from observer_app.reports.data import ReportOptions
+    from observer_app.logbook.reports import ReportOptions, make_report
 
     args = ctx.args
     session = ctx.session
-    chosen = tuple(match_prefix(prefix, incident_ids(session.conn)) for prefix in args.incident)
+    chosen = tuple(resolve_incident_id(session, prefix) for prefix in args.incident)
     options = ReportOptions(
         audience=parse_audience(args.audience),
         lang=args.lang or current_language(),

@@ -8,9 +8,6 @@ from observer_app.cli.records_support import catalogue, label
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
 from observer_app.logbook import stations
-from observer_app.vault.queries import checklist as checklist_queries
-from observer_app.vault.queries import incidents as incident_queries
-from observer_app.vault.queries import visits as visit_queries
 
 
 def register(commands: Subparsers) -> None:
@@ -75,35 +72,21 @@ def run_list(ctx: CliContext) -> int:
 
 
 def run_show(ctx: CliContext) -> int:
-    session = ctx.session
-    station = stations.require_station(session, ctx.args.code)
-    feed = session.identity.feed
-    visits = visit_queries.list_visits(session.conn, feed=feed, station=station.code)
-    answered = checklist_queries.answered_count(session.conn, feed, station.code)
-    incidents = incident_queries.newest_incidents(session.conn, station=station.code, limit=None)
-    live = [i for i in incidents if not i.voided]
+    summary = stations.station_summary(ctx.session, ctx.args.code)
     if ctx.wants_json:
-        document = station.to_json()
-        document.update(
-            {
-                "visits": [v.to_json() for v in visits],
-                "answers": answered,
-                "incidents": len(live),
-                "voided_incidents": len(incidents) - len(live),
-            }
-        )
-        ctx.out_json(document)
+        ctx.out_json(summary.to_json())
         return 0
     cat = catalogue()
+    station = summary.station
     ctx.out(f"{station.code}  {station.name}")
     rows = [
         (_("Address"), station.address or "-"),
         (_("Region"), label(cat.region(station.region).label) if station.region else "-"),
         (_("Commission"), station.commission or "-"),
         (_("Time zone"), station.tz),
-        (_("Visits"), str(len(visits))),
-        (_("Checklist answers"), str(answered)),
-        (_("Incidents"), str(len(live))),
+        (_("Visits"), str(len(summary.visits))),
+        (_("Checklist answers"), str(summary.answers)),
+        (_("Incidents"), str(summary.incidents)),
     ]
     for name, value in rows:
         ctx.out(f"  {name}: {value}")

@@ -7,12 +7,13 @@ author amends or voids their own incidents (their feed is the only one they sign
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.core.ids import match_prefix, new_id
+from observer_app.core.incidents import VOCABULARY_OF_FIELD, Incident
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 from observer_app.logbook.localtime import local_iso, resolve_time
@@ -25,7 +26,6 @@ from observer_app.vault.projection.incidents import (
     INCIDENT_VOIDED,
 )
 from observer_app.vault.queries import incidents as queries
-from observer_app.vault.queries.incidents import IncidentRow
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class IncidentDetail:
-    incident: IncidentRow
+    incident: Incident
     history: tuple[HistoryEntry, ...]
 
     def to_json(self) -> dict[str, Any]:
@@ -144,14 +144,14 @@ def resolve_incident_id(session: LogbookSession, prefix: str) -> str:
     return match_prefix(prefix, queries.incident_ids(session.conn))
 
 
-def get_incident(session: LogbookSession, incident_id: str) -> IncidentRow:
+def get_incident(session: LogbookSession, incident_id: str) -> Incident:
     found = queries.get_incident(session.conn, incident_id)
     if found is None:
         raise UserActionError(_("No incident {id}.").format(id=incident_id))
     return found
 
 
-def _own_live_incident(session: LogbookSession, incident_id: str) -> IncidentRow:
+def _own_live_incident(session: LogbookSession, incident_id: str) -> Incident:
     incident = get_incident(session, incident_id)
     if incident.feed != session.identity.feed:
         raise UserActionError(_("Only the author of an incident can amend or void it."))
@@ -161,7 +161,7 @@ def _own_live_incident(session: LogbookSession, incident_id: str) -> IncidentRow
 
 
 def _amendment(
-    session: LogbookSession, catalogue: Catalogue, incident: IncidentRow, changes: IncidentChanges
+    session: LogbookSession, catalogue: Catalogue, incident: Incident, changes: IncidentChanges
 ) -> tuple[dict[str, Any], str]:
     """The changed fields (only those that differ) and the zone of the amended incident."""
     proposed: dict[str, Any] = {}
@@ -176,9 +176,11 @@ def _amendment(
     if changes.category is not None:
         category = catalogue.category(changes.category).id
         proposed["category"] = category
-    if changes.severity is not None:
-        proposed["severity"] = catalogue.severity(changes.severity).id
-    elif category != incident.category:
+    for name, vocabulary in VOCABULARY_OF_FIELD.items():
+        value = getattr(changes, name)
+        if value is not None:
+            proposed[name] = _term(catalogue, vocabulary, value)
+    if changes.severity is None and category != incident.category:
         # A severity left at the old category's default follows the new category.
         old_default = _default_severity(catalogue, incident.category)
         if incident.severity == old_default:
@@ -187,19 +189,11 @@ def _amendment(
         proposed["text"] = _text(changes.text)
     if changes.time is not None:
         proposed["at"] = resolve_time(changes.time, zone)
-    for name, vocabulary in (
-        ("seen", "seen"),
-        ("status", "incident_status"),
-        ("follow_up", "follow_up"),
-    ):
-        value = getattr(changes, name)
-        if value is not None:
-            proposed[name] = _term(catalogue, vocabulary, value)
     if changes.persons is not None:
         proposed["persons"] = _names(changes.persons)
     if changes.witnesses is not None:
         proposed["witnesses"] = _names(changes.witnesses)
-    current = _current_values(incident)
+    current = incident.field_values()
     real = {k: v for k, v in proposed.items() if current.get(k) != v}
     if station_code == incident.station:
         real.pop("tz", None)
@@ -211,22 +205,6 @@ def _default_severity(catalogue: Catalogue, category: str) -> str | None:
         return catalogue.category(category).default_severity
     except UsageError:
         return None
-
-
-def _current_values(incident: IncidentRow) -> Mapping[str, Any]:
-    return {
-        "station": incident.station,
-        "tz": incident.tz,
-        "category": incident.category,
-        "severity": incident.severity,
-        "seen": incident.seen,
-        "status": incident.status,
-        "follow_up": incident.follow_up,
-        "text": incident.text,
-        "persons": list(incident.persons),
-        "witnesses": list(incident.witnesses),
-        "at": incident.occurred_utc,
-    }
 
 
 def amend_incident(
@@ -267,8 +245,10 @@ def void_incident(session: LogbookSession, incident_id: str, reason: str) -> Non
 
 def incident_detail(session: LogbookSession, incident_id: str) -> IncidentDetail:
     incident = get_incident(session, incident_id)
-    events = queries.incident_events(session.conn, incident)
-    return IncidentDetail(incident, tuple(HistoryEntry(event) for event in events))
+    events = queries.incident_histories(session.conn, incident.feed, [incident])
+    return IncidentDetail(
+        incident, tuple(HistoryEntry(event) for event in events.get(incident.id, ()))
+    )
 
 
 def list_incidents(
@@ -278,7 +258,7 @@ def list_incidents(
     category: str | None = None,
     severity: str | None = None,
     limit: int | None = 100,
-) -> list[IncidentRow]:
+) -> list[Incident]:
     """Newest first; filters are validated so that a typo is an error, not an empty list."""
     return queries.newest_incidents(
         session.conn,

@@ -20,10 +20,9 @@ from observer_app.core.consent import (
     refusal_reason,
 )
 from observer_app.core.file_names import readable_file_name
-from observer_app.core.ids import new_id
+from observer_app.core.ids import match_prefix, new_id
 from observer_app.errors import UsageError, UserActionError, read_only_message
 from observer_app.i18n import _
-from observer_app.logbook.media_queries import MediaItem, find_by_sha256, get_media
 from observer_app.logbook.output import write_user_file
 from observer_app.logbook.session import LogbookSession
 from observer_app.media.images import (
@@ -33,7 +32,9 @@ from observer_app.media.images import (
     strip_for_publication,
 )
 from observer_app.media.metadata import extract_metadata
-from observer_app.media.redaction import Box, RedactionStyle, redact
+from observer_app.media.redaction import STYLES as STYLES  # the shells offer these
+from observer_app.media.redaction import Box as Box
+from observer_app.media.redaction import RedactionStyle, redact
 from observer_app.media.sniff import media_kind, sniff_mime
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, forget_blob, save_blob_record
 from observer_app.vault.connection import Transaction
@@ -43,6 +44,13 @@ from observer_app.vault.projection.media import (
     MEDIA_DERIVED,
     MEDIA_LINKED,
     MEDIA_PURGED,
+)
+from observer_app.vault.queries.media import (
+    MediaItem,
+    find_by_sha256,
+    get_media,
+    list_media,
+    media_ids,
 )
 
 #: Photos up to this size are decoded in memory for thumbnails; larger files get a placeholder.
@@ -253,6 +261,16 @@ def _add_link(session: LogbookSession, item: MediaItem, link: Link) -> None:
     if (link.kind, link.ref) in item.links:
         return
     session.record(MEDIA_LINKED, {"target": item.id, "link": link.to_json()})
+
+
+def resolve_media_id(session: LogbookSession, prefix: str) -> str:
+    """The full id for a unique prefix of 8+ characters (usage error otherwise)."""
+    return match_prefix(prefix, media_ids(session.conn))
+
+
+def media_items(session: LogbookSession) -> list[MediaItem]:
+    """Every media item with its links, oldest first."""
+    return list_media(session.conn)
 
 
 def require_media(session: LogbookSession, media_id: str) -> MediaItem:

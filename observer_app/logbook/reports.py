@@ -27,7 +27,8 @@ from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.output import write_user_file
 from observer_app.logbook.session import LogbookSession
 from observer_app.reports.builder import MediaView, build_view
-from observer_app.reports.data import ReportOptions, gather
+from observer_app.reports.data import ReportOptions as ReportOptions  # the shells fill it
+from observer_app.reports.data import gather
 from observer_app.reports.document import render_pdf
 from observer_app.reports.labels import ReportTexts
 from observer_app.reports.report_json import (
@@ -41,7 +42,7 @@ from observer_app.reports.sources import feed_public_keys
 from observer_app.reports.verification import PdfVerdict, verify_pdf
 from observer_app.vault.blobs import BlobStore
 from observer_app.vault.identity_store import get_person
-from observer_app.vault.queries.media import media_rows, thumbnail_keys
+from observer_app.vault.queries.media import list_media, thumbnail_keys
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -100,7 +101,7 @@ def make_report(
         session.conn,
         catalogue,
         options,
-        media_rows(session.conn),
+        list_media(session.conn),
         holder_feed=identity.feed,
         holder_tz=identity.default_tz,
         report_id=new_id(),

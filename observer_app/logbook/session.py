@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from observer_app.vault import journal
 from observer_app.vault.connection import Connection, Transaction
+from observer_app.vault.connection import DatabaseError as DatabaseError  # for the shells
 from observer_app.vault.identity_store import HolderIdentity, load_identity
-from observer_app.vault.store import Vault, check_database
+from observer_app.vault.store import Vault, check_database, open_vault
 
 
 class LogbookSession:
@@ -56,3 +58,13 @@ class LogbookSession:
 
     def close(self) -> None:
         self.vault.close()
+
+
+def open_session(vault_dir: Path, passphrase: str) -> LogbookSession:
+    """Open the vault and its holder's session; the vault is closed again if that fails."""
+    vault = open_vault(vault_dir, passphrase)
+    try:
+        return LogbookSession(vault)
+    except BaseException:
+        vault.close()
+        raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from observer_app.core.catalogue import Catalogue
@@ -12,7 +13,10 @@ from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.projection.stations import STATION_ADDED
 from observer_app.vault.queries import stations as queries
+from observer_app.vault.queries.checklist import answered_count
+from observer_app.vault.queries.incidents import incident_counts
 from observer_app.vault.queries.stations import StationRow
+from observer_app.vault.queries.visits import VisitRow, list_visits
 
 # Codes appear in commands, file names of reports and other people's vaults: keep them plain.
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", re.ASCII)
@@ -130,3 +134,40 @@ def require_station(session: LogbookSession, code: str) -> StationRow:
 def list_stations(session: LogbookSession) -> list[StationRow]:
     """Every station known to the vault (each author's declaration)."""
     return queries.list_stations(session.conn)
+
+
+@dataclass(frozen=True)
+class StationSummary:
+    """What `station show` tells of a station: the holder's visits and answered items, and the
+    incidents of every author recorded there (live and voided, counted by the database)."""
+
+    station: StationRow
+    visits: tuple[VisitRow, ...]
+    answers: int
+    incidents: int
+    voided_incidents: int
+
+    def to_json(self) -> dict[str, Any]:
+        document = self.station.to_json()
+        document.update(
+            {
+                "visits": [v.to_json() for v in self.visits],
+                "answers": self.answers,
+                "incidents": self.incidents,
+                "voided_incidents": self.voided_incidents,
+            }
+        )
+        return document
+
+
+def station_summary(session: LogbookSession, code: str) -> StationSummary:
+    station = require_station(session, code)
+    feed = session.identity.feed
+    counts = incident_counts(session.conn, station.code)
+    return StationSummary(
+        station=station,
+        visits=tuple(list_visits(session.conn, feed=feed, station=station.code)),
+        answers=answered_count(session.conn, feed, station.code),
+        incidents=counts.live,
+        voided_incidents=counts.voided,
+    )

@@ -13,29 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol, TypeVar
 
+from observer_app.core.audience import Audience
 from observer_app.core.consent import ConsentState, MediaUse, may_use
-from observer_app.errors import UsageError
-from observer_app.i18n import _
-
-
-class Audience(StrEnum):
-    PUBLIC = "public"
-    COMPLAINT = "complaint"
-    INTERNAL = "internal"
-
-
-def parse_audience(text: str) -> Audience:
-    try:
-        return Audience(text.strip().lower())
-    except ValueError:
-        raise UsageError(
-            _("Unknown audience '{value}'. Allowed: {allowed}.").format(
-                value=text, allowed=", ".join(a.value for a in Audience)
-            )
-        ) from None
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ report's pseudonyms, missing GPS and withheld media are decided exactly once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from observer_app.core.audience import Audience
+from observer_app.core.incidents import Incident
 from observer_app.reports.audience import (
-    Audience,
     AudiencePolicy,
     Pseudonyms,
     Withheld,
@@ -70,21 +71,7 @@ class HistoryView:
 
 @dataclass(frozen=True)
 class IncidentView:
-    id: str
-    feed: str
-    time_utc: str
-    tz: str
-    recorded_utc: str
-    category: str
-    severity: str
-    seen: str
-    status: str
-    follow_up: str
-    text: str
-    persons: tuple[str, ...]
-    witnesses: tuple[str, ...]
-    voided: bool
-    void_reason: str | None
+    incident: Incident  # as the audience may see it: text scrubbed, names pseudonymised
     hash: str | None  # of the event that reported it
     history: tuple[HistoryView, ...]
     media: tuple[str, ...]
@@ -145,7 +132,7 @@ class ReportView:
 
     def station_of(self, incident_id: str) -> StationView | None:
         for station in self.stations:
-            if any(i.id == incident_id for i in station.incidents):
+            if any(i.incident.id == incident_id for i in station.incidents):
                 return station
         return None
 
@@ -163,9 +150,10 @@ def build_view(data: ReportData, texts: ReportTexts, fingerprint: str) -> Report
     )
     incidents = [i for s in stations for i in s.incidents]
     if options.incidents:  # the ones the user named, as far as the report covers them
-        chosen = tuple(i.id for i in incidents if i.id in options.incidents)
+        chosen = tuple(i.incident.id for i in incidents if i.incident.id in options.incidents)
     else:  # every incident still standing
-        chosen = tuple(i.id for i in incidents if not i.voided and i.status != "rejected")
+        records = [i.incident for i in incidents]
+        chosen = tuple(i.id for i in records if not i.voided and i.status != "rejected")
     return ReportView(
         report_id=data.report_id,
         audience=options.audience,
@@ -281,22 +269,15 @@ def _incident(
         for event in entry.history
         if event is not first
     )
-    return IncidentView(
-        id=row.id,
-        feed=row.feed,
-        time_utc=row.occurred_utc,
-        tz=row.tz,
-        recorded_utc=row.recorded_utc,
-        category=row.category,
-        severity=row.severity,
-        seen=row.seen,
-        status=row.status,
-        follow_up=row.follow_up,
+    shown = replace(
+        row,
         text=_scrub(row.text, names) or "",
         persons=tuple(names.labels(row.persons)) if names else row.persons,
         witnesses=tuple(names.labels(row.witnesses)) if names else row.witnesses,
-        voided=row.voided,
         void_reason=_scrub(row.void_reason, names),
+    )
+    return IncidentView(
+        incident=shown,
         hash=first.hash if first is not None else None,
         history=history,
         media=media,
@@ -348,4 +329,7 @@ def _media(item: MediaRecord, policy: AudiencePolicy) -> MediaView:
 
 def chosen_incidents(view: ReportView) -> Sequence[IncidentView]:
     wanted = set(view.complaint_incidents)
-    return sorted((i for i in view.incidents if i.id in wanted), key=lambda i: i.time_utc)
+    return sorted(
+        (i for i in view.incidents if i.incident.id in wanted),
+        key=lambda i: i.incident.occurred_utc,
+    )

@@ -13,8 +13,9 @@ import datetime as dt
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
+from observer_app.core.audience import Audience
 from observer_app.crypto.keys import format_fingerprint
-from observer_app.reports.audience import WITHHELD_CONSENT, WITHHELD_PURGED, Audience, Withheld
+from observer_app.reports.audience import WITHHELD_CONSENT, WITHHELD_PURGED, Withheld
 from observer_app.reports.builder import ReportView, chosen_incidents
 from observer_app.reports.data import ReportOptions, period_for
 from observer_app.reports.labels import ReportTexts
@@ -202,23 +203,24 @@ def complaint_letter(view: ReportView, texts: ReportTexts, styles: Styles) -> li
     if not incidents:
         story.append(para(text(t("No incidents were selected.")), styles.indented))
     for number, incident in enumerate(incidents, start=1):
-        station = view.station_of(incident.id)
+        record = incident.incident
+        station = view.station_of(record.id)
         code = station.station.code if station else "?"
         head = t(
             "{time}, polling station {code}: {category} (severity: {severity}; {seen})."
         ).format(
-            time=texts.datetime(incident.time_utc, incident.tz),
+            time=texts.datetime(record.occurred_utc, record.tz),
             code=code,
-            category=texts.category(incident.category),
-            severity=texts.term("severity", incident.severity),
-            seen=texts.term("seen", incident.seen),
+            category=texts.category(record.category),
+            severity=texts.term("severity", record.severity),
+            seen=texts.term("seen", record.seen),
         )
         evidence = texts.ngettext(
             "Evidence: {count} media item, listed in the attached report (incident {id}).",
             "Evidence: {count} media items, listed in the attached report (incident {id}).",
             len(incident.media),
-        ).format(count=len(incident.media), id=incident.id)
-        story.append(para(f"<b>{number}. {text(head)}</b> {text(incident.text)}", styles.indented))
+        ).format(count=len(incident.media), id=record.id)
+        story.append(para(f"<b>{number}. {text(head)}</b> {text(record.text)}", styles.indented))
         story.append(para(text(evidence), styles.muted))
     story += [
         Spacer(1, 3 * mm),

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from observer_app.core.audience import Audience
 from observer_app.core.catalogue import Catalogue
+from observer_app.core.incidents import Incident
 from observer_app.core.protocol import (
     ProtocolEvaluation,
     evaluate,
@@ -23,13 +25,12 @@ from observer_app.core.protocol import (
 from observer_app.core.timeutil import format_utc, parse_user_time
 from observer_app.errors import ObserverError, UsageError
 from observer_app.i18n import _
-from observer_app.reports.audience import Audience
-from observer_app.reports.sources import incident_histories, source_events
+from observer_app.reports.sources import source_events
 from observer_app.vault.connection import Connection
 from observer_app.vault.identity_store import get_person
 from observer_app.vault.journal import Event
 from observer_app.vault.queries.checklist import AnswerRow, answers
-from observer_app.vault.queries.incidents import IncidentRow, newest_incidents
+from observer_app.vault.queries.incidents import incident_histories, newest_incidents
 from observer_app.vault.queries.mission import MissionRow, current_mission
 from observer_app.vault.queries.protocol import figure_history
 from observer_app.vault.queries.stations import StationRow, list_stations
@@ -102,7 +103,7 @@ class Author:
 
 @dataclass(frozen=True)
 class IncidentEntry:
-    row: IncidentRow
+    row: Incident
     history: tuple[Event, ...]  # the report, then amendments and the void, in order
 
 

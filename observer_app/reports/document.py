@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from observer_app.reports.audience import Audience
+from observer_app.core.audience import Audience
 from observer_app.reports.builder import ReportView
 from observer_app.reports.cover import (
     appendix,

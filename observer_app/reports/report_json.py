@@ -22,8 +22,8 @@ from typing import Any
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from observer_app.core.audience import Audience
 from observer_app.crypto.canonical_json import canonicalize
-from observer_app.reports.audience import Audience
 from observer_app.reports.builder import (
     AnswerView,
     IncidentView,
@@ -151,37 +151,32 @@ def _answer(answer: AnswerView) -> dict[str, Any]:
     }
 
 
-def _incident(incident: IncidentView) -> dict[str, Any]:
-    return {
-        "id": incident.id,
-        "feed": incident.feed,
-        "time_utc": incident.time_utc,
-        "tz": incident.tz,
-        "recorded_utc": incident.recorded_utc,
-        "category": incident.category,
-        "severity": incident.severity,
-        "seen": incident.seen,
-        "status": incident.status,
-        "follow_up": incident.follow_up,
-        "text": incident.text,
-        "persons": list(incident.persons),
-        "witnesses": list(incident.witnesses),
-        "voided": incident.voided,
-        "void_reason": incident.void_reason,
-        "event_hash": incident.hash,
-        "history": [
-            {
-                "kind": h.kind,
-                "time_utc": h.time_utc,
-                "tz": h.tz,
-                "event_hash": h.hash,
-                "changes": dict(h.changes),
-                "reason": h.reason,
-            }
-            for h in incident.history
-        ],
-        "media": list(incident.media),
-    }
+# The station an incident belongs to is its section's; the amendment count is its history's.
+_INCIDENT_KEYS_LEFT_OUT = ("station", "amended")
+
+
+def _incident(view: IncidentView) -> dict[str, Any]:
+    document = view.incident.to_json()
+    for key in _INCIDENT_KEYS_LEFT_OUT:
+        del document[key]
+    document.update(
+        {
+            "event_hash": view.hash,
+            "history": [
+                {
+                    "kind": h.kind,
+                    "time_utc": h.time_utc,
+                    "tz": h.tz,
+                    "event_hash": h.hash,
+                    "changes": dict(h.changes),
+                    "reason": h.reason,
+                }
+                for h in view.history
+            ],
+            "media": list(view.media),
+        }
+    )
+    return document
 
 
 def _media(media: MediaView) -> dict[str, Any]:

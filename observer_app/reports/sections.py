@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from observer_app.core.answers import answer_from_json, is_concern
+from observer_app.core.incidents import FIELD_LABELS, VOCABULARY_OF_FIELD
 from observer_app.errors import ObserverError
 from observer_app.reports.builder import IncidentView, ReportView, StationView
 from observer_app.reports.figures import protocol_summary, station_protocol
@@ -31,7 +32,7 @@ from observer_app.reports.media_section import Thumbnails, media_section
 def summary(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
     t = texts.gettext
     story: list[Flowable] = [para(text(t("Summary")), styles.h1)]
-    live = [i for i in view.incidents if not i.voided]
+    live = [i.incident for i in view.incidents if not i.incident.voided]
     voided = len(view.incidents) - len(live)
     story.append(
         para(
@@ -245,12 +246,13 @@ def _incidents(station: StationView, texts: ReportTexts, styles: Styles) -> list
 
 
 def _incident(
-    number: int, incident: IncidentView, texts: ReportTexts, styles: Styles
+    number: int, view: IncidentView, texts: ReportTexts, styles: Styles
 ) -> list[Flowable]:
     t = texts.gettext
+    incident = view.incident
     head = " · ".join(
         [
-            texts.datetime(incident.time_utc, incident.tz),
+            texts.datetime(incident.occurred_utc, incident.tz),
             texts.category(incident.category),
             texts.term("severity", incident.severity),
             texts.term("seen", incident.seen),
@@ -284,7 +286,7 @@ def _incident(
                 styles.indented,
             )
         )
-    for entry in incident.history:
+    for entry in view.history:
         when = texts.datetime(entry.time_utc, entry.tz)
         if entry.kind == "voided":
             line = t("Voided {time}: {reason}").format(time=when, reason=entry.reason or "")
@@ -298,42 +300,22 @@ def _incident(
                 line += " (" + entry.reason + ")"
         lines.append(para(text(line), styles.muted))
     refs = [f"id {incident.id}"]
-    if incident.media:
-        refs.append(t("media: {ids}").format(ids=", ".join(m[:13] for m in incident.media)))
+    if view.media:
+        refs.append(t("media: {ids}").format(ids=", ".join(m[:13] for m in view.media)))
     lines.append(para(text(" · ".join(refs)), styles.muted))
     lines.append(Spacer(1, 2 * mm))
     return lines
 
 
 def _field_name(texts: ReportTexts, key: str) -> str:
-    t = texts.gettext
-    names = {
-        "station": t("station"),
-        "category": t("category"),
-        "severity": t("severity"),
-        "seen": t("seen"),
-        "status": t("status"),
-        "follow_up": t("follow-up"),
-        "text": t("text"),
-        "persons": t("persons"),
-        "witnesses": t("witnesses"),
-        "at": t("time"),
-        "tz": t("time zone"),
-    }
-    return names.get(key, key)
+    return texts.gettext(FIELD_LABELS[key]) if key in FIELD_LABELS else key
 
 
 def _change_value(texts: ReportTexts, key: str, value: object) -> str:
-    vocabularies = {
-        "severity": "severity",
-        "seen": "seen",
-        "status": "incident_status",
-        "follow_up": "follow_up",
-    }
     if key == "category" and isinstance(value, str):
         return texts.category(value)
-    if key in vocabularies and isinstance(value, str):
-        return texts.term(vocabularies[key], value)
+    if key in VOCABULARY_OF_FIELD and isinstance(value, str):
+        return texts.term(VOCABULARY_OF_FIELD[key], value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -2,7 +2,7 @@
 
 The public report lists their hashes; complaint and internal reports carry them whole (payload
 and signature) with the feeds' public keys, so a reader can re-check every record without the
-vault. An incident's events (report, amendments, void) are also its visible history.
+vault. (An incident's events, its visible history, are read by `vault.queries.incidents`.)
 """
 
 from __future__ import annotations
@@ -14,23 +14,6 @@ from typing import Any
 from observer_app.vault.connection import Connection
 from observer_app.vault.journal import Event, parse_event
 from observer_app.vault.queries.mission import MissionRow
-
-
-def incident_histories(conn: Connection, feed: str) -> dict[str, list[Event]]:
-    """incident id -> its events (report, amendments, void), in one pass over the feed."""
-    rows = conn.execute(
-        "SELECT payload, signature FROM events WHERE feed = ? AND type IN"
-        " ('incident.added', 'incident.amended', 'incident.voided') ORDER BY seq",
-        (feed,),
-    ).fetchall()
-    histories: dict[str, list[Event]] = {}
-    for payload, signature in rows:
-        event = parse_event(bytes(payload), bytes(signature))
-        key = event.body.get("id") if event.type == "incident.added" else event.body.get("target")
-        if isinstance(key, str):
-            histories.setdefault(key, []).append(event)
-    return histories
-
 
 _SOURCE_TYPES_ALWAYS = ("identity.declared", "identity.certificate")
 

@@ -18,10 +18,10 @@ from observer_app.core.consent import ConsentState
 from observer_app.errors import OperationCancelled, UsageError, UserActionError
 from observer_app.logbook import media
 from observer_app.logbook.media_history import media_history
-from observer_app.logbook.media_queries import get_media, list_media
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import add_station
 from observer_app.media.redaction import Box
+from observer_app.vault.queries.media import get_media, list_media
 from observer_app.vault.verify import verify_journal
 
 DATA = Path(__file__).parent.parent / "data" / "media"

@@ -7,6 +7,7 @@ from observer_app.errors import UsageError, UserActionError
 from observer_app.logbook import incidents
 from observer_app.logbook.incidents import IncidentChanges
 from observer_app.logbook.session import LogbookSession
+from observer_app.vault.queries.incidents import incident_histories
 
 
 def test_every_field_is_kept_with_defaults_from_the_catalogue(
@@ -202,3 +203,24 @@ def test_id_prefix_resolution(day: LogbookSession, catalogue: Catalogue) -> None
     )
     with pytest.raises(UsageError):
         incidents.resolve_incident_id(day, incident_id[:7])
+
+
+def test_one_history_query_serves_incident_show_and_reports(
+    day: LogbookSession, catalogue: Catalogue
+) -> None:
+    first = incidents.add_incident(day, catalogue, "101", "other", "первый")
+    second = incidents.add_incident(day, catalogue, "AKT-7", "other", "второй")
+    incidents.amend_incident(day, catalogue, first, IncidentChanges(text="первый, уточнён"))
+    incidents.void_incident(day, second, "дубль")
+    incidents.amend_incident(day, catalogue, first, IncidentChanges(status="confirmed"))
+    whole_feed = incident_histories(day.conn, day.identity.feed)
+    assert set(whole_feed) == {first, second}
+    for incident_id, kinds in (
+        (first, ["added", "amended", "amended"]),
+        (second, ["added", "voided"]),
+    ):
+        shown = incidents.incident_detail(day, incident_id).history
+        assert [entry.kind for entry in shown] == kinds
+        assert [entry.event for entry in shown] == whole_feed[incident_id]
+    only = [incidents.get_incident(day, second)]
+    assert incident_histories(day.conn, day.identity.feed, only) == {second: whole_feed[second]}

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.errors import UsageError, UserActionError
-from observer_app.logbook import stations
+from observer_app.logbook import checklist, incidents, stations, visits
 from observer_app.logbook.session import LogbookSession
 
 
@@ -97,3 +99,30 @@ def test_station_body_is_the_rule_and_records_nothing(
     assert not stations.holds_code(session, "ALM-7")
     added = stations.add_station(session, catalogue, " ALM-7 ", "A")
     assert stations.holds_code(session, "ALM-7") and added.code == "ALM-7"
+
+
+def test_station_summary_counts_incidents_in_the_database(
+    day: LogbookSession, catalogue: Catalogue
+) -> None:
+    visits.start_visit(day, "101", "2026-03-15T07:30")
+    checklist.answer_item(day, catalogue, "101", "OPN02", "yes")
+    for text in ("a", "b", "c"):
+        incidents.add_incident(day, catalogue, "101", "other", text)
+    voided = incidents.add_incident(day, catalogue, "101", "other", "d")
+    incidents.void_incident(day, voided, "дубль")
+    incidents.add_incident(day, catalogue, "AKT-7", "other", "elsewhere")
+    statements: list[str] = []
+    conn = cast(Any, day.conn)  # the real connection's trace callback (not in our stubs)
+    conn.set_trace_callback(statements.append)
+    try:
+        summary = stations.station_summary(day, "101")
+    finally:
+        conn.set_trace_callback(None)
+    assert (summary.incidents, summary.voided_incidents) == (3, 1)
+    assert summary.answers == 1 and len(summary.visits) == 1
+    assert summary.station.code == "101"
+    reading = [s for s in statements if "FROM incidents" in s]
+    assert len(reading) == 1 and reading[0].lstrip().startswith("SELECT COUNT(*)"), reading
+    document = summary.to_json()
+    assert (document["incidents"], document["voided_incidents"], document["answers"]) == (3, 1, 1)
+    assert document["code"] == "101" and len(document["visits"]) == 1

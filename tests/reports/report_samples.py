@@ -22,11 +22,11 @@ from observer_app.i18n import translator_for
 from observer_app.logbook import checklist, incidents, media, mission, protocol_records, stations
 from observer_app.logbook import visits as visit_service
 from observer_app.logbook.incidents import IncidentChanges
-from observer_app.logbook.media_queries import get_media
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.media.redaction import Box
 from observer_app.vault.header import KdfParams
+from observer_app.vault.queries.media import get_media
 from observer_app.vault.store import open_vault
 
 DATA = Path(__file__).parent.parent / "data" / "media"

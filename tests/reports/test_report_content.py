@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from observer_app.core.audience import Audience
 from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.crypto import keys
 from observer_app.errors import OperationCancelled, UsageError
@@ -25,7 +26,6 @@ from observer_app.logbook import media
 from observer_app.logbook.reports import make_report
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.setup import NewIdentity, init_vault
-from observer_app.reports.audience import Audience
 from observer_app.reports.data import ReportOptions
 from observer_app.reports.report_json import ATTACHMENT_NAME
 from observer_app.reports.signing import read_attachment

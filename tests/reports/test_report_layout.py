@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from observer_app.core.audience import Audience
 from observer_app.core.catalogue import load_catalogue
 from observer_app.core.consent import ConsentState
 from observer_app.logbook import checklist, incidents, media, mission, stations
 from observer_app.logbook.reports import make_report
 from observer_app.logbook.session import LogbookSession
-from observer_app.reports.audience import Audience
 from observer_app.reports.data import ReportOptions
 from tests.reports.report_samples import flat, page_count, pdf_text, run, tr
 

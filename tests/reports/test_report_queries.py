@@ -21,21 +21,20 @@ import pytest
 from PIL import Image
 from pyhanko.pdf_utils import generic
 
+from observer_app.core.audience import Audience
 from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.core.consent import ConsentState
 from observer_app.logbook import incidents, media, stations
 from observer_app.logbook import reports as logbook_reports
-from observer_app.logbook.media_queries import list_media
 from observer_app.logbook.reports import make_report, verify_report
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.reports import verification
-from observer_app.reports.audience import Audience
 from observer_app.reports.data import ReportOptions
 from observer_app.reports.report_json import ATTACHMENT_NAME, ReportDataCheck
 from observer_app.reports.signing import attachment_in, read_attachment
 from observer_app.vault.header import KdfParams
-from observer_app.vault.queries.media import media_rows, thumbnail_keys
+from observer_app.vault.queries.media import get_media, list_media, thumbnail_keys
 from observer_app.vault.store import open_vault
 from tests.reports.report_samples import Sample, populate, run
 
@@ -134,17 +133,14 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     session.close()
 
 
-def test_media_rows_are_list_media_in_two_queries(day: Day) -> None:
+def test_list_media_gives_each_item_with_its_links_in_one_query(day: Day) -> None:
     items = list_media(day.session.conn)
-    rows = media_rows(day.session.conn)
-    assert [r.id for r in rows] == [i.id for i in items]
-    fields = [name for name in rows[0].__dataclass_fields__]
-    for row, item in zip(rows, items, strict=True):
-        for name in fields:
-            assert getattr(row, name) == getattr(item, name), (row.id, name)
-    assert any(r.links for r in rows) and any(r.derived_from for r in rows)
-    assert any(r.purged for r in rows) and any(r.decode_error for r in rows)
-    assert _selects(day.session, lambda: media_rows(day.session.conn)) == 2
+    assert items == [get_media(day.session.conn, item.id) for item in items]
+    assert any(i.links for i in items) and any(i.derived_from for i in items)
+    assert any(i.purged for i in items) and any(i.decode_error for i in items)
+    linked = [i for i in items if i.links]
+    assert all(list(i.links) == sorted(i.links) for i in linked)
+    assert _selects(day.session, lambda: list_media(day.session.conn)) == 1
 
 
 def test_thumbnail_keys_give_what_the_per_item_lookup_gives(day: Day) -> None:

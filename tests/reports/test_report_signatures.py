@@ -17,13 +17,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from observer_app.core.audience import Audience
 from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.core.ids import new_id
 from observer_app.crypto.keys import format_fingerprint
-from observer_app.logbook.media_queries import list_media
 from observer_app.logbook.reports import known_trust_roots, make_report, verify_report
 from observer_app.logbook.session import LogbookSession
-from observer_app.reports.audience import Audience
 from observer_app.reports.builder import build_view
 from observer_app.reports.data import ReportOptions, gather
 from observer_app.reports.document import render_pdf
@@ -36,6 +35,7 @@ from observer_app.reports.report_json import (
 )
 from observer_app.reports.signing import attach_json, read_attachment, sign_pdf
 from observer_app.reports.verification import verify_pdf
+from observer_app.vault.queries.media import list_media
 from tests.reports.report_samples import make_nss_db, new_vault, pdfsig, populate
 
 

@@ -1,13 +1,21 @@
-"""Incidents: one by id, the newest ones by station, category or severity, and their events."""
+"""Incidents: one by id, the newest ones by station, category or severity, their counts per
+station, and their histories (the events that made them what they are)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from observer_app.core.incidents import Incident
 from observer_app.vault.connection import Connection
 from observer_app.vault.journal import Event, parse_event
+from observer_app.vault.projection.incidents import (
+    INCIDENT_ADDED,
+    INCIDENT_AMENDED,
+    INCIDENT_VOIDED,
+)
 
 _COLUMNS = (
     "id, feed, seq, station, category, severity, seen, status, follow_up, text, persons,"
@@ -15,51 +23,8 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class IncidentRow:
-    id: str
-    feed: str
-    seq: int
-    station: str
-    category: str
-    severity: str
-    seen: str
-    status: str
-    follow_up: str
-    text: str
-    persons: tuple[str, ...]
-    witnesses: tuple[str, ...]
-    occurred_utc: str
-    tz: str
-    recorded_utc: str
-    amended: int
-    voided: bool
-    void_reason: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "feed": self.feed,
-            "station": self.station,
-            "category": self.category,
-            "severity": self.severity,
-            "seen": self.seen,
-            "status": self.status,
-            "follow_up": self.follow_up,
-            "text": self.text,
-            "persons": list(self.persons),
-            "witnesses": list(self.witnesses),
-            "time_utc": self.occurred_utc,
-            "tz": self.tz,
-            "recorded_utc": self.recorded_utc,
-            "amended": self.amended,
-            "voided": self.voided,
-            "void_reason": self.void_reason,
-        }
-
-
-def _row(r: Any) -> IncidentRow:
-    return IncidentRow(
+def _row(r: Any) -> Incident:
+    return Incident(
         id=str(r[0]),
         feed=str(r[1]),
         seq=int(r[2]),
@@ -81,7 +46,7 @@ def _row(r: Any) -> IncidentRow:
     )
 
 
-def get_incident(conn: Connection, incident_id: str) -> IncidentRow | None:
+def get_incident(conn: Connection, incident_id: str) -> Incident | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM incidents WHERE id = ?", (incident_id,)).fetchone()
     return None if row is None else _row(row)
 
@@ -97,7 +62,7 @@ def newest_incidents(
     severity: str | None = None,
     limit: int | None = 100,
     include_voided: bool = True,
-) -> list[IncidentRow]:
+) -> list[Incident]:
     """Incidents by the time they happened, newest first (index `incidents_station_time`)."""
     clauses: list[str] = []
     params: list[Any] = []
@@ -115,17 +80,58 @@ def newest_incidents(
     return [_row(r) for r in conn.execute(sql, params).fetchall()]
 
 
-def incident_events(conn: Connection, incident: IncidentRow) -> list[Event]:
-    """The events that made the incident what it is: the report, then amendments and void."""
-    rows = conn.execute(
-        "SELECT payload, signature FROM events WHERE feed = ? AND seq = ?",
-        (incident.feed, incident.seq),
-    ).fetchall()
-    rows += conn.execute(
-        # `+feed`, `+seq`: look amendments up by type (few), not by position in the feed (many).
-        "SELECT payload, signature FROM events WHERE +feed = ? AND +seq > ?"
-        " AND type IN ('incident.amended', 'incident.voided')"
-        " AND json_extract(CAST(payload AS TEXT), '$.body.target') = ? ORDER BY seq",
-        (incident.feed, incident.seq, incident.id),
-    ).fetchall()
-    return [parse_event(bytes(p), bytes(s)) for p, s in rows]
+@dataclass(frozen=True)
+class IncidentCounts:
+    live: int
+    voided: int
+
+
+def incident_counts(conn: Connection, station: str) -> IncidentCounts:
+    """How many incidents a station has, live and voided, of every feed: counted in SQL."""
+    total, voided = conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(voided <> 0), 0) FROM incidents WHERE station = ?",
+        (station,),
+    ).fetchone()
+    return IncidentCounts(live=int(total) - int(voided), voided=int(voided))
+
+
+def incident_histories(
+    conn: Connection, feed: str, incidents: Collection[Incident] | None = None
+) -> dict[str, list[Event]]:
+    """incident id -> its events (the report, then amendments and the void), in seq order.
+
+    The one definition of an incident's history, for every incident of the feed (a report) or
+    only the ones given (`incident show`). For those, the reports are read at their position
+    (`seq`) and the amendments and voids by type (`+feed`, `+seq`: few), not by scanning the
+    feed's incident events (many).
+    """
+    types = (INCIDENT_ADDED, INCIDENT_AMENDED, INCIDENT_VOIDED)
+    if incidents is None:
+        sql = "SELECT payload, signature FROM events WHERE feed = ? AND type IN (?, ?, ?)"
+        params: tuple[Any, ...] = (feed, *types)
+    else:
+        wanted = [i for i in incidents if i.feed == feed]
+        sql = (
+            "SELECT payload, signature, seq FROM events WHERE feed = ?"
+            " AND seq IN (SELECT value FROM json_each(?)) AND type = ?"
+            " UNION ALL SELECT payload, signature, seq FROM events WHERE +feed = ? AND +seq > ?"
+            " AND type IN (?, ?) AND json_extract(CAST(payload AS TEXT), '$.body.target')"
+            " IN (SELECT value FROM json_each(?))"
+        )
+        params = (
+            feed,
+            json.dumps([i.seq for i in wanted]),
+            INCIDENT_ADDED,
+            feed,
+            min((i.seq for i in wanted), default=0),
+            INCIDENT_AMENDED,
+            INCIDENT_VOIDED,
+            json.dumps([i.id for i in wanted]),
+        )
+    histories: dict[str, list[Event]] = {}
+    for row in conn.execute(sql + " ORDER BY seq", params):
+        event = parse_event(bytes(row[0]), bytes(row[1]))
+        key = event.body.get("id") if event.type == INCIDENT_ADDED else event.body.get("target")
+        if isinstance(key, str):
+            histories.setdefault(key, []).append(event)
+    return histories

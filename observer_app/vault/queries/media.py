@@ -1,31 +1,36 @@
-"""Media items and their thumbnail keys in a fixed number of queries, for whole-vault readers.
+"""Media items (the `media` and `media_links` projections) with their links, in one query.
 
-A report lists every media item and previews every photo it shows; asking once per item (its
-links, then its blob row) made the query count grow with the number of photos. These read all
-rows in one query each. Only the small things are loaded: the rows, the links and the thumbnails'
-file names and keys; the thumbnails themselves are read from the blob store one at a time by the
-caller, and the full-size content never.
+One row type for every reader: the media commands, the service's rules (consent, purge,
+redaction) and the reports. An item's links come with it from the same statement (a JSON
+array built by SQLite), so that listing a thousand items is one query, not a thousand and one.
+The thumbnails' keys are read the same way for a report; the thumbnails themselves are read from
+the blob store one at a time by the caller, and the full-size content never.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from observer_app.vault.connection import Connection
 
 _COLUMNS = (
-    "id, feed, sha256, size, mime, kind, original_name, capture_time, gps_lat_microdeg,"
-    " gps_lon_microdeg, duration_ms, decode_error, consent, consent_note, derived_from, purged,"
-    " time_utc, tz"
+    "id, feed, sha256, size, mime, kind, original_name, capture_time, camera_make, camera_model,"
+    " gps_lat_microdeg, gps_lon_microdeg, width, height, orientation, duration_ms, decode_error,"
+    " consent, consent_note, derived_from, redaction, purged, purge_reason, time_utc, tz"
+)
+_FIELDS = tuple(name.strip() for name in _COLUMNS.split(","))
+# The item's links as one JSON array of [kind, ref], sorted, beside its columns.
+_SELECT = (
+    f"SELECT {_COLUMNS}, (SELECT json_group_array(json_array(kind, ref) ORDER BY kind, ref)"
+    " FROM media_links WHERE media_links.media_id = media.id) FROM media"
 )
 
 
 @dataclass(frozen=True)
-class MediaRow:
-    """A media item as a report reads it (the fields of `reports.data.MediaRecord`)."""
-
+class MediaItem:
     id: str
     feed: str
     sha256: str
@@ -34,17 +39,71 @@ class MediaRow:
     kind: str
     original_name: str
     capture_time: str | None
+    camera_make: str | None
+    camera_model: str | None
     gps_lat_microdeg: int | None
     gps_lon_microdeg: int | None
+    width: int | None
+    height: int | None
+    orientation: int | None
     duration_ms: int | None
     decode_error: str | None
     consent: str
     consent_note: str | None
     derived_from: str | None
+    redaction: str | None
     purged: bool
+    purge_reason: str | None
     time_utc: str
     tz: str
-    links: tuple[tuple[str, str], ...]  # (kind, ref), sorted
+    links: tuple[tuple[str, str], ...] = field(default=())  # (kind, ref), sorted
+
+    @property
+    def is_derivative(self) -> bool:
+        return self.derived_from is not None
+
+    def to_json(self) -> dict[str, Any]:
+        document = {f.name: getattr(self, f.name) for f in fields(self)}
+        document["links"] = [{"kind": kind, "ref": ref} for kind, ref in self.links]
+        return document
+
+
+def _item(row: Any) -> MediaItem:
+    values: dict[str, Any] = dict(zip(_FIELDS, row[:-1], strict=True))
+    values["purged"] = bool(values["purged"])
+    links = tuple((str(kind), str(ref)) for kind, ref in json.loads(row[-1] or "[]"))
+    return MediaItem(**values, links=links)
+
+
+def get_media(conn: Connection, media_id: str) -> MediaItem | None:
+    row = conn.execute(f"{_SELECT} WHERE id = ?", (media_id,)).fetchone()
+    return None if row is None else _item(row)
+
+
+def list_media(
+    conn: Connection, *, link_kind: str | None = None, link_ref: str | None = None
+) -> list[MediaItem]:
+    """Every item (or those linked to `link_kind`/`link_ref`), oldest first: one query."""
+    if link_kind is None:
+        rows = conn.execute(f"{_SELECT} ORDER BY time_utc, id").fetchall()
+    else:
+        rows = conn.execute(
+            f"{_SELECT} WHERE id IN"
+            " (SELECT media_id FROM media_links WHERE kind = ? AND ref = ?) ORDER BY time_utc, id",
+            (link_kind, link_ref),
+        ).fetchall()
+    return [_item(row) for row in rows]
+
+
+def media_ids(conn: Connection) -> list[str]:
+    return [str(row[0]) for row in conn.execute("SELECT id FROM media")]
+
+
+def find_by_sha256(conn: Connection, sha256: str, feed: str) -> MediaItem | None:
+    row = conn.execute(
+        f"{_SELECT} WHERE sha256 = ? AND feed = ? AND derived_from IS NULL", (sha256, feed)
+    ).fetchone()
+    return None if row is None else _item(row)
 
 
 @dataclass(frozen=True)
@@ -53,41 +112,6 @@ class ThumbnailKey:
 
     file: str
     key: bytes
-
-
-def media_rows(conn: Connection) -> list[MediaRow]:
-    """Every media item with its links, oldest first (the order `list_media` gives): two
-    queries, whatever the number of items."""
-    links: dict[str, list[tuple[str, str]]] = {}
-    for media_id, kind, ref in conn.execute(
-        "SELECT media_id, kind, ref FROM media_links ORDER BY media_id, kind, ref"
-    ):
-        links.setdefault(str(media_id), []).append((str(kind), str(ref)))
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM media ORDER BY time_utc, id").fetchall()
-    return [
-        MediaRow(
-            id=str(row[0]),
-            feed=str(row[1]),
-            sha256=str(row[2]),
-            size=int(row[3]),
-            mime=str(row[4]),
-            kind=str(row[5]),
-            original_name=str(row[6]),
-            capture_time=row[7],
-            gps_lat_microdeg=row[8],
-            gps_lon_microdeg=row[9],
-            duration_ms=row[10],
-            decode_error=row[11],
-            consent=str(row[12]),
-            consent_note=row[13],
-            derived_from=row[14],
-            purged=bool(row[15]),
-            time_utc=str(row[16]),
-            tz=str(row[17]),
-            links=tuple(links.get(str(row[0]), ())),
-        )
-        for row in rows
-    ]
 
 
 def thumbnail_keys(conn: Connection, media_ids: Iterable[str]) -> dict[str, ThumbnailKey]:
