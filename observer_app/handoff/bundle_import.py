@@ -6,7 +6,8 @@ Order of checks, each refusal one line with a reason code:
    coordinator (`not_for_this_coordinator`, also when age finds the bundle sealed to another
    key), and its range does not leave a hole after what is held (`gap`: "missing seq A..B");
 2. every event: well-formed, in sequence, signed by the author (`bad_signature`), chained by
-   `prev` (`wrong_hash`); an event at a seq already held is skipped when identical and is a
+   `prev` (`wrong_hash`), valid as data and touching only its author's records
+   (`invalid_event`, naming the event and the field: `event_schema`); an event at a seq already held is skipped when identical and is a
    `fork` when different but validly signed (then an alert naming both hashes is stored, the
    only thing a refused bundle leaves behind); the last hash must be the manifest's head;
 3. every media member is re-encrypted into a staging blob while it is hashed, and must have the
@@ -26,7 +27,7 @@ from typing import Any
 
 from observer_app.core.ids import new_id
 from observer_app.crypto import keys
-from observer_app.errors import NotValidError, OperationCancelled
+from observer_app.errors import EventSchemaError, NotValidError, OperationCancelled
 from observer_app.handoff.documents import DocumentError, encode_public_key
 from observer_app.handoff.fork_alerts import ForkAlert, fork_alerts, record_fork_alert
 from observer_app.handoff.holder import HolderSession, require_role
@@ -367,6 +368,8 @@ def _import_events(
             _check_first(event, author)
             try:
                 store_event(conn, event, author.public_key_der, advance_head=False)
+            except EventSchemaError as error:
+                raise BundleRefused(Refusal.INVALID_EVENT, error.message) from None
             except (DatabaseError, KeyError, TypeError, ValueError, AttributeError):
                 raise BundleRefused(
                     Refusal.DAMAGED,

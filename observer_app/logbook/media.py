@@ -46,7 +46,6 @@ from observer_app.vault.projection.media import (
 
 #: Photos up to this size are decoded in memory for thumbnails; larger files get a placeholder.
 MAX_DECODE_BYTES = 64 * 1024 * 1024
-LINK_KINDS = ("station", "incident", "protocol", "answer")
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]

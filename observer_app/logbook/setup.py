@@ -21,10 +21,8 @@ from observer_app.vault import journal
 from observer_app.vault.connection import Connection, Transaction
 from observer_app.vault.header import KdfParams
 from observer_app.vault.identity_store import HolderIdentity, save_identity, save_organisation_ca
-from observer_app.vault.projection.people import IDENTITY_DECLARED
+from observer_app.vault.projection.people import IDENTITY_DECLARED, ROLES
 from observer_app.vault.store import create_vault
-
-ROLES = ("observer", "coordinator")
 
 
 @dataclass(frozen=True)
