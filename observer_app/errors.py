@@ -69,9 +69,12 @@ class EventSchemaError(NotValidError):
     warning, `journal verify` reports it).
     """
 
-    def __init__(self, message: str, *, feed: str, seq: int, event_type: str, path: str) -> None:
+    def __init__(
+        self, message: str, *, feed: str, seq: int, event_type: str, path: str, reason: str
+    ) -> None:
         super().__init__(message)
         self.feed = feed
         self.seq = seq
         self.event_type = event_type
         self.path = path
+        self.reason = reason

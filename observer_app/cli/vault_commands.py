@@ -10,8 +10,8 @@ from observer_app.crypto.keys import format_fingerprint
 from observer_app.i18n import _
 from observer_app.logbook.identity import whoami
 from observer_app.logbook.setup import NewIdentity, init_vault
-from observer_app.vault.projection.people import ROLES
 from observer_app.vault.header import KdfParams
+from observer_app.vault.projection.people import ROLES
 from observer_app.vault.store import change_passphrase
 
 

@@ -87,9 +87,7 @@ class Integer:
     maximum: int = MAX_SAFE_INTEGER
 
     def check(self, value: Any, path: str) -> None:
-        _require(
-            isinstance(value, int) and not isinstance(value, bool), path, _("not an integer")
-        )
+        _require(isinstance(value, int) and not isinstance(value, bool), path, _("not an integer"))
         _require(
             self.minimum <= value <= self.maximum,
             path,
@@ -135,7 +133,9 @@ class UtcTime:
             moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise SchemaViolation(path, _("not a time")) from None
-        _require(moment.tzinfo is not None or self.offset_optional, path, _("a time without offset"))
+        _require(
+            moment.tzinfo is not None or self.offset_optional, path, _("a time without offset")
+        )
         _in_years(moment, path)
 
 
@@ -222,9 +222,7 @@ class List:
         _require(
             self.min_items <= len(value) <= self.max_items,
             path,
-            _("not between {low} and {high} items").format(
-                low=self.min_items, high=self.max_items
-            ),
+            _("not between {low} and {high} items").format(low=self.min_items, high=self.max_items),
         )
         for index, item in enumerate(value):
             self.item.check(item, f"{path}[{index}]")
@@ -244,9 +242,7 @@ class Map:
         _require(
             self.min_items <= len(value) <= self.max_items,
             path,
-            _("not between {low} and {high} items").format(
-                low=self.min_items, high=self.max_items
-            ),
+            _("not between {low} and {high} items").format(low=self.min_items, high=self.max_items),
         )
         for name, item in value.items():
             where = _join(path, str(name))

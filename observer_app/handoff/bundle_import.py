@@ -7,9 +7,10 @@ Order of checks, each refusal one line with a reason code:
    key), and its range does not leave a hole after what is held (`gap`: "missing seq A..B");
 2. every event: well-formed, in sequence, signed by the author (`bad_signature`), chained by
    `prev` (`wrong_hash`), valid as data and touching only its author's records
-   (`invalid_event`, naming the event and the field: `event_schema`); an event at a seq already held is skipped when identical and is a
-   `fork` when different but validly signed (then an alert naming both hashes is stored, the
-   only thing a refused bundle leaves behind); the last hash must be the manifest's head;
+   (`invalid_event`, naming the event and the field: `event_schema`); an event at a seq
+   already held is skipped when identical and is a `fork` when different but validly signed
+   (then an alert naming both hashes is stored, the only thing a refused bundle leaves
+   behind); the last hash must be the manifest's head;
 3. every media member is re-encrypted into a staging blob while it is hashed, and must have the
    manifest's SHA-256 and size (`wrong_hash`);
 4. the age stream must end cleanly (`truncated`, or `damaged`).

@@ -20,6 +20,7 @@ from observer_app.core.consent import (
     refusal_reason,
 )
 from observer_app.core.ids import new_id
+from observer_app.core.media_terms import RedactionStyle
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 from observer_app.logbook.media_queries import MediaItem, find_by_sha256, get_media
@@ -32,7 +33,7 @@ from observer_app.media.images import (
     strip_for_publication,
 )
 from observer_app.media.metadata import extract_metadata
-from observer_app.media.redaction import Box, RedactionStyle, redact
+from observer_app.media.redaction import Box, redact
 from observer_app.media.sniff import media_kind, sniff_mime
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, forget_blob, save_blob_record
 from observer_app.vault.connection import Transaction

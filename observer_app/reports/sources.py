@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from observer_app.vault.connection import Connection
-from observer_app.vault.journal import Event, parse_event
+from observer_app.vault.journal import Event, parse_valid
 from observer_app.vault.queries.mission import MissionRow
 
 
@@ -25,7 +25,9 @@ def incident_histories(conn: Connection, feed: str) -> dict[str, list[Event]]:
     ).fetchall()
     histories: dict[str, list[Event]] = {}
     for payload, signature in rows:
-        event = parse_event(bytes(payload), bytes(signature))
+        event = parse_valid(bytes(payload), bytes(signature))
+        if event is None:
+            continue
         key = event.body.get("id") if event.type == "incident.added" else event.body.get("target")
         if isinstance(key, str):
             histories.setdefault(key, []).append(event)
@@ -69,7 +71,9 @@ def source_events(
             " AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
             (feed, json.dumps(seqs)),
         ):
-            events.append(parse_event(bytes(payload), bytes(signature)))
+            event = parse_valid(bytes(payload), bytes(signature))
+            if event is not None:
+                events.append(event)
     return events
 
 

@@ -56,6 +56,7 @@ def _refusal(event: Event, path: str, reason: str) -> EventSchemaError:
         seq=event.seq,
         event_type=event.type,
         path=path,
+        reason=reason,
     )
 
 
@@ -69,9 +70,7 @@ def _is_feed(value: str) -> bool:
 
 def _check_envelope(event: Event) -> None:
     if len(event.payload) > MAX_EVENT_BYTES:
-        raise SchemaViolation(
-            "", _("larger than {limit} bytes").format(limit=MAX_EVENT_BYTES)
-        )
+        raise SchemaViolation("", _("larger than {limit} bytes").format(limit=MAX_EVENT_BYTES))
     SEQ.check(event.seq, "seq")
     if not 1 <= event.v <= EVENT_VERSION:
         raise SchemaViolation("v", _("not a known version"))
@@ -101,17 +100,16 @@ def check_event(event: Event) -> None:
 
 def _exists(conn: Connection, ref: Ref, record_id: Any) -> bool:
     row = conn.execute(
-        f"SELECT 1 FROM {ref.table} WHERE {ref.id_column} = ? LIMIT 1",  # noqa: S608
+        f"SELECT 1 FROM {ref.table} WHERE {ref.id_column} = ? LIMIT 1",
         (record_id,),
     ).fetchone()
     return row is not None
 
 
 def _owned(conn: Connection, ref: Ref, record_id: Any, feed: str) -> bool:
+    where = f"{ref.id_column} = ? AND {ref.owner_column} = ?"
     row = conn.execute(
-        f"SELECT 1 FROM {ref.table}"  # noqa: S608
-        f" WHERE {ref.id_column} = ? AND {ref.owner_column} = ? LIMIT 1",
-        (record_id, feed),
+        f"SELECT 1 FROM {ref.table} WHERE {where} LIMIT 1", (record_id, feed)
     ).fetchone()
     return row is not None
 

@@ -2,8 +2,8 @@
 
 Each feature module declares `PROJECTORS` (event type -> function updating its tables),
 `SCHEMAS` (event type -> its `EventSchema`: every projected type must have one, or the registry
-refuses to load) and `TABLES` (the tables it owns). Replaying the journal into empty tables must give exactly the
-tables as they are; `journal verify` checks that.
+refuses to load) and `TABLES` (the tables it owns). Replaying the journal into empty tables
+must give exactly the tables as they are; `journal verify` checks that.
 """
 
 from __future__ import annotations

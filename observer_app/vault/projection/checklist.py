@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from observer_app.vault.connection import Connection
 from observer_app.core.answers import MAX_INTEGER
 from observer_app.core.schema import Integer, List, OneOf, Text
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import (
     ID,
     SHORT_TEXT,

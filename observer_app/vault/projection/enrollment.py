@@ -13,8 +13,8 @@ import base64
 import json
 from typing import TYPE_CHECKING
 
-from observer_app.vault.connection import Connection
 from observer_app.core.schema import Object, Text
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import (
     AGE_RECIPIENT,
     BASE64_KEY,

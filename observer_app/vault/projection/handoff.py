@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from observer_app.vault.connection import Connection
 from observer_app.core.schema import List, UtcTime
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import (
     COUNT,
     FEED,

@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from observer_app.vault.connection import Connection
 from observer_app.core.schema import Field, List, Object, UtcTime, Zone
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import (
     ID,
     LONG_TEXT,

@@ -6,10 +6,10 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from observer_app.vault.connection import Connection
 from observer_app.core.consent import ConsentState
 from observer_app.core.media_terms import LINK_KINDS, MEDIA_KINDS, REDACTION_STYLES
 from observer_app.core.schema import Integer, List, Object, Text, UtcTime
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import (
     HASH,
     ID,
@@ -146,9 +146,7 @@ METADATA = Object(
         "decode_error": optional(Text(200)),
     }
 )
-LINK = Object(
-    {"kind": required(Text(32, vocabulary=LINK_KINDS)), "ref": required(Text(64, 1))}
-)
+LINK = Object({"kind": required(Text(32, vocabulary=LINK_KINDS)), "ref": required(Text(64, 1))})
 CONSENT = Text(32, vocabulary=frozenset(ConsentState))
 _ITEM_FIELDS = {
     "id": required(ID),

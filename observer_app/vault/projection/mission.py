@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from observer_app.vault.connection import Connection
 from observer_app.core.protocol import CANDIDATE_ID
 from observer_app.core.schema import Boolean, Date, List, Object, Text
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import NAME, EventSchema, body, required
 
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from observer_app.vault.connection import Connection
 from observer_app.core.schema import Text
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import (
     AGE_RECIPIENT,
     BASE64_KEY,

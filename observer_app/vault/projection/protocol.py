@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from observer_app.vault.connection import Connection
 from observer_app.core.protocol import FIGURE_NAME, MAX_FIGURE
 from observer_app.core.schema import Integer, Map, Text
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import ID, STATION_CODE, EventSchema, Ref, body, required
 
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from observer_app.vault.connection import Connection
 from observer_app.core.schema import UtcTime
+from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import ID, STATION_CODE, EventSchema, Ref, body, required
 
 if TYPE_CHECKING:

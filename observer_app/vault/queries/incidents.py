@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from observer_app.vault.connection import Connection
-from observer_app.vault.journal import Event, parse_event
+from observer_app.vault.journal import Event, parse_valid
 
 _COLUMNS = (
     "id, feed, seq, station, category, severity, seen, status, follow_up, text, persons,"
@@ -128,4 +128,5 @@ def incident_events(conn: Connection, incident: IncidentRow) -> list[Event]:
         " AND json_extract(CAST(payload AS TEXT), '$.body.target') = ? ORDER BY seq",
         (incident.feed, incident.seq, incident.id),
     ).fetchall()
-    return [parse_event(bytes(p), bytes(s)) for p, s in rows]
+    events = (parse_valid(bytes(p), bytes(s)) for p, s in rows)
+    return [event for event in events if event is not None]
