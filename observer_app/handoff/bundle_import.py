@@ -57,6 +57,7 @@ from observer_app.vault.journal import (
     store_event,
 )
 from observer_app.vault.projection.handoff import HANDOFF_RECEIVED
+from observer_app.vault.projection.media import MEDIA_ADDED, MEDIA_DERIVED
 from observer_app.vault.projection.people import IDENTITY_DECLARED
 
 Progress = Callable[[int, int], None]
@@ -64,6 +65,7 @@ Cancel = Callable[[], bool]
 # Up to this size the events member is read into memory first, so that the media can stream in
 # a worker thread while this thread stores the events (both halves then overlap).
 PARALLEL_EVENTS_LIMIT = 64 * 1024 * 1024
+MEDIA_ITEM_EVENTS = frozenset({MEDIA_ADDED, MEDIA_DERIVED})
 
 __all__ = ["BundleRefused", "ForkAlert", "ImportOutcome", "Refusal", "fork_alerts", "import_bundle"]
 
@@ -340,6 +342,17 @@ def _import_events(
     held_seq, held_head = feed_head(conn, manifest.author)
     expected_seq = manifest.from_seq
     previous = manifest.after_hash
+    before_first = manifest.from_seq - 1
+    if 0 < before_first <= held_seq and (
+        _held_hash(conn, manifest.author, before_first) != manifest.after_hash
+    ):
+        raise BundleRefused(
+            Refusal.WRONG_HASH,
+            _("wrong hash: the manifest's after_hash is not the event held at seq {seq}").format(
+                seq=manifest.from_seq - 1
+            ),
+        )
+    referenced: dict[str, Any] = {}
     stored_head: tuple[int, str] | None = None
     for line in lines:
         if cancel is not None and cancel():
@@ -348,6 +361,8 @@ def _import_events(
             raise OperationCancelled(_("import cancelled"))
         event = _parse_line(line, manifest, expected_seq)
         seq = event.seq
+        if event.type in MEDIA_ITEM_EVENTS:
+            referenced[str(event.body.get("sha256"))] = event.body.get("size")
         if seq <= held_seq:
             held = _held_hash(conn, manifest.author, seq)
             if held != event.hash:
@@ -389,6 +404,19 @@ def _import_events(
                 seq=manifest.to_seq
             ),
         )
+    _check_media_referenced(manifest, referenced)
+
+
+def _check_media_referenced(manifest: Manifest, referenced: dict[str, Any]) -> None:
+    """Every media member the manifest lists is an item an event of the bundle added, with
+    that event's size: a bundle carries no file that nothing in the journal accounts for."""
+    for entry in manifest.media:
+        if referenced.get(entry.sha256, -1) != entry.size:
+            raise damaged(
+                _(
+                    "bundle damaged: media item {sha256} is not one an event of the bundle added"
+                ).format(sha256=entry.sha256[:16])
+            )
 
 
 def _alert(event: Event, seq: int, held_hash: str, other_hash: str) -> ForkAlert:

@@ -36,8 +36,8 @@ TERM: Final = Text(64, 1, re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*", re.ASCII))
 """A catalogue vocabulary id (category, severity, phase, item, region...). Only its form is
 checked: catalogues differ between versions and vaults, and the views show an unknown term as
 it is."""
-NAME: Final = Text(500, 1)
-SHORT_TEXT: Final = Text(2_000)
+NAME: Final = Text(2_000, 1)
+SHORT_TEXT: Final = Text(16_384)
 LONG_TEXT: Final = Text(65_536)
 REASON: Final = Text(4_000)
 BASE64_KEY: Final = Text(1_024, 1, re.compile(r"[A-Za-z0-9+/]+={0,2}", re.ASCII))

@@ -74,7 +74,7 @@ def build_event(
         "feed": author.feed,
         "seq": seq,
         "prev": prev,
-        "time_utc": time_utc or format_utc(utc_now()),
+        "time_utc": format_utc(utc_now()) if time_utc is None else time_utc,
         "tz": tz,
         "type": event_type,
         "body": dict(body),

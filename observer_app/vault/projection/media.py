@@ -85,15 +85,14 @@ def _insert(
     placeholders = ", ".join("?" for _ in columns)
     conn.execute(f"INSERT INTO media ({', '.join(columns)}) VALUES ({placeholders})", values)
     for link in body.get("links", []):
-        _link(conn, body["id"], event.feed, link)
+        _link(conn, body["id"], link)
 
 
-def _link(conn: Connection, media_id: str, feed: str, link: dict[str, str]) -> None:
-    """Only the item's own author may link it (a coordinator vault holds many authors)."""
+def _link(conn: Connection, media_id: str, link: dict[str, str]) -> None:
+    """The item is its author's own: `SCHEMAS` (the authorisation rule) saw to that."""
     conn.execute(
-        "INSERT OR IGNORE INTO media_links (media_id, kind, ref)"
-        " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM media WHERE id = ? AND feed = ?)",
-        (media_id, link["kind"], link["ref"], media_id, feed),
+        "INSERT OR IGNORE INTO media_links (media_id, kind, ref) VALUES (?, ?, ?)",
+        (media_id, link["kind"], link["ref"]),
     )
 
 
@@ -107,7 +106,7 @@ def _derived(conn: Connection, event: Event) -> None:
 
 
 def _linked(conn: Connection, event: Event) -> None:
-    _link(conn, event.body["target"], event.feed, event.body["link"])
+    _link(conn, event.body["target"], event.body["link"])
 
 
 def _consent(conn: Connection, event: Event) -> None:
