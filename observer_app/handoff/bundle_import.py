@@ -219,7 +219,7 @@ def _run(
                 return stager.error is not None
 
             try:
-                _import_events(conn, manifest, author, lines, outcome, cancel, media_failed)
+                added = _import_events(conn, manifest, author, lines, outcome, cancel, media_failed)
             except OperationCancelled:
                 stager.stop()
                 stager.join()
@@ -233,10 +233,11 @@ def _run(
                 stager.join()
                 state.staged.extend(stager.staged)
         else:
-            _import_events(conn, manifest, author, _lines(events), outcome, cancel)
+            added = _import_events(conn, manifest, author, _lines(events), outcome, cancel)
             stager.run()
             state.staged.extend(stager.staged)
         stager.raise_error()
+        _check_media_referenced(manifest, added)
         outcome.new_media, outcome.held_media = stager.new_media, stager.held_media
         outcome.media_bytes = stager.new_bytes
     if not contents.completed:  # pragma: no cover - the reader raises before this can happen
@@ -335,23 +336,15 @@ def _import_events(
     outcome: ImportOutcome,
     cancel: Cancel | None,
     abandon: Cancel | None = None,
-) -> None:
-    """Verify and store the events. `abandon()` (the media already failed) is heeded only past
-    the held part of the feed, so that a fork in the bundle is still found and recorded."""
+) -> dict[str, Any]:
+    """Verify and store the events; returns the media items they add (SHA-256 -> size).
+
+    `abandon()` (the media already failed) is heeded only past the held part of the feed, so
+    that a fork in the bundle is still found and recorded."""
     public_key = keys.load_public_key_der(author.public_key_der)
     held_seq, held_head = feed_head(conn, manifest.author)
     expected_seq = manifest.from_seq
     previous = manifest.after_hash
-    before_first = manifest.from_seq - 1
-    if 0 < before_first <= held_seq and (
-        _held_hash(conn, manifest.author, before_first) != manifest.after_hash
-    ):
-        raise BundleRefused(
-            Refusal.WRONG_HASH,
-            _("wrong hash: the manifest's after_hash is not the event held at seq {seq}").format(
-                seq=manifest.from_seq - 1
-            ),
-        )
     referenced: dict[str, Any] = {}
     stored_head: tuple[int, str] | None = None
     for line in lines:
@@ -404,7 +397,18 @@ def _import_events(
                 seq=manifest.to_seq
             ),
         )
-    _check_media_referenced(manifest, referenced)
+    before_first = manifest.from_seq - 1
+    # Checked last, so that a fork inside the bundle is still found and recorded first.
+    if 0 < before_first <= held_seq and (
+        _held_hash(conn, manifest.author, before_first) != manifest.after_hash
+    ):
+        raise BundleRefused(
+            Refusal.WRONG_HASH,
+            _("wrong hash: the manifest's after_hash is not the event held at seq {seq}").format(
+                seq=before_first
+            ),
+        )
+    return referenced
 
 
 def _check_media_referenced(manifest: Manifest, referenced: dict[str, Any]) -> None:

@@ -14,17 +14,21 @@ from typing import Any
 
 import pytest
 
+from observer_app.handoff.bundle_export import export_bundle
+from observer_app.handoff.bundle_import import import_bundle
 from observer_app.logbook import notes
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.journal import build_event, feed_head
 from tests.conftest import PASSPHRASE, Cli
 from tests.handoff.handoff_support import (
+    MEDIA_DIR,
     EventRow,
     add_notes,
     dump,
     enroll,
     event_rows,
     forge_bundle,
+    media_entry,
 )
 
 MakeSession = Callable[..., LogbookSession]
@@ -175,3 +179,47 @@ def test_a_good_bundle_in_the_same_import_still_lands(
     assert feed_head(coordinator.conn, second.identity.feed) == feed_head(
         second.conn, second.identity.feed
     )
+
+
+# -- the manifest must account for exactly what the bundle carries -----------------------------
+
+
+def refused_in_process(coordinator: LogbookSession, parts: list[Path], code: str) -> str:
+    before = dump(coordinator)
+    outcome = import_bundle(coordinator, parts)
+    assert outcome.status == "refused" and outcome.reason_code == code, outcome.reason
+    assert dump(coordinator) == before
+    return str(outcome.reason)
+
+
+def test_a_manifest_with_an_unknown_field_is_refused(
+    coordinator: LogbookSession, observer: LogbookSession, stick: Path
+) -> None:
+    parts = forge_bundle(observer, coordinator, stick, manifest_extra={"note": "hello"})
+    assert "note" in refused_in_process(coordinator, parts, "damaged")
+
+
+def test_a_media_member_that_no_event_adds_is_refused(
+    coordinator: LogbookSession, observer: LogbookSession, stick: Path
+) -> None:
+    """Signed and hashed correctly, but no media.added of the bundle accounts for the file."""
+    photo = (MEDIA_DIR / "Canon_40D.jpg").read_bytes()
+    entry = media_entry(photo)
+    parts = forge_bundle(observer, coordinator, stick, media=[(entry, photo)])
+    assert entry.sha256[:16] in refused_in_process(coordinator, parts, "damaged")
+    assert list(coordinator.vault.blobs_dir.iterdir()) == []
+
+
+def test_an_after_hash_that_is_not_the_held_event_is_refused(
+    coordinator: LogbookSession, observer: LogbookSession, stick: Path, tmp_path: Path
+) -> None:
+    assert import_bundle(coordinator, export_bundle(observer, stick).paths).ok
+    rows = event_rows(observer, after=3)
+    parts = forge_bundle(
+        observer,
+        coordinator,
+        tmp_path / "again",
+        events=rows,
+        manifest_changes={"after_hash": "00" * 32},
+    )
+    assert "after_hash" in refused_in_process(coordinator, parts, "wrong_hash")
