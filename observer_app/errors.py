@@ -95,3 +95,22 @@ class OperationCancelled(ObserverError):
     """The user cancelled a long operation; nothing was committed."""
 
     exit_code = 4
+
+
+class EventSchemaError(NotValidError):
+    """A signed event that is not valid as data: names the event (feed, seq, type) and field.
+
+    Raised on append (our own code built a bad body: still refused, nothing stored), on import
+    (the bundle is refused) and when a stored event is read back (views skip it with a
+    warning, `journal verify` reports it).
+    """
+
+    def __init__(
+        self, message: str, *, feed: str, seq: int, event_type: str, path: str, reason: str
+    ) -> None:
+        super().__init__(message)
+        self.feed = feed
+        self.seq = seq
+        self.event_type = event_type
+        self.path = path
+        self.reason = reason

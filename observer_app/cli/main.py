@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 
 from observer_app import __version__
@@ -35,8 +36,8 @@ from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.errors import ObserverError, UserActionError, environment_error
-from observer_app.i18n import _, detect_language, set_language
-from observer_app.logbook.session import DatabaseError
+from observer_app.i18n import _, detect_language, ngettext, set_language
+from observer_app.logbook.session import DatabaseError, InvalidEventSkipped
 from observer_app.process_limits import forbid_core_dumps
 
 COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
@@ -154,7 +155,12 @@ def _run(argv: Sequence[str] | None) -> int:
     context = CliContext(args)
     try:
         refuse_undecodable_text(parser, args)
-        code: int = args.handler(context)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InvalidEventSkipped)
+            try:
+                code: int = args.handler(context)
+            finally:
+                _report_skipped(caught)
         return code
     except ObserverError as error:
         print(_("error: {message}").format(message=error.message), file=sys.stderr)
@@ -177,6 +183,22 @@ def _run(argv: Sequence[str] | None) -> int:
         return _internal_fault(context, error)
     finally:
         context.close()
+
+
+def _report_skipped(caught: Sequence[warnings.WarningMessage]) -> None:
+    """One line on stderr for all the invalid stored events the command's views skipped."""
+    count = sum(1 for w in caught if issubclass(w.category, InvalidEventSkipped))
+    if count:
+        print(
+            ngettext(
+                "warning: {count} stored event is not valid and was left out; "
+                "'journal verify' names it",
+                "warning: {count} stored events are not valid and were left out; "
+                "'journal verify' names them",
+                count,
+            ).format(count=count),
+            file=sys.stderr,
+        )
 
 
 def _internal_fault(context: CliContext, error: Exception) -> int:

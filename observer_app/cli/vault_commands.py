@@ -7,10 +7,11 @@ from pathlib import Path
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
+from observer_app.core.roles import ROLES
 from observer_app.crypto.keys import format_fingerprint
 from observer_app.i18n import _
 from observer_app.logbook.identity import whoami
-from observer_app.logbook.setup import ROLES, NewIdentity, init_vault
+from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.vault.header import KdfParams
 from observer_app.vault.store import change_passphrase
 

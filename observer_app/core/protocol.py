@@ -22,8 +22,9 @@ from observer_app.i18n import _
 
 AGAINST_ALL: Final = "against_all"
 MAX_FIGURE: Final = 999_999_999
-_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*)(?:\[([^\[\]\s=,*]+)\])?")
-_CANDIDATE = re.compile(r"[^\[\]\s=,*]+")
+FIGURE_NAME: Final = re.compile(r"([A-Za-z][A-Za-z0-9]*)(?:\[([^\[\]\s=,*]+)\])?")
+"""A protocol field as stored: `P3`, or per candidate `P11[A]`."""
+CANDIDATE_ID: Final = re.compile(r"[^\[\]\s=,*]+")
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
@@ -115,7 +116,7 @@ def parse_assignment(text: str) -> tuple[str, int]:
     """`"P3=812"` -> `("P3", 812)`; the name is checked against a mission by `field_name`."""
     name, separator, value = text.partition("=")
     name, value = name.strip(), value.strip()
-    if not separator or not _NAME.fullmatch(name) or not _DIGITS.fullmatch(value):
+    if not separator or not FIGURE_NAME.fullmatch(name) or not _DIGITS.fullmatch(value):
         raise UsageError(
             _("Expected NAME=VALUE with a whole number, such as P3=812 or P11[A]=240.")
         )
@@ -133,7 +134,7 @@ def validate_candidates(candidates: Sequence[str]) -> tuple[str, ...]:
     """Candidate ids usable inside `P11[...]`, each once."""
     seen: list[str] = []
     for candidate in candidates:
-        if not _CANDIDATE.fullmatch(candidate):
+        if not CANDIDATE_ID.fullmatch(candidate):
             raise UsageError(
                 _("'{candidate}' cannot be a candidate id (no spaces, brackets, = , or *).").format(
                     candidate=candidate
@@ -152,7 +153,7 @@ def field_name(
 ) -> str:
     """The canonical name of a protocol field for this mission (`p1A` -> `P1a`), or UsageError."""
     text = name.strip()
-    match = _NAME.fullmatch(text)
+    match = FIGURE_NAME.fullmatch(text)
     by_lower = {f.id.lower(): f for f in catalogue.protocol_fields}
     known = by_lower.get(match[1].lower()) if match else None
     if match is None or known is None:

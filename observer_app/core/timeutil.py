@@ -7,7 +7,8 @@ records and may be wrong again; the zone database knows the history.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DEFAULT_ZONE = "Asia/Almaty"
 
@@ -26,7 +27,17 @@ def parse_utc(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    """The zone database's names; `localtime` is this machine's setting, not a place."""
+    return frozenset(available_timezones()) - {"localtime"}
+
+
 def zone(name: str) -> ZoneInfo:
+    """The zone of an IANA name the database holds; a path, `../x` or unknown name is refused
+    before `ZoneInfo` could look for a file of that name."""
+    if name not in _known_zones():
+        raise ValueError(f"unknown time zone {name!r}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

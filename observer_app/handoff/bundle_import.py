@@ -6,9 +6,11 @@ Order of checks, each refusal one line with a reason code:
    coordinator (`not_for_this_coordinator`, also when age finds the bundle sealed to another
    key), and its range does not leave a hole after what is held (`gap`: "missing seq A..B");
 2. every event: well-formed, in sequence, signed by the author (`bad_signature`), chained by
-   `prev` (`wrong_hash`); an event at a seq already held is skipped when identical and is a
-   `fork` when different but validly signed (then an alert naming both hashes is stored, the
-   only thing a refused bundle leaves behind); the last hash must be the manifest's head;
+   `prev` (`wrong_hash`), valid as data and touching only its author's records
+   (`invalid_event`, naming the event and the field: `event_schema`); an event at a seq
+   already held is skipped when identical and is a `fork` when different but validly signed
+   (then an alert naming both hashes is stored, the only thing a refused bundle leaves
+   behind); the last hash must be the manifest's head;
 3. every media member is re-encrypted into a staging blob while it is hashed, and must have the
    manifest's SHA-256 and size (`wrong_hash`);
 4. the age stream must end cleanly (`truncated`, or `damaged`).
@@ -26,7 +28,7 @@ from typing import Any
 
 from observer_app.core.ids import new_id
 from observer_app.crypto import keys
-from observer_app.errors import NotValidError, OperationCancelled
+from observer_app.errors import EventSchemaError, NotValidError, OperationCancelled
 from observer_app.handoff.documents import DocumentError, encode_public_key
 from observer_app.handoff.fork_alerts import ForkAlert, fork_alerts, record_fork_alert
 from observer_app.handoff.holder import HolderSession, require_role
@@ -55,6 +57,7 @@ from observer_app.vault.journal import (
     store_event,
 )
 from observer_app.vault.projection.handoff import HANDOFF_RECEIVED
+from observer_app.vault.projection.media import MEDIA_ADDED, MEDIA_DERIVED
 from observer_app.vault.projection.people import IDENTITY_DECLARED
 
 Progress = Callable[[int, int], None]
@@ -62,6 +65,7 @@ Cancel = Callable[[], bool]
 # Up to this size the events member is read into memory first, so that the media can stream in
 # a worker thread while this thread stores the events (both halves then overlap).
 PARALLEL_EVENTS_LIMIT = 64 * 1024 * 1024
+MEDIA_ITEM_EVENTS = frozenset({MEDIA_ADDED, MEDIA_DERIVED})
 
 __all__ = ["BundleRefused", "ForkAlert", "ImportOutcome", "Refusal", "fork_alerts", "import_bundle"]
 
@@ -215,7 +219,7 @@ def _run(
                 return stager.error is not None
 
             try:
-                _import_events(conn, manifest, author, lines, outcome, cancel, media_failed)
+                added = _import_events(conn, manifest, author, lines, outcome, cancel, media_failed)
             except OperationCancelled:
                 stager.stop()
                 stager.join()
@@ -229,10 +233,11 @@ def _run(
                 stager.join()
                 state.staged.extend(stager.staged)
         else:
-            _import_events(conn, manifest, author, _lines(events), outcome, cancel)
+            added = _import_events(conn, manifest, author, _lines(events), outcome, cancel)
             stager.run()
             state.staged.extend(stager.staged)
         stager.raise_error()
+        _check_media_referenced(manifest, added)
         outcome.new_media, outcome.held_media = stager.new_media, stager.held_media
         outcome.media_bytes = stager.new_bytes
     if not contents.completed:  # pragma: no cover - the reader raises before this can happen
@@ -333,13 +338,16 @@ def _import_events(
     outcome: ImportOutcome,
     cancel: Cancel | None,
     abandon: Cancel | None = None,
-) -> None:
-    """Verify and store the events. `abandon()` (the media already failed) is heeded only past
-    the held part of the feed, so that a fork in the bundle is still found and recorded."""
+) -> dict[str, Any]:
+    """Verify and store the events; returns the media items they add (SHA-256 -> size).
+
+    `abandon()` (the media already failed) is heeded only past the held part of the feed, so
+    that a fork in the bundle is still found and recorded."""
     public_key = keys.load_public_key_der(author.public_key_der)
     held_seq, held_head = feed_head(conn, manifest.author)
     expected_seq = manifest.from_seq
     previous = manifest.after_hash
+    referenced: dict[str, Any] = {}
     stored_head: tuple[int, str] | None = None
     for line in lines:
         if cancel is not None and cancel():
@@ -348,6 +356,8 @@ def _import_events(
             raise OperationCancelled(_("import cancelled"))
         event = _parse_line(line, manifest, expected_seq)
         seq = event.seq
+        if event.type in MEDIA_ITEM_EVENTS:
+            referenced[str(event.body.get("sha256"))] = event.body.get("size")
         if seq <= held_seq:
             held = _held_hash(conn, manifest.author, seq)
             if held != event.hash:
@@ -369,6 +379,8 @@ def _import_events(
             _check_first(event, author)
             try:
                 store_event(conn, event, author.public_key_der, advance_head=False)
+            except EventSchemaError as error:
+                raise BundleRefused(Refusal.INVALID_EVENT, error.message) from None
             except (DatabaseError, KeyError, TypeError, ValueError, AttributeError):
                 raise BundleRefused(
                     Refusal.DAMAGED,
@@ -387,6 +399,30 @@ def _import_events(
                 seq=manifest.to_seq
             ),
         )
+    before_first = manifest.from_seq - 1
+    # Checked last, so that a fork inside the bundle is still found and recorded first.
+    if 0 < before_first <= held_seq and (
+        _held_hash(conn, manifest.author, before_first) != manifest.after_hash
+    ):
+        raise BundleRefused(
+            Refusal.WRONG_HASH,
+            _("wrong hash: the manifest's after_hash is not the event held at seq {seq}").format(
+                seq=before_first
+            ),
+        )
+    return referenced
+
+
+def _check_media_referenced(manifest: Manifest, referenced: dict[str, Any]) -> None:
+    """Every media member the manifest lists is an item an event of the bundle added, with
+    that event's size: a bundle carries no file that nothing in the journal accounts for."""
+    for entry in manifest.media:
+        if referenced.get(entry.sha256, -1) != entry.size:
+            raise damaged(
+                _(
+                    "bundle damaged: media item {sha256} is not one an event of the bundle added"
+                ).format(sha256=entry.sha256[:16])
+            )
 
 
 def _alert(event: Event, seq: int, held_hash: str, other_hash: str) -> ForkAlert:

@@ -26,6 +26,7 @@ from typing import Any
 import pyrage
 from pyrage import x25519
 
+from observer_app.core.schema import Object, SchemaViolation
 from observer_app.crypto import keys
 from observer_app.crypto.canonical_json import canonicalize_signed, loads_canonical
 from observer_app.errors import NotValidError, UserActionError
@@ -102,6 +103,19 @@ def field(document: Mapping[str, Any], name: str, kind: type | tuple[type, ...])
             _("the document's field '{name}' is missing or wrong").format(name=name)
         )
     return value
+
+
+def check_document(document: Mapping[str, Any], content: Object) -> None:
+    """The document's content against its one schema (field types, lengths, ranges, known
+    fields, bounded lists), as events are checked: DocumentError naming the field."""
+    try:
+        content.check({k: v for k, v in document.items() if k not in ("type", "v")}, "")
+    except SchemaViolation as violation:
+        raise DocumentError(
+            _("the document's field '{name}' is not valid: {reason}").format(
+                name=violation.path, reason=violation.reason
+            )
+        ) from None
 
 
 def optional_field(document: Mapping[str, Any], name: str, kind: type) -> Any:

@@ -10,14 +10,13 @@ package. The type tag lives here too, because this module defines what a package
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cryptography import x509
 
-from observer_app.core.timeutil import is_valid_zone
+from observer_app.core.schema import Object, Text, UtcTime
 from observer_app.crypto import keys
 from observer_app.crypto.certificates import (
     certificate_from_pem,
@@ -27,20 +26,65 @@ from observer_app.crypto.certificates import (
 from observer_app.errors import NotValidError
 from observer_app.handoff.documents import (
     DocumentError,
+    check_document,
     decode_public_key,
     field,
     is_valid_recipient,
     open_document,
-    optional_field,
     read_document_file,
     unseal,
 )
 from observer_app.handoff.holder import HolderSession
 from observer_app.i18n import _
+from observer_app.vault.event_fields import (
+    AGE_RECIPIENT,
+    BASE64_KEY,
+    FEED,
+    ID,
+    NAME,
+    PEM,
+    nullable,
+    optional,
+    required,
+    stations_list,
+)
+from observer_app.vault.projection.enrollment import STATION_DOCUMENT
+from observer_app.vault.projection.mission import MISSION
 
 PACKAGE_TYPE = "setup-package"
-_STATION_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", re.ASCII)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+PACKAGE_CONTENT = Object(
+    {
+        "package_id": required(ID),
+        "request_id": required(ID),
+        "created_utc": required(UtcTime()),
+        "coordinator": required(
+            Object(
+                {
+                    "feed": required(FEED),
+                    "name": required(NAME),
+                    "public_key": required(BASE64_KEY),
+                    "certificate": required(PEM),
+                    "age_recipient": required(AGE_RECIPIENT),
+                }
+            )
+        ),
+        "organisation_ca": required(PEM),
+        "observer": required(
+            Object(
+                {
+                    "feed": required(FEED),
+                    "name": required(NAME),
+                    "accreditation": optional(Text(200)),
+                    "certificate": required(PEM),
+                }
+            )
+        ),
+        "mission": nullable(MISSION),
+        "stations": required(stations_list(STATION_DOCUMENT)),
+    }
+)
+"""The package's content: the mission and stations in the very form the events that record
+them (`mission.set`, `station.added`, `coordinator.pinned`) must have."""
 
 
 @dataclass(frozen=True)
@@ -61,39 +105,24 @@ def _invalid(reason: str) -> NotValidError:
     return NotValidError(_("the setup package is not valid: {reason}").format(reason=reason))
 
 
-def _check_mission(value: Any) -> dict[str, Any] | None:
+def _mission(value: Any) -> dict[str, Any] | None:
+    """The mission (already checked against PACKAGE_CONTENT) as `mission.set` records it."""
     if value is None:
         return None
-    try:
-        name = field(value, "name", str)
-        date = field(value, "date", str)
-        against_all = field(value, "against_all", bool)
-        candidates = field(value, "candidates", list)
-        clean = [{"id": field(c, "id", str), "name": field(c, "name", str)} for c in candidates]
-    except (DocumentError, TypeError):
-        raise _invalid(_("the mission is malformed")) from None
-    if not _DATE.fullmatch(date):
-        raise _invalid(_("the mission is malformed"))
-    return {"name": name, "date": date, "candidates": clean, "against_all": against_all}
+    return {
+        "name": value["name"],
+        "date": value["date"],
+        "candidates": [{"id": c["id"], "name": c["name"]} for c in value["candidates"]],
+        "against_all": value["against_all"],
+    }
 
 
-def _check_station(value: Any) -> dict[str, Any]:
-    try:
-        code = field(value, "code", str)
-        station = {
-            "code": code,
-            "number": optional_field(value, "number", int),
-            "name": field(value, "name", str),
-            "address": optional_field(value, "address", str),
-            "region": optional_field(value, "region", str),
-            "commission": optional_field(value, "commission", str),
-            "tz": field(value, "tz", str),
-        }
-    except (DocumentError, TypeError):
-        raise _invalid(_("a station is malformed")) from None
-    if not _STATION_CODE.fullmatch(code) or not is_valid_zone(station["tz"]):
-        raise _invalid(_("a station is malformed"))
-    return station
+def _station(value: Any) -> dict[str, Any]:
+    """A station (already checked) with every field present, as `station.added` records it."""
+    return {
+        name: value.get(name)
+        for name in ("code", "number", "name", "address", "region", "commission", "tz")
+    }
 
 
 def read_package(path: Path, session: HolderSession) -> SetupPackage:
@@ -107,6 +136,7 @@ def read_package(path: Path, session: HolderSession) -> SetupPackage:
     try:
         opened = open_document(data, PACKAGE_TYPE)
         document = opened.document
+        check_document(document, PACKAGE_CONTENT)
         coordinator = field(document, "coordinator", dict)
         observer = field(document, "observer", dict)
         der, coordinator_key = decode_public_key(field(coordinator, "public_key", str))
@@ -121,8 +151,8 @@ def read_package(path: Path, session: HolderSession) -> SetupPackage:
             observer_certificate=certificate_from_pem(
                 field(observer, "certificate", str).encode("ascii")
             ),
-            mission=_check_mission(document.get("mission")),
-            stations=tuple(_check_station(s) for s in field(document, "stations", list)),
+            mission=_mission(document.get("mission")),
+            stations=tuple(_station(s) for s in field(document, "stations", list)),
         )
         observer_feed = field(observer, "feed", str)
         coordinator_cert = certificate_from_pem(package.coordinator_certificate_pem.encode("ascii"))

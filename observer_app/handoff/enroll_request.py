@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from observer_app.core.ids import new_id
+from observer_app.core.schema import Object, Text, UtcTime
 from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.crypto import keys
 from observer_app.crypto.age_keys import recipient_of
 from observer_app.errors import NotValidError, UsageError
 from observer_app.handoff.documents import (
     DocumentError,
+    check_document,
     decode_public_key,
     encode_public_key,
     field,
@@ -35,8 +37,28 @@ from observer_app.handoff.documents import (
 )
 from observer_app.handoff.holder import HolderSession, holder_name
 from observer_app.i18n import _
+from observer_app.vault.event_fields import (
+    AGE_RECIPIENT,
+    BASE64_KEY,
+    FEED,
+    ID,
+    NAME,
+    optional,
+    required,
+)
 
 REQUEST_TYPE = "enrollment-request"
+REQUEST_CONTENT = Object(
+    {
+        "request_id": required(ID),
+        "created_utc": required(UtcTime()),
+        "feed": required(FEED),
+        "name": required(NAME),
+        "accreditation": optional(Text(200)),
+        "public_key": required(BASE64_KEY),
+        "age_recipient": required(AGE_RECIPIENT),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,7 @@ def read_request(path: Path, age_identity: str) -> EnrollmentRequest:
     try:
         opened = open_document(data, REQUEST_TYPE)
         document = opened.document
+        check_document(document, REQUEST_CONTENT)
         der, public_key = decode_public_key(field(document, "public_key", str))
         feed = field(document, "feed", str)
         request = EnrollmentRequest(

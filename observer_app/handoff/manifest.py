@@ -40,6 +40,11 @@ EVENTS_MEMBER = "events.jsonl"
 MEDIA_PREFIX = "media/"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_EVENT_LINE = 16 * 1024 * 1024
+MANIFEST_FIELDS = frozenset(
+    {"type", "v", "bundle_id", "created_utc", "author", "coordinator", "from_seq", "to_seq"}
+    | {"after_hash", "head_hash", "events", "media"}
+)
+MEDIA_FIELDS = frozenset({"sha256", "size"})
 
 _LINE_HEAD = b'{"event":'
 _LINE_MIDDLE = b',"signature":"'
@@ -137,13 +142,18 @@ def parse_manifest(data: bytes) -> tuple[Manifest, OpenedDocument]:
     """The manifest and its envelope; DocumentError when malformed (signature not checked)."""
     opened = open_document(data, MANIFEST_TYPE)
     document = opened.document
+    unknown = sorted(set(document) - MANIFEST_FIELDS)
+    if unknown:
+        raise DocumentError(
+            _("the document has an unknown field '{name}'").format(name=unknown[0][:64])
+        )
     from_seq, to_seq = _positive(document, "from_seq"), _positive(document, "to_seq")
     after_hash = optional_field(document, "after_hash", str)
     if to_seq < from_seq or (from_seq == 1) != (after_hash is None):
         raise DocumentError(_("the manifest's seq range is inconsistent"))
     media: list[MediaEntry] = []
     for item in field(document, "media", list):
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or set(item) != MEDIA_FIELDS:
             raise DocumentError(_("the manifest's media list is malformed"))
         size = field(item, "size", int)
         if size < 0:

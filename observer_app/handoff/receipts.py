@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from observer_app.core.ids import new_id
+from observer_app.core.schema import List, Object, UtcTime
 from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.errors import NotValidError, UserActionError
 from observer_app.handoff.documents import (
     DocumentError,
+    check_document,
     field,
     open_document,
     read_document_file,
@@ -31,9 +33,22 @@ from observer_app.handoff.pins import pin_history
 from observer_app.handoff.roster import enrolled_observer
 from observer_app.i18n import _
 from observer_app.vault.connection import Transaction
-from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED
+from observer_app.vault.event_fields import FEED, HASH, ID, SEQ, required
+from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED, MAX_RECEIPT_MEDIA
 
 RECEIPT_TYPE = "handoff-receipt"
+RECEIPT_CONTENT = Object(
+    {
+        "receipt_id": required(ID),
+        "bundle_id": required(ID),
+        "issued_utc": required(UtcTime()),
+        "coordinator": required(FEED),
+        "author": required(FEED),
+        "up_to_seq": required(SEQ),
+        "head_hash": required(HASH),
+        "media": required(List(HASH, MAX_RECEIPT_MEDIA)),
+    }
+)
 _HEX64 = re.compile(r"[0-9a-f]{64}", re.ASCII)
 
 
@@ -98,6 +113,7 @@ def _invalid(reason: str) -> NotValidError:
 def _parse(data: bytes) -> tuple[Receipt, Any]:
     opened = open_document(data, RECEIPT_TYPE)
     document = opened.document
+    check_document(document, RECEIPT_CONTENT)
     media = field(document, "media", list)
     hashes = [field(document, "head_hash", str), *media]
     if not all(isinstance(h, str) and _HEX64.fullmatch(h) for h in hashes):

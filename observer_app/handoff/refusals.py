@@ -22,6 +22,7 @@ class Refusal(enum.StrEnum):
     WRONG_HASH = "wrong_hash"
     TRUNCATED = "truncated"
     DAMAGED = "damaged"
+    INVALID_EVENT = "invalid_event"
 
 
 class BundleRefused(NotValidError):

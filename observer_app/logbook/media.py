@@ -21,6 +21,7 @@ from observer_app.core.consent import (
 )
 from observer_app.core.file_names import readable_file_name
 from observer_app.core.ids import match_prefix, new_id
+from observer_app.core.media_terms import RedactionStyle
 from observer_app.errors import UsageError, UserActionError, read_only_message
 from observer_app.i18n import _
 from observer_app.logbook.output import write_user_file
@@ -34,7 +35,7 @@ from observer_app.media.images import (
 from observer_app.media.metadata import extract_metadata
 from observer_app.media.redaction import STYLES as STYLES  # the shells offer these
 from observer_app.media.redaction import Box as Box
-from observer_app.media.redaction import RedactionStyle, redact
+from observer_app.media.redaction import redact
 from observer_app.media.sniff import media_kind, sniff_mime
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, forget_blob, save_blob_record
 from observer_app.vault.connection import Transaction
@@ -55,7 +56,6 @@ from observer_app.vault.queries.media import (
 
 #: Photos up to this size are decoded in memory for thumbnails; larger files get a placeholder.
 MAX_DECODE_BYTES = 64 * 1024 * 1024
-LINK_KINDS = ("station", "incident", "protocol", "answer")
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]

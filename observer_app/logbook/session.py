@@ -9,6 +9,7 @@ from typing import Any
 from observer_app.vault import journal
 from observer_app.vault.connection import Connection, Transaction
 from observer_app.vault.connection import DatabaseError as DatabaseError  # for the shells
+from observer_app.vault.event_schema import InvalidEventSkipped as InvalidEventSkipped
 from observer_app.vault.identity_store import HolderIdentity, load_identity
 from observer_app.vault.store import Vault, check_database, open_vault
 

@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
+from observer_app.core.roles import ROLES
 from observer_app.core.timeutil import DEFAULT_ZONE
 from observer_app.crypto import keys
 from observer_app.crypto.age_keys import generate_age_identity, recipient_of
@@ -23,8 +24,6 @@ from observer_app.vault.header import KdfParams
 from observer_app.vault.identity_store import HolderIdentity, save_identity, save_organisation_ca
 from observer_app.vault.projection.people import IDENTITY_DECLARED
 from observer_app.vault.store import create_vault
-
-ROLES = ("observer", "coordinator")
 
 
 @dataclass(frozen=True)

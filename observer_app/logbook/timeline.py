@@ -15,7 +15,7 @@ from observer_app.i18n import _
 from observer_app.logbook.handoff import HANDOFF_DESCRIBERS
 from observer_app.logbook.record_describers import RECORD_DESCRIBERS
 from observer_app.vault.connection import Connection
-from observer_app.vault.journal import Event, parse_event
+from observer_app.vault.journal import Event, parse_valid
 
 Describer = Callable[[Event], str]
 
@@ -89,7 +89,9 @@ def timeline(
         sql += f" WHERE {where}"
     sql += " ORDER BY time_utc, feed, seq"
     for payload, signature in conn.execute(sql, params):
-        event = parse_event(bytes(payload), bytes(signature))
+        event = parse_valid(bytes(payload), bytes(signature))
+        if event is None:
+            continue
         local = to_local(event.time_utc, event.tz).isoformat(timespec="seconds")
         yield TimelineEntry(
             event, str(names.get(event.feed, event.feed[:16])), local, describe(event)

@@ -16,10 +16,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 from PIL import Image, ImageDraw, ImageFilter
 
+from observer_app.core.media_terms import REDACTION_STYLES, RedactionStyle
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.media.images import (
@@ -29,8 +30,7 @@ from observer_app.media.images import (
     publication_format,
 )
 
-RedactionStyle = Literal["fill", "blur", "pixelate"]
-STYLES: Final[tuple[RedactionStyle, ...]] = ("fill", "blur", "pixelate")
+STYLES: Final = REDACTION_STYLES
 
 _MIN_BLOCK: Final = 16
 _BOX_TEXT = re.compile(r"\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*")

@@ -9,9 +9,9 @@ deterministic: the fallback table is built in, never read from the system's ``mi
 from __future__ import annotations
 
 import mimetypes
-from typing import Final, Literal
+from typing import Final
 
-MediaKind = Literal["photo", "video", "audio", "document", "other"]
+from observer_app.core.media_terms import MediaKind
 
 #: How many leading bytes `sniff_mime` looks at; callers should pass at least this many.
 SNIFF_BYTES: Final = 64

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from observer_app.vault.connection import Connection
-from observer_app.vault.journal import Event, parse_event
+from observer_app.vault.journal import Event, parse_valid
 from observer_app.vault.queries.mission import MissionRow
 
 _SOURCE_TYPES_ALWAYS = ("identity.declared", "identity.certificate")
@@ -52,7 +52,9 @@ def source_events(
             " AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
             (feed, json.dumps(seqs)),
         ):
-            events.append(parse_event(bytes(payload), bytes(signature)))
+            event = parse_valid(bytes(payload), bytes(signature))
+            if event is not None:
+                events.append(event)
     return events
 
 

@@ -16,10 +16,11 @@ from typing import Any
 from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.crypto import keys
 from observer_app.crypto.canonical_json import canonicalize_signed, loads_canonical
+from observer_app.errors import EventSchemaError
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_schema import EVENT_VERSION, check_event, validate, warn_skipped
 from observer_app.vault.projection import apply_event
 
-EVENT_VERSION = 1
 EVENT_FIELDS = frozenset({"v", "feed", "seq", "prev", "time_utc", "tz", "type", "body"})
 
 
@@ -73,7 +74,7 @@ def build_event(
         "feed": author.feed,
         "seq": seq,
         "prev": prev,
-        "time_utc": time_utc or format_utc(utc_now()),
+        "time_utc": format_utc(utc_now()) if time_utc is None else time_utc,
         "tz": tz,
         "type": event_type,
         "body": dict(body),
@@ -130,6 +131,21 @@ def parse_event(payload: bytes, signature: bytes) -> Event:
     )
 
 
+def parse_valid(payload: bytes, signature: bytes) -> Event | None:
+    """A stored event for a view, or None (with a warning) when it is not valid as data.
+
+    Stored events were checked when they arrived, but a vault written by an older version (or
+    altered) may hold one that fails today's schemas: a view must skip it, never crash on it.
+    """
+    try:
+        event = parse_event(payload, signature)
+        check_event(event)
+    except (EventFormatError, EventSchemaError) as error:
+        warn_skipped(error)
+        return None
+    return event
+
+
 def feed_head(conn: Connection, feed: str) -> tuple[int, str | None]:
     row = conn.execute("SELECT head_seq, head_hash FROM feeds WHERE feed = ?", (feed,)).fetchone()
     return (0, None) if row is None else (int(row[0]), str(row[1]))
@@ -158,12 +174,16 @@ def store_event(
     *,
     advance_head: bool = True,
 ) -> None:
-    """Insert an already-verified event, advance its feed head and update the projections.
+    """Validate an already-verified event, insert it, advance its feed head and project it.
+
+    Validation (`event_schema.validate`: schema and authorisation) comes first, for our own
+    appends as for a peer's imported events: EventSchemaError leaves nothing stored.
 
     A bulk import passes `advance_head=False` and calls `set_feed_head` once at the end, in the
     same transaction: one statement less per event matters when every statement pays for
     SQLCipher's memory locking.
     """
+    validate(conn, event)
     conn.execute(
         "INSERT INTO events"
         " (feed, seq, hash, prev, time_utc, tz, type, payload, signature, station)"

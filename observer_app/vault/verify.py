@@ -1,4 +1,8 @@
-"""`journal verify`: every feed's signatures, seq continuity and hash chain, and replay = tables.
+"""`journal verify`: every feed's signatures, seq continuity and hash chain, every event valid as
+data (`event_schema`: schema, and on replay the authorisation rule), and replay = tables.
+
+An event that is not valid as data is reported but does not stop the feed's chain check: it is
+still part of the signed chain, and the replay skips it exactly as an import would have refused it.
 
 Signature checks dominate the cost (~145 µs each), so they run in a process pool across the
 machine's cores once a journal is large enough for that to pay off.
@@ -17,10 +21,11 @@ from itertools import islice
 import sqlcipher3
 
 from observer_app.crypto import keys
-from observer_app.errors import OperationCancelled
+from observer_app.errors import EventSchemaError, OperationCancelled
 from observer_app.i18n import _
 from observer_app.vault import migrations, projection
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_schema import check_event, valid_for_replay
 from observer_app.vault.journal import EventFormatError, parse_event, read_events
 from observer_app.vault.projection.people import IDENTITY_DECLARED
 
@@ -36,6 +41,8 @@ class Problem:
     feed: str
     seq: int | None
     reason: str
+    chain: bool = True
+    """False for an event that is intact and signed but not valid as data."""
 
 
 @dataclass
@@ -82,9 +89,22 @@ def verify_journal(
     finally:
         if pool is not None:
             pool.shutdown()
-    if not report.problems:
-        report.replay_matches = replay_matches(conn)
+    if not any(p.chain for p in report.problems):
+        refused: dict[tuple[str, int], Problem] = {(p.feed, p.seq or 0): p for p in report.problems}
+
+        def note(error: EventSchemaError) -> None:
+            refused.setdefault((error.feed, error.seq), _invalid(error))
+
+        report.replay_matches = replay_matches(conn, note)
+        report.problems = sorted(refused.values(), key=lambda p: (p.feed, p.seq or 0))
     return report
+
+
+def _invalid(error: EventSchemaError) -> Problem:
+    reason = _("{type} is not valid: {field}: {reason}").format(
+        type=error.event_type[:64], field=error.path, reason=error.reason
+    )
+    return Problem(error.feed, error.seq, reason, chain=False)
 
 
 def _pool(total: int) -> ProcessPoolExecutor | None:
@@ -116,6 +136,7 @@ def _verify_feed(
     )
     expected_seq, prev_hash = 1, None
     pending: list[tuple[int, bytes, bytes]] = []
+    invalid: list[Problem] = []
     for seq, stored_hash, _prev, time_utc, tz, kind, payload, signature, station in rows:
         if cancel is not None and cancel():
             raise OperationCancelled(_("verification cancelled"))
@@ -136,8 +157,12 @@ def _verify_feed(
             if _signatures_ok(report, feed, public_key_der, pending, pool):
                 report.problems.append(Problem(feed, int(seq), problem))
             return
+        event = parse_event(payload, signature)
+        try:
+            check_event(event)
+        except EventSchemaError as error:
+            invalid.append(_invalid(error))
         if seq == 1:
-            event = parse_event(payload, signature)
             declared_key = base64.b64encode(public_key_der).decode("ascii")
             if event.type != IDENTITY_DECLARED or event.body.get("public_key") != declared_key:
                 report.problems.append(Problem(feed, 1, _("the feed does not start with its key")))
@@ -153,6 +178,7 @@ def _verify_feed(
                 progress(report.events, total)
     if pending and not _signatures_ok(report, feed, public_key_der, pending, pool):
         return
+    report.problems.extend(invalid)
     if expected_seq - 1 != head_seq or prev_hash != head_hash:
         report.problems.append(
             Problem(feed, head_seq, _("the feed head does not match its last event"))
@@ -225,19 +251,22 @@ def _chunks(
         yield chunk
 
 
-def replay_matches(conn: Connection) -> bool:
+def replay_matches(
+    conn: Connection, refused: Callable[[EventSchemaError], None] = lambda error: None
+) -> bool:
     """Replay the journal into an empty in-memory schema and compare it with the tables.
 
     Replaying into memory (never to disk: an in-memory database does not spill) is several times
     faster than rebuilding the encrypted tables in place, and it also proves that projections
-    depend on the events alone, not on storage tables such as keys or blobs.
+    depend on the events alone, not on storage tables such as keys or blobs. Events that are
+    not valid (as data, or against the records replayed so far) go to `refused` and are skipped.
     """
     scratch = sqlcipher3.connect(":memory:", isolation_level=None)
     try:
         scratch.execute("PRAGMA temp_store = MEMORY")
         migrations.migrate(scratch)
         scratch.execute("BEGIN")
-        projection.rebuild(scratch, read_events(conn))
+        projection.rebuild(scratch, valid_for_replay(scratch, read_events(conn), refused))
         scratch.execute("COMMIT")
         return projection.snapshot(scratch) == projection.snapshot(conn)
     finally:

@@ -15,10 +15,12 @@ from typing import Any
 
 from observer_app.crypto import keys
 from observer_app.crypto.age_keys import recipient_of
+from observer_app.handoff.documents import sign_document
 from observer_app.handoff.enrollment import accept_package, issue_package, write_request
 from observer_app.handoff.manifest import (
     EVENTS_MEMBER,
     MANIFEST_MEMBER,
+    MANIFEST_TYPE,
     MediaEntry,
     event_line,
     new_manifest,
@@ -118,6 +120,7 @@ def forge_bundle(
     events: Sequence[EventRow] | None = None,
     media: Sequence[tuple[MediaEntry, bytes]] = (),
     manifest_changes: dict[str, Any] | None = None,
+    manifest_extra: dict[str, Any] | None = None,
     manifest_key: keys.SignerKey | None = None,
     recipient: str | None = None,
     part_size: int = DEFAULT_PART_SIZE,
@@ -143,7 +146,11 @@ def forge_bundle(
     )
     if manifest_changes:
         manifest = replace(manifest, **manifest_changes)
-    signed = sign_manifest(manifest, manifest_key or observer.identity.signing_key)
+    key = manifest_key or observer.identity.signing_key
+    if manifest_extra:
+        signed = sign_document(key, MANIFEST_TYPE, {**manifest.content(), **manifest_extra})
+    else:
+        signed = sign_manifest(manifest, key)
     lines = b"".join(event_line(r.payload, r.signature) for r in rows)
     members = [
         TarMember.from_bytes(MANIFEST_MEMBER, signed),

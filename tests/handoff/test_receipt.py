@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from observer_app.core.ids import new_id
 from observer_app.crypto.age_keys import recipient_of
 from observer_app.errors import NotValidError, UserActionError
 from observer_app.handoff import documents
@@ -108,7 +110,7 @@ def test_receipt_for_another_observer_is_refused(
         accept_receipt(other, path)
     # Signed by the pinned coordinator and sealed to `other`, but about the first observer:
     content = {
-        "receipt_id": "r-1",
+        "receipt_id": new_id(),
         "bundle_id": imported.bundle_id,
         "issued_utc": "2026-03-16T10:00:00.000Z",
         "coordinator": coordinator.identity.feed,
@@ -124,6 +126,44 @@ def test_receipt_for_another_observer_is_refused(
     with pytest.raises(NotValidError, match="another observer"):
         accept_receipt(other, forged)
     assert dump(other) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"note": "unexpected"}, "note"),
+        ({"issued_utc": "2026-13-01T00:00:00.000Z"}, "issued_utc"),
+        ({"up_to_seq": "3"}, "up_to_seq"),
+        ({"media": [["nested"]]}, "media[0]"),
+    ],
+)
+def test_receipt_fields_are_checked_by_name(
+    observer: LogbookSession,
+    coordinator: LogbookSession,
+    imported: ImportOutcome,
+    tmp_path: Path,
+    change: dict[str, object],
+    field: str,
+) -> None:
+    """Signed by the pinned coordinator and sealed to the observer: only the schema refuses."""
+    content = {
+        "receipt_id": new_id(),
+        "bundle_id": imported.bundle_id,
+        "issued_utc": "2026-03-16T10:00:00.000Z",
+        "coordinator": coordinator.identity.feed,
+        "author": imported.author,
+        "up_to_seq": imported.head_seq,
+        "head_hash": imported.head_hash,
+        "media": [],
+        **change,
+    }
+    signed = documents.sign_document(coordinator.identity.signing_key, RECEIPT_TYPE, content)
+    forged = tmp_path / "forged.age"
+    forged.write_bytes(documents.seal(signed, recipient_of(observer.identity.age_identity)))
+    before = dump(observer)
+    with pytest.raises(NotValidError, match=re.escape(f"'{field}'")):
+        accept_receipt(observer, forged)
+    assert dump(observer) == before
 
 
 def test_receipt_that_does_not_match_the_journal_is_refused(

@@ -316,7 +316,9 @@ def test_no_plaintext_in_vault_or_temp_after_a_session(
 
 
 def test_one_author_cannot_change_another_authors_media(observer: LogbookSession) -> None:
-    """In a coordinator vault, a signed event from author B aimed at author A's item is inert."""
+    """In a coordinator vault, a signed event from author B aimed at author A's item is refused
+    (the authorisation rule of the event schemas): nothing is stored, the item is unchanged."""
+    from observer_app.errors import EventSchemaError
     from observer_app.vault import journal
     from observer_app.vault.connection import Transaction
     from observer_app.vault.projection.media import MEDIA_CONSENT, MEDIA_LINKED, MEDIA_PURGED
@@ -328,11 +330,11 @@ def test_one_author_cannot_change_another_authors_media(observer: LogbookSession
         (MEDIA_PURGED, {"target": item.id, "reason": "x"}),
         (MEDIA_LINKED, {"target": item.id, "link": {"kind": "station", "ref": "999"}}),
     ):
-        with Transaction(observer.conn):
+        with pytest.raises(EventSchemaError, match=r"body\.target"), Transaction(observer.conn):
             seq, head = journal.feed_head(observer.conn, stranger.feed)
             event = journal.build_event(stranger, seq + 1, head, event_type, body, "Asia/Almaty")
             journal.store_event(observer.conn, event, b"stranger key")
-    assert journal.feed_head(observer.conn, stranger.feed)[0] == 3  # all three were stored
+    assert journal.feed_head(observer.conn, stranger.feed) == (0, None)  # none was stored
     after = get_media(observer.conn, item.id)
     assert after is not None
     assert after.consent == "not_asked" and not after.purged

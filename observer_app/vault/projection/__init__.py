@@ -1,8 +1,9 @@
 """Projections: the tables the program reads, derived from journal events.
 
-Each feature module declares `PROJECTORS` (event type -> function updating its tables) and
-`TABLES` (the tables it owns). Replaying the journal into empty tables must give exactly the
-tables as they are; `journal verify` checks that.
+Each feature module declares `PROJECTORS` (event type -> function updating its tables),
+`SCHEMAS` (event type -> its `EventSchema`: every projected type must have one, or the registry
+refuses to load) and `TABLES` (the tables it owns). Replaying the journal into empty tables
+must give exactly the tables as they are; `journal verify` checks that.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import EventSchema
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -36,17 +38,26 @@ PROJECTION_MODULES = (
 
 
 @cache
-def _registry() -> tuple[Mapping[str, Projector], tuple[str, ...]]:
+def _registry() -> tuple[Mapping[str, Projector], tuple[str, ...], Mapping[str, EventSchema]]:
     projectors: dict[str, Projector] = {}
+    schemas: dict[str, EventSchema] = {}
     tables: list[str] = []
     for name in PROJECTION_MODULES:
         module: Any = importlib.import_module(f"{__name__}.{name}")
+        if set(module.PROJECTORS) != set(module.SCHEMAS):
+            raise RuntimeError(f"{name}: every projected event type needs exactly one schema")
         for event_type, projector in module.PROJECTORS.items():
             if event_type in projectors:
                 raise RuntimeError(f"two projectors for {event_type}")
             projectors[event_type] = projector
+            schemas[event_type] = module.SCHEMAS[event_type]
         tables.extend(module.TABLES)
-    return projectors, tuple(tables)
+    return projectors, tuple(tables), schemas
+
+
+def event_schemas() -> Mapping[str, EventSchema]:
+    """The schema of every event type this program projects (event version 1)."""
+    return _registry()[2]
 
 
 def projection_tables() -> tuple[str, ...]:
@@ -72,7 +83,10 @@ def snapshot(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def rebuild(conn: Connection, events: Any) -> None:
-    """Empty every projection table and apply `events` in order. Call inside a transaction."""
+    """Empty every projection table and apply `events` in order. Call inside a transaction.
+
+    `events` should be checked as they are applied (`event_schema.valid_for_replay`), so that
+    an invalid stored event is skipped exactly as it was refused when it arrived."""
     for table in projection_tables():
         conn.execute(f"DELETE FROM {table}")
     for event in events:

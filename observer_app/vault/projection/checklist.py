@@ -10,7 +10,20 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from observer_app.core.answers import MAX_INTEGER
+from observer_app.core.schema import Integer, List, OneOf, Text
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import (
+    ID,
+    SHORT_TEXT,
+    STATION_CODE,
+    TERM,
+    EventSchema,
+    Ref,
+    body,
+    optional,
+    required,
+)
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -39,4 +52,19 @@ def _answered(conn: Connection, event: Event) -> None:
 
 
 PROJECTORS = {CHECKLIST_ANSWERED: _answered}
+# An answer is a text (a choice, a time of day), a count, or the choices of a multiple choice.
+ANSWER = OneOf((Text(1_000), Integer(0, MAX_INTEGER), List(Text(200), 200)))
+SCHEMAS = {
+    CHECKLIST_ANSWERED: EventSchema(
+        body(
+            id=required(ID),
+            station=required(STATION_CODE),
+            phase=required(TERM),
+            item=required(TERM),
+            value=required(ANSWER),
+            note=optional(SHORT_TEXT),
+        ),
+        creates=Ref("checklist_answers"),
+    )
+}
 TABLES = ("checklist_answers",)

@@ -13,7 +13,27 @@ import base64
 import json
 from typing import TYPE_CHECKING
 
+from observer_app.core.schema import Object, Text
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import (
+    AGE_RECIPIENT,
+    BASE64_KEY,
+    FEED,
+    ID,
+    NAME,
+    PEM,
+    REASON,
+    STATION_CODE,
+    STATION_FIELDS,
+    EventSchema,
+    Ref,
+    body,
+    nullable,
+    optional,
+    required,
+    stations_list,
+)
+from observer_app.vault.projection.mission import MISSION
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -89,5 +109,46 @@ PROJECTORS = {
     OBSERVER_ENROLLED: _enrolled,
     OBSERVER_REVOKED: _revoked,
     COORDINATOR_PINNED: _pinned,
+}
+STATION_DOCUMENT = Object(STATION_FIELDS)
+"""A station as a setup package carries it (a `station.added` body without its id)."""
+SCHEMAS = {
+    OBSERVER_ENROLLED: EventSchema(
+        body(
+            observer=required(FEED),
+            name=required(NAME),
+            accreditation=optional(Text(200)),
+            public_key=required(BASE64_KEY),
+            age_recipient=required(AGE_RECIPIENT),
+            certificate=required(PEM),
+            stations=required(stations_list(STATION_CODE)),
+            mission=optional(NAME),
+            package_id=required(ID),
+            request_id=optional(ID),
+        )
+    ),
+    OBSERVER_REVOKED: EventSchema(
+        body(observer=required(FEED), reason=required(REASON)),
+        targets={"observer": Ref("enrolled_observers", "feed", "enroller")},
+    ),
+    COORDINATOR_PINNED: EventSchema(
+        body(
+            package_id=required(ID),
+            coordinator=required(
+                Object(
+                    {
+                        "feed": required(FEED),
+                        "name": required(NAME),
+                        "public_key": required(BASE64_KEY),
+                        "certificate": required(PEM),
+                        "age_recipient": required(AGE_RECIPIENT),
+                    }
+                )
+            ),
+            organisation_ca=required(PEM),
+            mission=nullable(MISSION),
+            stations=required(stations_list(STATION_DOCUMENT)),
+        )
+    ),
 }
 TABLES = ("enrolled_observers", "coordinator_pins")

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from observer_app.core.schema import List, UtcTime
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import (
+    COUNT,
+    FEED,
+    HASH,
+    ID,
+    SEQ,
+    EventSchema,
+    body,
+    required,
+)
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -68,4 +79,31 @@ def _received(conn: Connection, event: Event) -> None:
 
 
 PROJECTORS = {HANDOFF_ACKNOWLEDGED: _acknowledged, HANDOFF_RECEIVED: _received}
+MAX_RECEIPT_MEDIA = 50_000
+SCHEMAS = {
+    HANDOFF_ACKNOWLEDGED: EventSchema(
+        body(
+            coordinator=required(FEED),
+            receipt_id=required(ID),
+            bundle_id=required(ID),
+            up_to_seq=required(SEQ),
+            head_hash=required(HASH),
+            media=required(List(HASH, MAX_RECEIPT_MEDIA)),
+            issued_utc=required(UtcTime()),
+        )
+    ),
+    HANDOFF_RECEIVED: EventSchema(
+        body(
+            author=required(FEED),
+            bundle_id=required(ID),
+            from_seq=required(SEQ),
+            to_seq=required(SEQ),
+            head_hash=required(HASH),
+            new_events=required(COUNT),
+            media_count=required(COUNT),
+            media_bytes=required(COUNT),
+            receipt_id=required(ID),
+        )
+    ),
+}
 TABLES = ("handoff_acknowledgements", "acknowledged_media", "handoff_received")

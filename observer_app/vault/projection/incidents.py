@@ -6,7 +6,21 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from observer_app.core.schema import Field, List, Object, UtcTime, Zone
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import (
+    ID,
+    LONG_TEXT,
+    NAME,
+    REASON,
+    STATION_CODE,
+    TERM,
+    EventSchema,
+    Ref,
+    body,
+    optional,
+    required,
+)
 from observer_app.vault.projection.search import index, inserted_rowid
 
 if TYPE_CHECKING:
@@ -119,5 +133,42 @@ PROJECTORS = {
     INCIDENT_ADDED: _added,
     INCIDENT_AMENDED: _amended,
     INCIDENT_VOIDED: _voided,
+}
+_NAMES = List(NAME, 200)
+_FIELDS: Mapping[str, Field] = {
+    "station": required(STATION_CODE),
+    "category": required(TERM),
+    "severity": required(TERM),
+    "seen": required(TERM),
+    "status": required(TERM),
+    "follow_up": required(TERM),
+    "text": required(LONG_TEXT),
+    "persons": optional(_NAMES),
+    "witnesses": optional(_NAMES),
+    "at": required(UtcTime()),
+}
+INCIDENTS = Ref("incidents")
+SCHEMAS = {
+    INCIDENT_ADDED: EventSchema(body(id=required(ID), **_FIELDS), creates=INCIDENTS),
+    INCIDENT_AMENDED: EventSchema(
+        body(
+            target=required(ID),
+            station=required(STATION_CODE),
+            changes=required(
+                Object(
+                    {
+                        **{name: optional(spec.spec) for name, spec in _FIELDS.items()},
+                        "tz": optional(Zone()),
+                    }
+                )
+            ),
+            reason=optional(REASON),
+        ),
+        targets={"target": INCIDENTS},
+    ),
+    INCIDENT_VOIDED: EventSchema(
+        body(target=required(ID), station=required(STATION_CODE), reason=required(REASON)),
+        targets={"target": INCIDENTS},
+    ),
 }
 TABLES = ("incidents",)

@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
+from observer_app.core.consent import ConsentState
+from observer_app.core.media_terms import LINK_KINDS, MEDIA_KINDS, REDACTION_STYLES
+from observer_app.core.schema import Integer, List, Object, Text, UtcTime
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import (
+    HASH,
+    ID,
+    REASON,
+    SHORT_TEXT,
+    EventSchema,
+    Ref,
+    body,
+    optional,
+    required,
+)
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -70,15 +85,14 @@ def _insert(
     placeholders = ", ".join("?" for _ in columns)
     conn.execute(f"INSERT INTO media ({', '.join(columns)}) VALUES ({placeholders})", values)
     for link in body.get("links", []):
-        _link(conn, body["id"], event.feed, link)
+        _link(conn, body["id"], link)
 
 
-def _link(conn: Connection, media_id: str, feed: str, link: dict[str, str]) -> None:
-    """Only the item's own author may link it (a coordinator vault holds many authors)."""
+def _link(conn: Connection, media_id: str, link: dict[str, str]) -> None:
+    """The item is its author's own: `SCHEMAS` (the authorisation rule) saw to that."""
     conn.execute(
-        "INSERT OR IGNORE INTO media_links (media_id, kind, ref)"
-        " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM media WHERE id = ? AND feed = ?)",
-        (media_id, link["kind"], link["ref"], media_id, feed),
+        "INSERT OR IGNORE INTO media_links (media_id, kind, ref) VALUES (?, ?, ?)",
+        (media_id, link["kind"], link["ref"]),
     )
 
 
@@ -92,7 +106,7 @@ def _derived(conn: Connection, event: Event) -> None:
 
 
 def _linked(conn: Connection, event: Event) -> None:
-    _link(conn, event.body["target"], event.feed, event.body["link"])
+    _link(conn, event.body["target"], event.body["link"])
 
 
 def _consent(conn: Connection, event: Event) -> None:
@@ -115,5 +129,65 @@ PROJECTORS = {
     MEDIA_LINKED: _linked,
     MEDIA_CONSENT: _consent,
     MEDIA_PURGED: _purged,
+}
+_PIXELS = Integer(0, 1_000_000)
+METADATA = Object(
+    {
+        "capture_time": optional(UtcTime(offset_optional=True)),
+        "camera_make": optional(Text(200)),
+        "camera_model": optional(Text(200)),
+        "gps_lat_microdeg": optional(Integer(-90_000_000, 90_000_000)),
+        "gps_lon_microdeg": optional(Integer(-180_000_000, 180_000_000)),
+        "width": optional(_PIXELS),
+        "height": optional(_PIXELS),
+        "orientation": optional(Integer(1, 8)),
+        "duration_ms": optional(Integer(0)),
+        "decode_error": optional(Text(200)),
+    }
+)
+LINK = Object({"kind": required(Text(32, vocabulary=LINK_KINDS)), "ref": required(Text(64, 1))})
+CONSENT = Text(32, vocabulary=frozenset(ConsentState))
+_ITEM_FIELDS = {
+    "id": required(ID),
+    "sha256": required(HASH),
+    "size": required(Integer(0)),
+    "mime": required(Text(128, 3, re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+"))),
+    "kind": required(Text(16, vocabulary=MEDIA_KINDS)),
+    "original_name": required(Text(1_024)),
+    "metadata": optional(METADATA),
+    "consent": required(CONSENT),
+    "consent_note": optional(SHORT_TEXT),
+    "links": optional(List(LINK, 1_000)),
+}
+_BOX = List(Integer(0, 1_000_000), 4, 4)
+REDACTION = Object(
+    {
+        "style": required(Text(16, vocabulary=REDACTION_STYLES)),
+        "boxes": required(List(_BOX, 1_000, 1)),
+    }
+)
+MEDIA = Ref("media")
+SCHEMAS = {
+    MEDIA_ADDED: EventSchema(body(**_ITEM_FIELDS), creates=MEDIA),
+    MEDIA_DERIVED: EventSchema(
+        body(**_ITEM_FIELDS, derived_from=required(ID), redaction=required(REDACTION)),
+        creates=MEDIA,
+        targets={"derived_from": MEDIA},
+    ),
+    MEDIA_LINKED: EventSchema(
+        body(target=required(ID), link=required(LINK)), targets={"target": MEDIA}
+    ),
+    MEDIA_CONSENT: EventSchema(
+        body(
+            target=required(ID),
+            state=required(CONSENT),
+            reason=required(REASON),
+            note=optional(SHORT_TEXT),
+        ),
+        targets={"target": MEDIA},
+    ),
+    MEDIA_PURGED: EventSchema(
+        body(target=required(ID), reason=required(REASON)), targets={"target": MEDIA}
+    ),
 }
 TABLES = ("media", "media_links")

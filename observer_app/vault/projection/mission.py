@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from observer_app.core.protocol import CANDIDATE_ID
+from observer_app.core.schema import Boolean, Date, List, Object, Text
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import NAME, EventSchema, body, required
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -33,4 +36,13 @@ def _set(conn: Connection, event: Event) -> None:
 
 
 PROJECTORS = {MISSION_SET: _set}
+CANDIDATE = Object({"id": required(Text(32, 1, CANDIDATE_ID)), "name": required(NAME)})
+MISSION = body(
+    name=required(NAME),
+    date=required(Date()),
+    candidates=required(List(CANDIDATE, 500)),
+    against_all=required(Boolean()),
+)
+"""A mission as `mission.set` and a setup package carry it."""
+SCHEMAS = {MISSION_SET: EventSchema(MISSION)}
 TABLES = ("mission",)

@@ -5,6 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import (
+    ID,
+    LONG_TEXT,
+    REASON,
+    STATION_CODE,
+    EventSchema,
+    Ref,
+    body,
+    nullable,
+    required,
+)
 from observer_app.vault.projection import search
 
 if TYPE_CHECKING:
@@ -62,4 +73,17 @@ def _voided(conn: Connection, event: Event) -> None:
 
 
 PROJECTORS = {NOTE_ADDED: _added, NOTE_AMENDED: _amended, NOTE_VOIDED: _voided}
+NOTES = Ref("notes")
+SCHEMAS = {
+    NOTE_ADDED: EventSchema(
+        body(id=required(ID), station=nullable(STATION_CODE), text=required(LONG_TEXT)),
+        creates=NOTES,
+    ),
+    NOTE_AMENDED: EventSchema(
+        body(target=required(ID), text=required(LONG_TEXT)), targets={"target": NOTES}
+    ),
+    NOTE_VOIDED: EventSchema(
+        body(target=required(ID), reason=required(REASON)), targets={"target": NOTES}
+    ),
+}
 TABLES = ("notes",)

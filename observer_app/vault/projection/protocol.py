@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from observer_app.core.protocol import FIGURE_NAME, MAX_FIGURE
+from observer_app.core.schema import Integer, Map, Text
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import ID, STATION_CODE, EventSchema, Ref, body, required
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -30,4 +33,14 @@ def _recorded(conn: Connection, event: Event) -> None:
 
 
 PROJECTORS = {PROTOCOL_RECORDED: _recorded}
+SCHEMAS = {
+    PROTOCOL_RECORDED: EventSchema(
+        body(
+            id=required(ID),
+            station=required(STATION_CODE),
+            figures=required(Map(Text(64, 1, FIGURE_NAME), Integer(0, MAX_FIGURE), 1_000, 1)),
+        ),
+        creates=Ref("protocol_values", id_column="record"),
+    )
+}
 TABLES = ("protocol_values", "protocol_figures")

@@ -18,6 +18,7 @@ from observer_app.vault.connection import Connection
 KIND_NUMBERS: Mapping[str, int] = {"note": 1, "incident": 2, "station": 3}
 
 PROJECTORS: Mapping[str, Callable[..., Any]] = {}
+SCHEMAS: Mapping[str, Any] = {}
 TABLES = ("search_index",)
 
 

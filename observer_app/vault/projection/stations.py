@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import ID, STATION_FIELDS, EventSchema, Ref, body, required
 from observer_app.vault.projection.search import index, inserted_rowid
 
 if TYPE_CHECKING:
@@ -49,4 +50,7 @@ def _added(conn: Connection, event: Event) -> None:
 
 
 PROJECTORS = {STATION_ADDED: _added}
+SCHEMAS = {
+    STATION_ADDED: EventSchema(body(id=required(ID), **STATION_FIELDS), creates=Ref("stations"))
+}
 TABLES = ("stations",)

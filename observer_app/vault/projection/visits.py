@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from observer_app.core.schema import UtcTime
 from observer_app.vault.connection import Connection
+from observer_app.vault.event_fields import ID, STATION_CODE, EventSchema, Ref, body, required
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -52,5 +54,24 @@ PROJECTORS = {
     VISIT_ENDED: _ended,
     VISIT_PAUSED: _paused,
     VISIT_RESUMED: _resumed,
+}
+_AT = required(UtcTime())
+_STATION = required(STATION_CODE)
+VISITS = Ref("visits")
+BREAKS = Ref("visit_breaks")
+SCHEMAS = {
+    VISIT_STARTED: EventSchema(body(id=required(ID), station=_STATION, at=_AT), creates=VISITS),
+    VISIT_ENDED: EventSchema(
+        body(target=required(ID), station=_STATION, at=_AT), targets={"target": VISITS}
+    ),
+    VISIT_PAUSED: EventSchema(
+        body(id=required(ID), target=required(ID), station=_STATION, at=_AT),
+        creates=BREAKS,
+        targets={"target": VISITS},
+    ),
+    VISIT_RESUMED: EventSchema(
+        body(target=required(ID), visit=required(ID), station=_STATION, at=_AT),
+        targets={"target": BREAKS, "visit": VISITS},
+    ),
 }
 TABLES = ("visits", "visit_breaks")

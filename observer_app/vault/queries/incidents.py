@@ -10,7 +10,7 @@ from typing import Any
 
 from observer_app.core.incidents import Incident
 from observer_app.vault.connection import Connection
-from observer_app.vault.journal import Event, parse_event
+from observer_app.vault.journal import Event, parse_valid
 from observer_app.vault.projection.incidents import (
     INCIDENT_ADDED,
     INCIDENT_AMENDED,
@@ -130,7 +130,9 @@ def incident_histories(
         )
     histories: dict[str, list[Event]] = {}
     for row in conn.execute(sql + " ORDER BY seq", params):
-        event = parse_event(bytes(row[0]), bytes(row[1]))
+        event = parse_valid(bytes(row[0]), bytes(row[1]))
+        if event is None:  # not valid as data: left out, with a warning (issue 10)
+            continue
         key = event.body.get("id") if event.type == INCIDENT_ADDED else event.body.get("target")
         if isinstance(key, str):
             histories.setdefault(key, []).append(event)
