@@ -11,6 +11,7 @@ the blob files, `handoff_support.dump`).
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ from observer_app.crypto.age_keys import recipient_of
 from observer_app.errors import ObserverError
 from observer_app.handoff.bundle_export import export_bundle
 from observer_app.handoff.bundle_import import import_bundle
-from observer_app.handoff.enrollment import write_request
+from observer_app.handoff.documents import sign_document
+from observer_app.handoff.enroll_package import read_package
+from observer_app.handoff.enroll_request import read_request
+from observer_app.handoff.enrollment import issue_package, write_request
 from observer_app.handoff.part_names import part_name
 from observer_app.handoff.receipts import accept_receipt, write_receipt
 from observer_app.logbook.session import LogbookSession
@@ -157,3 +161,41 @@ def test_mutated_receipts_are_accepted_or_refused(world: World, data: st.DataObj
     path = world.stick / "receipt.age"
     path.write_bytes(sealed)
     _refuses_cleanly(world.observer, lambda: accept_receipt(world.observer, path))
+
+
+@settings(max_examples=examples(100))
+@given(st.data())
+def test_mutated_enrollment_requests_are_read_or_refused(world: World, data: st.DataObject) -> None:
+    request = data.draw(
+        st.one_of(
+            mutations(world.request),
+            mutations(world.request).map(lambda plain: _sealed(plain, world.coordinator)),
+        )
+    )
+    path = world.stick / "request.json"
+    path.write_bytes(request)
+    identity = world.coordinator.identity.age_identity
+    _refuses_cleanly(world.coordinator, lambda: read_request(path, identity))
+
+
+@settings(max_examples=examples(60))
+@given(
+    st.sampled_from(["stations", "mission"]),
+    st.sampled_from([[1], ["x"], [None], [[]], 5, "x", {"name": "m", "candidates": [5]}]),
+)
+def test_setup_packages_with_hostile_fields_are_read_or_refused(
+    world: World, name: str, value: object
+) -> None:
+    """Signed by the real coordinator key: only the data is hostile."""
+    request = world.stick / "request.json"
+    request.write_bytes(world.request)
+    package = issue_package(world.coordinator, request, world.stick, ())
+    envelope = json.loads(_decrypt(package.path.read_bytes(), world.observer))
+    document = envelope["document"]
+    if name == "mission" and isinstance(value, dict):
+        value = {"date": "2024-03-17", "against_all": False, **value}
+    document[name] = value
+    content = {k: v for k, v in document.items() if k not in ("type", "v")}
+    signed = sign_document(world.coordinator.identity.signing_key, document["type"], content)
+    package.path.write_bytes(_sealed(signed, world.observer))
+    _refuses_cleanly(world.observer, lambda: read_package(package.path, world.observer))

@@ -112,3 +112,20 @@ def near_valid_members(draw: st.DrawFn) -> bytes:
 @given(near_valid_members())
 def test_generated_tar_streams_are_read_or_refused(data: bytes) -> None:
     reads_or_refuses(data)
+
+
+@settings(max_examples=examples(200))
+@given(
+    st.sampled_from(["size", "path"]),
+    st.one_of(
+        st.sampled_from(["9" * 5000, "²", "１２", "0" * 4400 + "1", "٣"]),
+        st.text(alphabet="0123456789²³¹٠١٢٣", min_size=1, max_size=30),
+    ),
+)
+def test_hostile_pax_records_are_read_or_refused(key: str, value: str) -> None:
+    info = tarfile.TarInfo("a")
+    info.size = 0
+    pax = tarfile.TarInfo._create_pax_generic_header(  # type: ignore[attr-defined]
+        {key: value}, tarfile.XHDTYPE, "utf-8"
+    )
+    reads_or_refuses(pax + info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape") + bytes(1024))

@@ -75,3 +75,28 @@ def test_headers_with_hostile_fields_are_read_or_refused(
 def test_deeply_nested_header_is_refused(folder: Path, depth: int) -> None:
     reads_or_refuses(folder, b"[" * depth + b"]" * depth)
     reads_or_refuses(folder, b'{"format":' * depth)
+
+
+@settings(max_examples=examples(200))
+@given(
+    st.sampled_from(["iterations", "memory_kib", "lanes", "salt"]),
+    st.one_of(
+        st.sampled_from([0, -1, 2**64, 10**400, "", "AA", "!!", None, [], 1.5]),
+        st.floats(),
+        st.integers(),
+    ),
+)
+def test_headers_with_hostile_kdf_parameters_are_read_or_refused(
+    folder: Path, name: str, value: Any
+) -> None:
+    """A header that reads must also derive: absurd work factors are refused up front."""
+    document = json.loads(VALID)
+    document["kdf"][name] = value
+    (folder / HEADER_NAME).write_bytes(json.dumps(document).encode())
+    try:
+        header = read_header(folder)
+    except HeaderError as error:
+        assert error.reason == "unreadable"
+        return
+    assert header.kdf.iterations >= 1 and 8 * header.kdf.lanes <= header.kdf.memory_kib
+    assert header.kdf.lanes >= 1 and len(header.kdf.salt) >= 16
