@@ -123,3 +123,49 @@ def _uuid() -> str:
     from observer_app.core.ids import new_id
 
     return new_id()
+
+
+def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
+    """Apply the injected event to the tables without any check, and mark the vault as written
+    by schema 5: what a vault from before event validation can hold."""
+    from observer_app.vault.journal import parse_event
+    from observer_app.vault.migrations import MIGRATION_MODULES
+    from observer_app.vault.projection import apply_event
+
+    vault_handle = open_vault(vault, PASSPHRASE)
+    try:
+        conn = vault_handle.conn
+        payload, signature = conn.execute(
+            "SELECT payload, signature FROM events WHERE seq = ? ORDER BY rowid DESC", (seq,)
+        ).fetchone()
+        conn.execute("BEGIN IMMEDIATE")
+        apply_event(conn, parse_event(bytes(payload), bytes(signature)))
+        rebuilding = MIGRATION_MODULES.index("m0006_validated_projections")
+        conn.execute(f"PRAGMA user_version = {rebuilding}")
+        conn.execute("COMMIT")
+    finally:
+        vault_handle.close()
+
+
+def test_an_upgraded_vault_drops_invalid_events_from_its_tables(day: Cli) -> None:
+    """A visit whose time does not parse sat in the visits table of an older vault, and `visit
+    list` failed on it every time (exit 70). The upgrade rebuilds the tables with today's
+    schemas: the list works, the good records stay, and `journal verify` names the event."""
+    seq = inject(
+        day.vault,
+        "visit.started",
+        {"id": _uuid(), "station": "101", "at": ""},
+        "2026-11-28T06:00:00.000Z",
+        "Asia/Almaty",
+    )
+    _project_as_an_older_version_did(day.vault, seq)
+
+    listed = day("visit", "list")
+    assert listed.code == 0, listed.err
+    assert day("incident", "list", "--json", check=True).json()[0]["category"] == (
+        "ballot_stuffing"
+    )
+    verified = day("journal", "verify")
+    assert verified.code == 1
+    assert f"seq {seq}" in verified.out + verified.err
+    assert "at" in verified.out + verified.err

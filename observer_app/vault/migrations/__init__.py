@@ -1,6 +1,8 @@
 """Numbered schema migrations; `PRAGMA user_version` is the schema version of a vault.
 
-Each migration is a module `mNNNN_<name>.py` with a `SQL` script, listed in order in MIGRATIONS.
+Each migration is a module `mNNNN_<name>.py` with a `SQL` script, listed in order in MIGRATIONS;
+one that sets `REBUILD_PROJECTIONS = True` also rebuilds every projection table from the journal,
+in the same transaction, with today's event schemas (events that fail them are left out).
 A newer program upgrades an older vault in one transaction on open; an older program refuses a
 newer vault instead of guessing.
 """
@@ -8,9 +10,14 @@ newer vault instead of guessing.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from observer_app.vault.connection import Connection
+
+if TYPE_CHECKING:
+    from observer_app.vault.journal import Event
 
 MIGRATION_MODULES = (
     "m0001_journal",
@@ -18,6 +25,7 @@ MIGRATION_MODULES = (
     "m0003_media",
     "m0004_handoff",
     "m0005_event_station",
+    "m0006_validated_projections",
 )
 
 
@@ -26,6 +34,7 @@ class Migration:
     version: int
     name: str
     sql: str
+    rebuild_projections: bool = False
 
 
 def load_migrations() -> list[Migration]:
@@ -33,7 +42,14 @@ def load_migrations() -> list[Migration]:
     for module_name in MIGRATION_MODULES:
         module = importlib.import_module(f"{__name__}.{module_name}")
         version = int(module_name[1:5])
-        migrations.append(Migration(version=version, name=module_name[6:], sql=module.SQL))
+        migrations.append(
+            Migration(
+                version=version,
+                name=module_name[6:],
+                sql=module.SQL,
+                rebuild_projections=getattr(module, "REBUILD_PROJECTIONS", False),
+            )
+        )
     versions = [m.version for m in migrations]
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migrations must be numbered 1..n without gaps: {versions}")
@@ -57,16 +73,42 @@ def migrate(conn: Connection, target: int | None = None) -> int:
         return current
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for migration in migrations[current:target]:
+        pending = migrations[current:target]
+        for migration in pending:
             for statement in _statements(migration.sql):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {migration.version}")
+        if current > 0 and any(m.rebuild_projections for m in pending):
+            _rebuild_projections(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
     return target
+
+
+def _rebuild_projections(conn: Connection) -> None:
+    """Rebuild the tables from the journal, leaving out events that today's schemas refuse.
+
+    An older version projected events it did not validate as data (issue 10): their values sit
+    in the tables, where a view would trip over them. After this they are only in the journal,
+    where `journal verify` names them. Imported here: the projections import this package.
+    """
+    from observer_app.vault import projection
+    from observer_app.vault.event_schema import valid_for_replay
+    from observer_app.vault.journal import EventFormatError, parse_event
+
+    def stored_events() -> Iterator[Event]:
+        for payload, signature in conn.execute(
+            "SELECT payload, signature FROM events ORDER BY rowid"
+        ):
+            try:
+                yield parse_event(bytes(payload), bytes(signature))
+            except EventFormatError:
+                continue  # not an event at all: `journal verify` reports it
+
+    projection.rebuild(conn, valid_for_replay(conn, stored_events(), lambda error: None))
 
 
 def _statements(script: str) -> list[str]:
