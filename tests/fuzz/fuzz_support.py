@@ -8,8 +8,18 @@ far more often than random bytes, which most parsers refuse at the first byte.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+
 from hypothesis import settings
 from hypothesis import strategies as st
+
+from observer_app.cli.main import EXIT_INTERNAL, main
+from observer_app.errors import ObserverError
+from observer_app.logbook.session import LogbookSession
+from tests.handoff.handoff_support import dump
 
 CI_EXAMPLES = 100
 LONG_EXAMPLES = 5000
@@ -66,3 +76,51 @@ def mutations(data: bytes, max_operations: int = 4) -> st.SearchStrategy[bytes]:
 
     mutated = st.lists(_OPERATION, min_size=1, max_size=max_operations).map(mutate)
     return mutated.filter(lambda result: result != data)
+
+
+def mutations_within(
+    data: bytes, start: int, end: int, max_operations: int = 4
+) -> st.SearchStrategy[bytes]:
+    """Copies of `data` mutated only in `data[start:end]`: aimed at one structure of a large file
+    (a PDF's signature dictionary, its trailer), which whole-file mutations rarely hit."""
+    head, tail = data[:start], data[end:]
+    return mutations(data[start:end], max_operations).map(lambda middle: head + middle + tail)
+
+
+def refuses_cleanly(
+    session: LogbookSession, action: Callable[[], object], exit_codes: tuple[int, ...] = (1, 4)
+) -> bool:
+    """Run `action`: it succeeds (True), or refuses (False) with a one-line ObserverError of a
+    documented exit code and leaves the vault exactly as it was (`handoff_support.dump`)."""
+    before = dump(session)
+    try:
+        action()
+    except ObserverError as error:
+        assert error.message and "\n" not in error.message
+        assert error.exit_code in exit_codes, (error.exit_code, error.message)
+        assert dump(session) == before
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class CliRun:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str) -> CliRun:
+    """`observer-cli` in-process (a subprocess per case would eat the fuzz budget), in English.
+
+    A refusal must be one `error:` line on stderr; exit 70 (internal fault) is never an outcome.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(["--ui-lang", "en", *args])
+        except SystemExit as exit_:  # argparse usage errors
+            code = int(exit_.code or 0)
+    result = CliRun(code, out.getvalue(), err.getvalue())
+    assert result.code != EXIT_INTERNAL, result.err
+    return result

@@ -12,7 +12,7 @@ the blob files, `handoff_support.dump`).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from pyrage import x25519
 
 from observer_app.crypto.age_keys import recipient_of
-from observer_app.errors import ObserverError
 from observer_app.handoff.bundle_export import export_bundle
 from observer_app.handoff.bundle_import import import_bundle
 from observer_app.handoff.enrollment import write_request
@@ -34,7 +33,7 @@ from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.vault.header import KdfParams
 from observer_app.vault.store import open_vault
 from tests.conftest import PASSPHRASE
-from tests.fuzz.fuzz_support import examples, mutations
+from tests.fuzz.fuzz_support import examples, mutations, refuses_cleanly
 from tests.handoff.handoff_support import add_notes, dump, enroll
 
 
@@ -136,15 +135,6 @@ def test_mutated_bundle_contents_are_imported_or_refused(world: World, data: st.
     _imports_or_refuses(world, _sealed(plain, world.coordinator))
 
 
-def _refuses_cleanly(session: LogbookSession, action: Callable[[], object]) -> None:
-    before = dump(session)
-    try:
-        action()
-    except ObserverError as error:
-        assert error.message and "\n" not in error.message
-        assert dump(session) == before
-
-
 @settings(max_examples=examples(120))
 @given(st.data())
 def test_mutated_receipts_are_accepted_or_refused(world: World, data: st.DataObject) -> None:
@@ -156,4 +146,4 @@ def test_mutated_receipts_are_accepted_or_refused(world: World, data: st.DataObj
     )
     path = world.stick / "receipt.age"
     path.write_bytes(sealed)
-    _refuses_cleanly(world.observer, lambda: accept_receipt(world.observer, path))
+    refuses_cleanly(world.observer, lambda: accept_receipt(world.observer, path))
