@@ -12,13 +12,22 @@ import io
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import pyrage
 from hypothesis import settings
 from hypothesis import strategies as st
+from pyrage import x25519
 
 from observer_app.cli.main import EXIT_INTERNAL, main
+from observer_app.crypto.age_keys import recipient_of
 from observer_app.errors import ObserverError
 from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.setup import NewIdentity, init_vault
+from observer_app.vault.header import KdfParams
+from observer_app.vault.store import open_vault
+from tests.conftest import PASSPHRASE
 from tests.handoff.handoff_support import dump
 
 CI_EXAMPLES = 100
@@ -124,3 +133,33 @@ def run_cli(*args: str) -> CliRun:
     result = CliRun(code, out.getvalue(), err.getvalue())
     assert result.code != EXIT_INTERNAL, result.err
     return result
+
+
+def new_session(root: Path, name: str, role: str) -> LogbookSession:
+    """A cheap real vault `root/name` (test KDF, PASSPHRASE), opened; the caller closes it."""
+    init_vault(root / name, PASSPHRASE, NewIdentity(name=name, role=role), KdfParams.for_tests())
+    return LogbookSession(open_vault(root / name, PASSPHRASE))
+
+
+def sealed_to(data: bytes, session: LogbookSession) -> bytes:
+    """`data` encrypted to the vault's age recipient, as the program seals what it sends it."""
+    return pyrage.encrypt(
+        data, [x25519.Recipient.from_str(recipient_of(session.identity.age_identity))]
+    )
+
+
+def unsealed(data: bytes, session: LogbookSession) -> bytes:
+    """The plaintext of something sealed to the vault (to mutate what is inside the age layer)."""
+    identity = x25519.Identity.from_str(session.identity.age_identity.strip())
+    return pyrage.decrypt(data, [identity])
+
+
+class QuietRepr:
+    """A test world that prints as its class name: Hypothesis reports fixtures it was given, and
+    a world's artifacts (whole bundles, sealed packages) would bury the falsifying example."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # Hypothesis's pretty-printer
+        printer.text(repr(self))

@@ -26,12 +26,17 @@ from observer_app.core.catalogue import load_catalogue
 from observer_app.logbook import media
 from observer_app.logbook.media_queries import get_media
 from observer_app.logbook.session import LogbookSession
-from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.logbook.stations import add_station
-from observer_app.vault.header import KdfParams
 from observer_app.vault.store import open_vault
 from tests.conftest import PASSPHRASE
-from tests.fuzz.fuzz_support import examples, mutations, refuses_cleanly, run_cli
+from tests.fuzz.fuzz_support import (
+    QuietRepr,
+    examples,
+    mutations,
+    new_session,
+    refuses_cleanly,
+    run_cli,
+)
 from tests.handoff.handoff_support import MEDIA_DIR
 
 # Damaged EXIF blocks make Pillow warn; the files are damaged on purpose.
@@ -46,19 +51,15 @@ STATION = media.Link("station", "101")
 
 
 @dataclass(frozen=True, repr=False)
-class Vault:
+class Vault(QuietRepr):
     path: Path
     passphrase_file: Path
     cases: Path  # where each case's file is written, outside the vault
 
-    def __repr__(self) -> str:  # keeps a falsifying example's report readable
-        return "Vault()"
-
 
 def _new_vault(root: Path) -> Vault:
-    path = root / "vault"
-    init_vault(path, PASSPHRASE, NewIdentity(name="Observer"), KdfParams.for_tests())
-    session = LogbookSession(open_vault(path, PASSPHRASE))
+    session = new_session(root, "vault", "observer")
+    path = session.vault.path
     try:
         add_station(session, load_catalogue(), "101", "Школа № 12")
     finally:
@@ -71,12 +72,9 @@ def _new_vault(root: Path) -> Vault:
 
 
 @dataclass(frozen=True, repr=False)
-class World:
+class World(QuietRepr):
     session: LogbookSession
     cases: Path
-
-    def __repr__(self) -> str:
-        return "World()"
 
 
 @pytest.fixture(scope="module")

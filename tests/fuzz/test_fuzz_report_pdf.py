@@ -25,7 +25,7 @@ from observer_app.core.catalogue import load_catalogue
 from observer_app.logbook.reports import known_trust_roots, make_report, verify_report
 from observer_app.reports.audience import Audience
 from observer_app.reports.data import ReportOptions
-from tests.fuzz.fuzz_support import examples, mutations, mutations_within, run_cli
+from tests.fuzz.fuzz_support import QuietRepr, examples, mutations, mutations_within, run_cli
 from tests.reports import pdf_attacks as attacks
 from tests.reports.report_samples import new_vault, populate
 
@@ -34,14 +34,11 @@ AROUND = 512  # bytes each side of the /Contents gap: the signature dictionary's
 
 
 @dataclass(frozen=True, repr=False)
-class Report:
+class Report(QuietRepr):
     pdf: bytes
     gap: tuple[int, int]  # the /Contents string, '<' to '>' inclusive: the unsigned bytes
     trust: Path
     work: Path
-
-    def __repr__(self) -> str:  # keeps a falsifying example's report readable
-        return "Report()"
 
 
 @pytest.fixture(scope="module")
