@@ -7,12 +7,14 @@ that one which will not decode is still imported, with a placeholder instead of 
 each case must end with the item recorded, its stored blob decrypting to exactly the bytes
 given, and every blob file in the vault named by a row (no half-written item, no leftover
 file); or with a documented refusal (a one-line error, exit 4) that leaves the vault as it was.
-A few cases run through `media add --json` in-process: exit 0 or 4, never 70.
+A PNG made from one of them with Pillow joins them (the folder holds no PNG). A few cases run
+through `media add --json` in-process: exit 0 or 4, never 70.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from observer_app.core.catalogue import load_catalogue
 from observer_app.logbook import media
@@ -42,11 +45,22 @@ from tests.handoff.handoff_support import MEDIA_DIR
 # Damaged EXIF blocks make Pillow warn; the files are damaged on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
-PHOTOS = {
-    path.name: path.read_bytes()
-    for path in sorted(MEDIA_DIR.iterdir())
-    if path.suffix.lower() in (".jpg", ".heic")
-}
+
+def _sample_photos() -> dict[str, bytes]:
+    """The real samples, and a PNG made from one (the folder holds none; phones send them)."""
+    photos = {
+        path.name: path.read_bytes()
+        for path in sorted(MEDIA_DIR.iterdir())
+        if path.suffix.lower() in (".jpg", ".heic")
+    }
+    png = io.BytesIO()
+    with Image.open(MEDIA_DIR / "Canon_40D.jpg") as image:
+        image.save(png, "PNG")
+    photos["Canon_40D.png"] = png.getvalue()
+    return photos
+
+
+PHOTOS = _sample_photos()
 STATION = media.Link("station", "101")
 
 
