@@ -123,9 +123,12 @@ def _in_years(moment: dt.datetime | dt.date, path: str) -> None:
 class UtcTime:
     """An ISO 8601 time with an offset (we write `2026-11-28T01:27:36.123Z`), 2000..2100.
 
-    With `offset_optional` a time without offset is accepted too (a camera's local clock)."""
+    With `offset_optional` a time without offset is accepted too (a camera's local clock); with
+    `whole_calendar` any year is (a device's own claim, such as a camera whose clock was reset to
+    year 1: it is evidence as the file states it, and views place such times with care)."""
 
     offset_optional: bool = False
+    whole_calendar: bool = False
 
     def check(self, value: Any, path: str) -> None:
         _require(isinstance(value, str) and 0 < len(value) <= 40, path, _("not a time"))
@@ -136,7 +139,8 @@ class UtcTime:
         _require(
             moment.tzinfo is not None or self.offset_optional, path, _("a time without offset")
         )
-        _in_years(moment, path)
+        if not self.whole_calendar:
+            _in_years(moment, path)
 
 
 @dataclass(frozen=True)

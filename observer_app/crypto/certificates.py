@@ -7,11 +7,13 @@ day back (a laptop clock a few hours off must not make a fresh signature look pr
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from observer_app.crypto.keys import NotP256KeyError, SignerKey, VerifierKey
@@ -21,12 +23,32 @@ CA_VALIDITY = dt.timedelta(days=20 * 365)
 BACKDATE = dt.timedelta(days=1)
 
 
+# RFC 5280's upper bound for names is 64 *characters*; cryptography checks 64 UTF-8 bytes,
+# which a Kazakh or Russian full name (two bytes a letter) passes at about 32 letters.
+NAME_CHARACTERS = 64
+
+
+def _bounded(value: str) -> str:
+    """A name cut to RFC 5280's bound (the full name stays in the signed identity event)."""
+    return value if len(value) <= NAME_CHARACTERS else value[: NAME_CHARACTERS - 1] + "…"
+
+
+def _text_attribute(oid: x509.ObjectIdentifier, value: str) -> x509.NameAttribute[str]:
+    """UTF8String, checked against the character bound ourselves (see NAME_CHARACTERS); the
+    library's byte-count warning is about a bound RFC 5280 does not set, so it is silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return x509.NameAttribute(oid, _bounded(value), _ASN1Type.UTF8String, _validate=False)
+
+
 def _name(common_name: str, accreditation: str | None, organisation: str | None) -> x509.Name:
-    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    """Cyrillic anywhere: a serial number is PrintableString by default, which cannot hold the
+    accreditation numbers commissions issue ("АК-123"), so every attribute is UTF8String."""
+    attributes = [_text_attribute(NameOID.COMMON_NAME, common_name)]
     if organisation:
-        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
+        attributes.append(_text_attribute(NameOID.ORGANIZATION_NAME, organisation))
     if accreditation:
-        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, accreditation))
+        attributes.append(_text_attribute(NameOID.SERIAL_NUMBER, accreditation))
     return x509.Name(attributes)
 
 

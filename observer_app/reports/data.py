@@ -330,11 +330,13 @@ def _place_media(
 
 def media_moment(item: MediaRecord, zone_name: str) -> str:
     """When the item was taken, as stored UTC text: the camera's time (read in the station's
-    zone when the file records no offset), else when it was imported."""
+    zone when the file records no offset), else when it was imported. A camera's time that is
+    not a time, or lies beyond what a datetime holds once in UTC (a reset clock at 0001-01-01
+    east of Greenwich), is the camera's word only: the import time places the item then."""
     if item.capture_time:
         try:
             return format_utc(parse_user_time(item.capture_time, zone_name))
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
     return item.time_utc
 

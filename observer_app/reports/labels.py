@@ -74,10 +74,10 @@ class ReportTexts:
         as the camera's clock showed it (marked as such)."""
         try:
             moment = dt.datetime.fromisoformat(text)
-        except ValueError:
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(zone(zone_name))
+        except (ValueError, OverflowError):  # not a time, or beyond year 1..9999 in that zone
             return text
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(zone(zone_name))
         shown = (
             f"{format_skeleton('yMMMd', moment, locale=self.lang)}, "
             f"{format_skeleton('Hms', moment, locale=self.lang)}"

@@ -133,7 +133,7 @@ PROJECTORS = {
 _PIXELS = Integer(0, 1_000_000)
 METADATA = Object(
     {
-        "capture_time": optional(UtcTime(offset_optional=True)),
+        "capture_time": optional(UtcTime(offset_optional=True, whole_calendar=True)),
         "camera_make": optional(Text(200)),
         "camera_model": optional(Text(200)),
         "gps_lat_microdeg": optional(Integer(-90_000_000, 90_000_000)),
