@@ -25,14 +25,14 @@ from pyrage import x25519
 
 from observer_app.crypto.age_keys import recipient_of
 from observer_app.errors import ObserverError
-from observer_app.handoff.bundle_export import export_bundle
-from observer_app.handoff.bundle_import import import_bundle
+from observer_app.handoff.bundle.exporter import export_bundle
+from observer_app.handoff.bundle.importer import import_bundle
+from observer_app.handoff.bundle.receipts import accept_receipt, write_receipt
 from observer_app.handoff.documents import sign_document
-from observer_app.handoff.enroll_package import read_package
-from observer_app.handoff.enroll_request import read_request
-from observer_app.handoff.enrollment import issue_package, write_request
-from observer_app.handoff.part_names import part_name
-from observer_app.handoff.receipts import accept_receipt, write_receipt
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.package import read_package
+from observer_app.handoff.enroll.request import read_request, write_request
+from observer_app.handoff.parts.names import part_name
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.vault.header import KdfParams
