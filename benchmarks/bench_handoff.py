@@ -9,7 +9,7 @@ against `age` on the same bytes in the same run:
 - import vs `age -d -i KEY -o plain.tar <parts>`.
 
 Our export and import run pyrage in a child process of their own (observer_app/handoff/
-age_process.py); its peak memory is printed separately. Our export also fsyncs every part,
+age/process.py); its peak memory is printed separately. Our export also fsyncs every part,
 drops it from the page cache and reads it back, and our import hashes, re-encrypts and fsyncs
 every media blob and commits the events: `age` does none of that, so the figures are also
 given against `age` followed by an fsync of its output.
