@@ -9,7 +9,7 @@ against `age` on the same bytes in the same run:
 - import vs `age -d -i KEY -o plain.tar <parts>`.
 
 Our export and import run pyrage in a child process of their own (observer_app/handoff/
-age_process.py); its peak memory is printed separately. Our export also fsyncs every part,
+age/process.py); its peak memory is printed separately. Our export also fsyncs every part,
 drops it from the page cache and reads it back, and our import hashes, re-encrypts and fsyncs
 every media blob and commits the events: `age` does none of that, so the figures are also
 given against `age` followed by an fsync of its output.
@@ -45,7 +45,9 @@ def _session(path: Path) -> Any:
 def setup(root: Path, media_mb: int, events: int) -> None:
     """Two vaults, enrolled; the observer with `events` events and `media_mb` MB of media."""
     from observer_app.core.catalogue import load_catalogue
-    from observer_app.handoff.enrollment import accept_package, issue_package, write_request
+    from observer_app.handoff.enroll.accept import accept_package
+    from observer_app.handoff.enroll.issue import issue_package
+    from observer_app.handoff.enroll.request import write_request
     from observer_app.logbook import media, stations
     from observer_app.logbook.setup import NewIdentity, init_vault
     from observer_app.vault.header import KdfParams
@@ -127,7 +129,7 @@ def child(phase: str, root: Path) -> None:
     if os.environ.get("BENCH_MEMORY_SECURITY") == "off":
         without_memory_security()
     if phase == "export":
-        from observer_app.handoff.bundle_export import export_bundle
+        from observer_app.handoff.bundle.exporter import export_bundle
 
         observer = _session(root / "observer")
         observer.conn.execute("SELECT count(*) FROM events").fetchone()  # unlock outside timing
@@ -146,7 +148,7 @@ def child(phase: str, root: Path) -> None:
             )
         )
     else:
-        from observer_app.handoff.bundle_import import import_bundle
+        from observer_app.handoff.bundle.importer import import_bundle
 
         coordinator = _session(root / "coordinator")
         coordinator.conn.execute("SELECT count(*) FROM events").fetchone()

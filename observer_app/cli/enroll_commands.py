@@ -12,12 +12,11 @@ from pathlib import Path
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.crypto.keys import format_fingerprint
+from observer_app.core.fingerprint import format_fingerprint
 from observer_app.errors import UserActionError
-from observer_app.handoff import enrollment, roster
-from observer_app.handoff.holder import require_role
-from observer_app.handoff.pins import pin_history
 from observer_app.i18n import _
+from observer_app.logbook import enrollment
+from observer_app.logbook.enrollment import EnrolledObservers
 
 
 def register(commands: Subparsers) -> None:
@@ -131,9 +130,7 @@ def _confirm_request_fingerprint(ctx: CliContext, request_path: Path) -> str:
     Returns the confirmed fingerprint so that issuing re-checks it: a request swapped on the
     stick between the question and the issue is refused rather than enrolled.
     """
-    session = ctx.session
-    require_role(session, "coordinator")
-    request = enrollment.read_request(request_path, session.identity.age_identity)
+    request = enrollment.read_request(ctx.session, request_path)
     _show_request(ctx, request)
     if not ctx.confirm(_("Does the observer read out this fingerprint? [y/N] ")):
         raise UserActionError(
@@ -145,7 +142,7 @@ def _confirm_request_fingerprint(ctx: CliContext, request_path: Path) -> str:
 def _confirm_package_fingerprint(ctx: CliContext, package_path: Path) -> str:
     """As for `issue`: at a terminal, the coordinator's fingerprint is compared before it is
     pinned. Returns it, so that accepting re-checks it (a package swapped meanwhile is refused)."""
-    package = enrollment.read_package(package_path, ctx.session)
+    package = enrollment.read_package(ctx.session, package_path)
     ctx.out(_("Setup package from: {name}").format(name=package.coordinator_name))
     ctx.out(_("Coordinator's fingerprint (compare it with the one the coordinator reads aloud):"))
     ctx.out("  " + format_fingerprint(package.coordinator))
@@ -185,7 +182,7 @@ def run_accept(ctx: CliContext) -> int:
 
 
 def run_revoke(ctx: CliContext) -> int:
-    revoked = roster.revoke(ctx.session, ctx.args.fingerprint, ctx.args.reason)
+    revoked = enrollment.revoke(ctx.session, ctx.args.fingerprint, ctx.args.reason)
     ctx.out(
         _("Revoked: {name} ({fingerprint}); bundles from this key are refused from now on").format(
             name=revoked.name, fingerprint=format_fingerprint(revoked.feed, short=True)
@@ -195,15 +192,14 @@ def run_revoke(ctx: CliContext) -> int:
 
 
 def run_list(ctx: CliContext) -> int:
-    session = ctx.session
-    if session.identity.role == "coordinator":
-        observers = roster.list_enrolled(session.conn, session.identity.feed)
-        if ctx.wants_json:
-            ctx.out_json([o.to_json() for o in observers])
-            return 0
-        if not observers:
+    listing = enrollment.enrollments(ctx.session)
+    if ctx.wants_json:
+        ctx.out_json(listing.to_json())
+        return 0
+    if isinstance(listing, EnrolledObservers):
+        if not listing.observers:
             ctx.out(_("No observers enrolled yet: use 'enroll issue'."))
-        for observer in observers:
+        for observer in listing.observers:
             flag = (
                 _(" (revoked: {reason})").format(reason=observer.revoked_reason)
                 if observer.revoked
@@ -214,13 +210,9 @@ def run_list(ctx: CliContext) -> int:
                 f"  [{', '.join(observer.stations) or '-'}]{flag}"
             )
         return 0
-    pins = pin_history(session.conn, session.identity.feed)
-    if ctx.wants_json:
-        ctx.out_json([p.to_json() for p in pins])
-        return 0
-    if not pins:
+    if not listing.pins:
         ctx.out(_("Not enrolled yet: use 'enroll request', then 'enroll accept'."))
-    for pin in pins:
+    for pin in listing.pins:
         mission = pin.mission["name"] if pin.mission else "-"
         ctx.out(
             f"{pin.time_utc}  {format_fingerprint(pin.coordinator, short=True)}"

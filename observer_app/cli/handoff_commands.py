@@ -8,15 +8,11 @@ from pathlib import Path
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.crypto.keys import format_fingerprint
-from observer_app.errors import UsageError, UserActionError
-from observer_app.handoff.bundle_export import export_bundle
-from observer_app.handoff.bundle_import import ImportOutcome, import_bundle
-from observer_app.handoff.parts import parse_part_name
-from observer_app.handoff.receipts import accept_receipt, write_receipt
-from observer_app.handoff.status import handoff_status
-from observer_app.handoff.transport import DEFAULT_PART_SIZE, find_bundle_parts
+from observer_app.core.fingerprint import format_fingerprint
+from observer_app.errors import UsageError
 from observer_app.i18n import _
+from observer_app.logbook import handoff
+from observer_app.logbook.handoff import CoordinatorStatus, ImportOutcome, ImportStatus
 
 _UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -35,7 +31,7 @@ def register(commands: Subparsers) -> None:
     export.add_argument(
         "--part-size",
         metavar="SIZE",
-        default=str(DEFAULT_PART_SIZE),
+        default=str(handoff.DEFAULT_PART_SIZE),
         help=_("largest part, in bytes or with K, M, G (default 2G)"),
     )
     export.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -100,7 +96,7 @@ class _Progress:
 def run_export(ctx: CliContext) -> int:
     progress = _Progress(_("exporting"))
     try:
-        result = export_bundle(
+        result = handoff.export_bundle(
             ctx.session,
             Path(ctx.args.to),
             part_size=parse_size(ctx.args.part_size),
@@ -125,34 +121,11 @@ def run_export(ctx: CliContext) -> int:
     return 0
 
 
-def group_bundles(files: list[str]) -> list[list[Path]]:
-    """The bundles named on the command line: parts grouped by bundle id, folders searched."""
-    groups: dict[str, list[Path]] = {}
-    singles: list[list[Path]] = []
-    for name in files:
-        path = Path(name)
-        if path.is_dir():
-            found = find_bundle_parts(path)
-            if not found:
-                raise UserActionError(_("no bundle found in {folder}").format(folder=path))
-            for bundle_id, parts in found.items():
-                groups.setdefault(bundle_id, []).extend(parts)
-            continue
-        if not path.exists():
-            raise UserActionError(_("file not found: {path}").format(path=path))
-        parsed = parse_part_name(path.name)
-        if parsed is None:
-            singles.append([path])
-        else:
-            groups.setdefault(parsed.bundle_id, []).append(path)
-    return [sorted(set(parts)) for parts in groups.values()] + singles
-
-
 def _describe(outcome: ImportOutcome) -> str:
     who = outcome.author_name or "-"
     if outcome.author:
         who += f" ({format_fingerprint(outcome.author, short=True)})"
-    if outcome.status == "accepted":
+    if outcome.status is ImportStatus.ACCEPTED:
         return _(
             "accepted: {who}: seq {first}..{last}, new events: {events}, new media items: {media}"
         ).format(
@@ -162,7 +135,7 @@ def _describe(outcome: ImportOutcome) -> str:
             events=outcome.new_events,
             media=outcome.new_media,
         )
-    if outcome.status == "already_held":
+    if outcome.status is ImportStatus.ALREADY_HELD:
         return _("already held: {who}: seq {first}..{last}; nothing changed").format(
             who=who, first=outcome.from_seq, last=outcome.to_seq
         )
@@ -171,52 +144,33 @@ def _describe(outcome: ImportOutcome) -> str:
 
 def run_import(ctx: CliContext) -> int:
     args = ctx.args
-    receipt_dir = Path(args.receipt_to) if args.receipt_to else None
-    if receipt_dir is not None and not receipt_dir.is_dir():
-        raise UserActionError(_("folder not found: {folder}").format(folder=receipt_dir))
-    session = ctx.session
+    receipt_dir = handoff.receipt_folder(Path(args.receipt_to) if args.receipt_to else None)
     results = []
-    refused = receipt_failed = False
-    for parts in group_bundles(args.files):
+    for parts in handoff.bundles_in([Path(name) for name in args.files]):
         progress = _Progress(_("importing"))
         try:
-            outcome = import_bundle(session, parts, progress=progress)
+            result = handoff.import_bundle(
+                ctx.session, parts, receipt_dir=receipt_dir, progress=progress
+            )
         finally:
             progress.close()
-        document = outcome.to_json()
-        document["receipt"] = None
-        if outcome.ok and receipt_dir is not None and outcome.author and outcome.head_hash:
-            try:
-                path = write_receipt(
-                    session,
-                    receipt_dir,
-                    author=outcome.author,
-                    bundle_id=outcome.bundle_id or "",
-                    up_to_seq=outcome.head_seq,
-                    head_hash=outcome.head_hash,
-                    media=outcome.receipt_media,
-                    receipt_id=outcome.receipt_id,
-                )
-                document["receipt"] = str(path)
-            except UserActionError as error:
-                document["receipt_error"] = error.message
-                receipt_failed = True
-        refused = refused or not outcome.ok
-        results.append(document)
+        results.append(result)
         if not ctx.wants_json:
             names = ", ".join(p.name for p in parts)
-            ctx.out(f"{names}: {_describe(outcome)}")
-            if document["receipt"]:
-                ctx.out("  " + _("receipt written: {path}").format(path=document["receipt"]))
-            if document.get("receipt_error"):
-                ctx.out("  " + _("no receipt: {reason}").format(reason=document["receipt_error"]))
+            ctx.out(f"{names}: {_describe(result.outcome)}")
+            if result.receipt is not None:
+                ctx.out("  " + _("receipt written: {path}").format(path=result.receipt))
+            if result.receipt_error:
+                ctx.out("  " + _("no receipt: {reason}").format(reason=result.receipt_error))
     if ctx.wants_json:
-        ctx.out_json(results)
-    return 1 if refused else 4 if receipt_failed else 0
+        ctx.out_json([result.to_json() for result in results])
+    if any(not result.outcome.ok for result in results):
+        return 1
+    return 4 if any(result.receipt_error is not None for result in results) else 0
 
 
 def run_receipt(ctx: CliContext) -> int:
-    accepted = accept_receipt(ctx.session, Path(ctx.args.file))
+    accepted = handoff.accept_receipt(ctx.session, Path(ctx.args.file))
     receipt = accepted.receipt
     if accepted.already_recorded:
         ctx.out(_("This receipt was recorded before; nothing changed."))
@@ -230,59 +184,63 @@ def run_receipt(ctx: CliContext) -> int:
 
 
 def run_status(ctx: CliContext) -> int:
-    status = handoff_status(ctx.session)
+    status = handoff.handoff_status(ctx.session)
     if ctx.wants_json:
-        ctx.out_json(status)
+        ctx.out_json(status.to_json())
         return 0
-    if status["role"] == "coordinator":
-        if not status["observers"]:
-            ctx.out(_("No observers enrolled yet."))
-        for observer in status["observers"]:
-            revoked = " " + _("(revoked)") if observer["revoked"] else ""
-            ctx.out(
-                _(
-                    "{fingerprint}  {name}{revoked}: held up to seq {seq}, {bundles} bundles, "
-                    "last {last}"
-                ).format(
-                    fingerprint=format_fingerprint(observer["feed"], short=True),
-                    name=observer["name"],
-                    revoked=revoked,
-                    seq=observer["held_seq"],
-                    bundles=observer["bundles"],
-                    last=observer["last_bundle_utc"] or "-",
-                )
-            )
-        for alert in status["fork_alerts"]:
-            ctx.out(
-                _("FORK ALERT: {fingerprint} seq {seq}: held {held}, other {other}").format(
-                    fingerprint=format_fingerprint(alert["feed"], short=True),
-                    seq=alert["seq"],
-                    held=alert["held_hash"],
-                    other=alert["other_hash"],
-                )
-            )
+    if isinstance(status, CoordinatorStatus):
+        _show_coordinator_status(ctx, status)
         return 0
-    if not status["enrolled"]:
+    coordinator = status.coordinator
+    if coordinator is None:
         ctx.out(_("Not enrolled: nothing can be handed over before 'enroll accept'."))
-        ctx.out(_("Events recorded: {count}").format(count=status["head_seq"]))
+        ctx.out(_("Events recorded: {count}").format(count=status.head_seq))
         return 0
-    coordinator = status["coordinator"]
     ctx.out(
         _("Coordinator: {name} ({fingerprint})").format(
-            name=coordinator["name"],
-            fingerprint=format_fingerprint(coordinator["feed"], short=True),
+            name=coordinator.name,
+            fingerprint=format_fingerprint(coordinator.feed, short=True),
         )
     )
     ctx.out(
         _("Acknowledged up to seq {ack} of {head}; events waiting: {events}").format(
-            ack=status["acknowledged_seq"], head=status["head_seq"], events=status["events_waiting"]
+            ack=status.acknowledged_seq, head=status.head_seq, events=status.events_waiting
         )
     )
     ctx.out(
         _("Media items waiting: {count} ({size} bytes)").format(
-            count=status["media_waiting"], size=status["media_waiting_bytes"]
+            count=status.media_waiting, size=status.media_waiting_bytes
         )
     )
-    last = status["last_receipt"]
-    ctx.out(_("Last receipt: {when}").format(when=last["issued_utc"] if last else _("none yet")))
+    last = status.last_receipt
+    ctx.out(_("Last receipt: {when}").format(when=last.issued_utc if last else _("none yet")))
     return 0
+
+
+def _show_coordinator_status(ctx: CliContext, status: CoordinatorStatus) -> None:
+    if not status.observers:
+        ctx.out(_("No observers enrolled yet."))
+    for observer in status.observers:
+        revoked = " " + _("(revoked)") if observer.revoked else ""
+        ctx.out(
+            _(
+                "{fingerprint}  {name}{revoked}: held up to seq {seq}, {bundles} bundles, "
+                "last {last}"
+            ).format(
+                fingerprint=format_fingerprint(observer.feed, short=True),
+                name=observer.name,
+                revoked=revoked,
+                seq=observer.held_seq,
+                bundles=observer.bundles,
+                last=observer.last_bundle_utc or "-",
+            )
+        )
+    for alert in status.fork_alerts:
+        ctx.out(
+            _("FORK ALERT: {fingerprint} seq {seq}: held {held}, other {other}").format(
+                fingerprint=format_fingerprint(alert.feed, short=True),
+                seq=alert.seq,
+                held=alert.held_hash,
+                other=alert.other_hash,
+            )
+        )

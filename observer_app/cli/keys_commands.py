@@ -13,9 +13,9 @@ from observer_app.crypto.age_keys import recipient_of
 from observer_app.crypto.certificates import certificate_to_pem
 from observer_app.errors import UserActionError
 from observer_app.handoff.documents import write_private_file
-from observer_app.handoff.pins import current_pin
 from observer_app.i18n import _
 from observer_app.vault.identity_store import load_organisation_ca
+from observer_app.vault.queries.pins import current_pin
 
 
 def register(commands: Subparsers) -> None:

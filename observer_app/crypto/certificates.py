@@ -153,6 +153,15 @@ def _organisation_of(cert: x509.Certificate) -> str | None:
     return str(values[0].value) if values else None
 
 
+def organisation_name(cert: x509.Certificate) -> str:
+    """The organisation an organisation CA certificate names (its O, else its CN)."""
+    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
+        values = cert.subject.get_attributes_for_oid(oid)
+        if values:
+            return str(values[0].value)
+    return cert.subject.rfc4514_string()
+
+
 def certificate_to_pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 

@@ -12,6 +12,9 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+# Defined in core (the shells show fingerprints too); kept importable here for the layers below.
+from observer_app.core.fingerprint import format_fingerprint as format_fingerprint
+
 SignerKey = ec.EllipticCurvePrivateKey
 VerifierKey = ec.EllipticCurvePublicKey
 
@@ -50,13 +53,6 @@ def load_public_key_der(der: bytes) -> VerifierKey:
 def fingerprint(public_key: VerifierKey) -> str:
     """Machine form of a person's fingerprint (and feed id): 64 lowercase hex digits."""
     return hashlib.sha256(public_key_der(public_key)).hexdigest()
-
-
-def format_fingerprint(fingerprint_hex: str, *, short: bool = False) -> str:
-    """Human form: 16 groups of 4 uppercase hex digits; the short form is the first 8 groups."""
-    digits = fingerprint_hex.replace(" ", "").upper()
-    groups = [digits[i : i + 4] for i in range(0, len(digits), 4)]
-    return " ".join(groups[:8] if short else groups)
 
 
 def normalize_fingerprint(text: str) -> str:

@@ -30,9 +30,9 @@ from observer_app.core.schema import Object, SchemaViolation
 from observer_app.crypto import keys
 from observer_app.crypto.canonical_json import canonicalize_signed, loads_canonical
 from observer_app.errors import NotValidError, UserActionError
-from observer_app.handoff.age_stream import AgeFailure, describe_failure
-from observer_app.handoff.part_writer import fsync_directory
-from observer_app.handoff.read_back import Checksum, ReadBackMismatch, read_back
+from observer_app.handoff.age.stream import AgeFailure, describe_failure
+from observer_app.handoff.parts.read_back import Checksum, ReadBackMismatch, read_back
+from observer_app.handoff.parts.writer import fsync_directory
 from observer_app.i18n import _
 from observer_app.vault.fs import FILE_MODE, fsync_dir
 

@@ -1,78 +1,132 @@
-"""One-line timeline descriptions of the enrollment and handoff events (`log`).
+"""The handoff service: bundles and receipts on a USB stick, and what still waits.
 
-`logbook/timeline.py` merges `HANDOFF_DESCRIBERS` into its table. They read only the event
-itself: in a coordinator's vault an observer's pins and acknowledgements arrive as part of
-the observer's feed.
+What the CLI and the window call for `handoff export|import|receipt|status`. The rules live in
+`handoff/bundle/` (export, import, receipts, status) and `handoff/parts/` (files on the stick);
+this module puts one user action together from them: an import of what the user named (part
+files or folders), each bundle with its receipt when asked, reported bundle by bundle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from observer_app.crypto.keys import format_fingerprint
+from observer_app.core.progress import Cancel, Progress
+from observer_app.errors import UserActionError
+from observer_app.handoff.bundle import exporter, importer, receipts, status
+from observer_app.handoff.bundle.exporter import ExportResult as ExportResult
+from observer_app.handoff.bundle.importer import ImportOutcome as ImportOutcome
+from observer_app.handoff.bundle.importer import ImportStatus as ImportStatus
+from observer_app.handoff.bundle.receipts import AcceptedReceipt as AcceptedReceipt
+from observer_app.handoff.bundle.status import CoordinatorStatus as CoordinatorStatus
+from observer_app.handoff.bundle.status import HandoffStatus as HandoffStatus
+from observer_app.handoff.bundle.status import ObserverStatus as ObserverStatus
+from observer_app.handoff.parts.names import find_bundle_parts, parse_part_name
+from observer_app.handoff.parts.transport import DEFAULT_PART_SIZE as DEFAULT_PART_SIZE
 from observer_app.i18n import _
-from observer_app.vault.journal import Event
-from observer_app.vault.projection.enrollment import (
-    COORDINATOR_PINNED,
-    OBSERVER_ENROLLED,
-    OBSERVER_REVOKED,
-)
-from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED, HANDOFF_RECEIVED
-
-Describer = Callable[[Event], str]
+from observer_app.logbook.session import LogbookSession
 
 
-def _short(feed: object) -> str:
-    text = str(feed or "")
-    return format_fingerprint(text, short=True) if len(text) == 64 else "?"
-
-
-def _enrolled(event: Event) -> str:
-    stations = event.body.get("stations") or []
-    return _("enrolled {name} ({fingerprint}), stations: {stations}").format(
-        name=event.body.get("name", "?"),
-        fingerprint=_short(event.body.get("observer")),
-        stations=", ".join(str(s) for s in stations) or "-",
+def export_bundle(
+    session: LogbookSession,
+    folder: Path,
+    *,
+    part_size: int = DEFAULT_PART_SIZE,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ExportResult:
+    """Write what the pinned coordinator has not acknowledged yet into `folder` (observer)."""
+    return exporter.export_bundle(
+        session, folder, part_size=part_size, progress=progress, cancel=cancel
     )
 
 
-def _revoked(event: Event) -> str:
-    return _("revoked the key of {fingerprint}: {reason}").format(
-        fingerprint=_short(event.body.get("observer")), reason=event.body.get("reason", "")
-    )
+def receipt_folder(path: Path | None) -> Path | None:
+    """The folder receipts go to, checked before any bundle is imported (None: no receipts)."""
+    if path is not None and not path.is_dir():
+        raise UserActionError(_("folder not found: {folder}").format(folder=path))
+    return path
 
 
-def _pinned(event: Event) -> str:
-    coordinator = event.body.get("coordinator") or {}
-    mission = event.body.get("mission") or {}
-    return _("pinned coordinator {name} ({fingerprint}) for {mission}").format(
-        name=coordinator.get("name", "?"),
-        fingerprint=_short(coordinator.get("feed")),
-        mission=mission.get("name", "-"),
-    )
+def bundles_in(files: Sequence[Path]) -> list[list[Path]]:
+    """The bundles the user named: parts grouped by bundle id, folders searched.
+
+    A file whose name is not a part name is taken as a bundle of one part (renamed on the
+    stick); age and the manifest decide whether it is one.
+    """
+    groups: dict[str, list[Path]] = {}
+    singles: list[list[Path]] = []
+    for path in files:
+        if path.is_dir():
+            found = find_bundle_parts(path)
+            if not found:
+                raise UserActionError(_("no bundle found in {folder}").format(folder=path))
+            for bundle_id, parts in found.items():
+                groups.setdefault(bundle_id, []).extend(parts)
+            continue
+        if not path.exists():
+            raise UserActionError(_("file not found: {path}").format(path=path))
+        parsed = parse_part_name(path.name)
+        if parsed is None:
+            singles.append([path])
+        else:
+            groups.setdefault(parsed.bundle_id, []).append(path)
+    return [sorted(set(parts)) for parts in groups.values()] + singles
 
 
-def _acknowledged(event: Event) -> str:
-    return _("receipt: the coordinator holds this logbook up to seq {seq}").format(
-        seq=event.body.get("up_to_seq", "?")
-    )
+@dataclass(frozen=True)
+class BundleImport:
+    """One bundle imported (or refused), and the receipt written for it, if any."""
+
+    parts: tuple[Path, ...]
+    outcome: ImportOutcome
+    receipt: Path | None = None
+    receipt_error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        document = self.outcome.to_json()
+        document["receipt"] = None if self.receipt is None else str(self.receipt)
+        if self.receipt_error is not None:
+            document["receipt_error"] = self.receipt_error
+        return document
 
 
-def _received(event: Event) -> str:
-    return _(
-        "bundle received from {fingerprint}: seq {first}..{last}, media items: {media}"
-    ).format(
-        fingerprint=_short(event.body.get("author")),
-        first=event.body.get("from_seq", "?"),
-        last=event.body.get("to_seq", "?"),
-        media=event.body.get("media_count", 0),
-    )
+def import_bundle(
+    session: LogbookSession,
+    parts: Sequence[Path],
+    *,
+    receipt_dir: Path | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> BundleImport:
+    """Import one bundle (coordinator); when accepted and `receipt_dir` is given, write its
+    receipt there. A receipt that cannot be written is reported, not raised: the bundle is in."""
+    outcome = importer.import_bundle(session, parts, progress=progress, cancel=cancel)
+    if not (outcome.ok and receipt_dir is not None and outcome.author and outcome.head_hash):
+        return BundleImport(tuple(parts), outcome)
+    try:
+        path = receipts.write_receipt(
+            session,
+            receipt_dir,
+            author=outcome.author,
+            bundle_id=outcome.bundle_id or "",
+            up_to_seq=outcome.head_seq,
+            head_hash=outcome.head_hash,
+            media=outcome.receipt_media,
+            receipt_id=outcome.receipt_id,
+        )
+    except UserActionError as error:
+        return BundleImport(tuple(parts), outcome, receipt_error=error.message)
+    return BundleImport(tuple(parts), outcome, receipt=path)
 
 
-HANDOFF_DESCRIBERS: Mapping[str, Describer] = {
-    OBSERVER_ENROLLED: _enrolled,
-    OBSERVER_REVOKED: _revoked,
-    COORDINATOR_PINNED: _pinned,
-    HANDOFF_ACKNOWLEDGED: _acknowledged,
-    HANDOFF_RECEIVED: _received,
-}
+def accept_receipt(session: LogbookSession, path: Path) -> AcceptedReceipt:
+    """Record a coordinator's receipt (observer): the next export starts after it."""
+    return receipts.accept_receipt(session, path)
+
+
+def handoff_status(session: LogbookSession) -> HandoffStatus:
+    """What waits to be handed over (observer), or what arrived (coordinator)."""
+    return status.handoff_status(session)

@@ -8,7 +8,7 @@ live in `core.consent`; this module only enforces them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,6 +22,7 @@ from observer_app.core.consent import (
 from observer_app.core.file_names import readable_file_name
 from observer_app.core.ids import match_prefix, new_id
 from observer_app.core.media_terms import RedactionStyle
+from observer_app.core.progress import Cancel, Progress
 from observer_app.errors import UsageError, UserActionError, read_only_message
 from observer_app.i18n import _
 from observer_app.logbook.output import write_user_file
@@ -56,9 +57,6 @@ from observer_app.vault.queries.media import (
 
 #: Photos up to this size are decoded in memory for thumbnails; larger files get a placeholder.
 MAX_DECODE_BYTES = 64 * 1024 * 1024
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ certificates it knows (`known_trust_roots`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,11 @@ from cryptography import x509
 
 from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.core.ids import new_id
+from observer_app.core.progress import Cancel, Progress
 from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.crypto.keys import format_fingerprint
 from observer_app.errors import OperationCancelled, UsageError, UserActionError
-from observer_app.handoff import trust as handoff_trust
+from observer_app.handoff.enroll import trust as handoff_trust
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.output import write_user_file
 from observer_app.logbook.session import LogbookSession
@@ -43,9 +44,6 @@ from observer_app.reports.verification import PdfVerdict, verify_pdf
 from observer_app.vault.blobs import BlobStore
 from observer_app.vault.identity_store import get_person
 from observer_app.vault.queries.media import list_media, thumbnail_keys
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 
 _STEPS = 4  # gather, pages, sign, write
 

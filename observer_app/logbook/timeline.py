@@ -12,8 +12,7 @@ from typing import Any
 
 from observer_app.core.timeutil import to_local
 from observer_app.i18n import _
-from observer_app.logbook.handoff import HANDOFF_DESCRIBERS
-from observer_app.logbook.record_describers import RECORD_DESCRIBERS
+from observer_app.logbook.record_describers import HANDOFF_DESCRIBERS, RECORD_DESCRIBERS
 from observer_app.vault.connection import Connection
 from observer_app.vault.journal import Event, parse_valid
 

@@ -20,6 +20,7 @@ from itertools import islice
 
 import sqlcipher3
 
+from observer_app.core.progress import Cancel, Progress
 from observer_app.crypto import keys
 from observer_app.errors import EventSchemaError, OperationCancelled
 from observer_app.i18n import _
@@ -28,9 +29,6 @@ from observer_app.vault.connection import Connection
 from observer_app.vault.event_schema import check_event, valid_for_replay
 from observer_app.vault.journal import EventFormatError, parse_event, read_events
 from observer_app.vault.projection.people import IDENTITY_DECLARED
-
-ProgressCallback = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
 
 PARALLEL_THRESHOLD = 4000
 BATCH = 2000
@@ -59,8 +57,8 @@ class VerifyReport:
 
 def verify_journal(
     conn: Connection,
-    progress: ProgressCallback | None = None,
-    cancel: CancelCheck | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> VerifyReport:
     report = VerifyReport()
     total = int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -123,8 +121,8 @@ def _verify_feed(
     head_hash: str,
     total: int,
     pool: ProcessPoolExecutor | None,
-    progress: ProgressCallback | None,
-    cancel: CancelCheck | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
 ) -> None:
     if keys.fingerprint(keys.load_public_key_der(public_key_der)) != feed:
         report.problems.append(Problem(feed, None, _("the feed id is not its key's fingerprint")))

@@ -19,11 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observer_app.handoff.enrollment import (
-    accept_package,
-    issue_package,
-    write_request,
-)
+from observer_app.handoff.enroll.accept import accept_package
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.request import write_request
 from observer_app.logbook.session import LogbookSession
 from tests.conftest import PASSPHRASE
 from tests.fuzz.fuzz_support import (

@@ -23,12 +23,10 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from observer_app.handoff.documents import sign_document
-from observer_app.handoff.enrollment import (
-    PACKAGE_TYPE,
-    REQUEST_TYPE,
-    accept_package,
-    issue_package,
-)
+from observer_app.handoff.enroll.accept import accept_package
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.package import PACKAGE_TYPE
+from observer_app.handoff.enroll.request import REQUEST_TYPE
 from tests.fuzz.fuzz_support import examples, refuses_cleanly, sealed_to, unsealed
 from tests.fuzz.test_fuzz_enrollment import NOT_VALID, World, build_world, on_stick
 from tests.reports.conftest import make_self_signed

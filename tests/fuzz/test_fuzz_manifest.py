@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from observer_app.crypto import keys
-from observer_app.handoff.documents import DocumentError, sign_document
-from observer_app.handoff.manifest import (
+from observer_app.handoff.bundle.manifest import (
     MANIFEST_TYPE,
     MediaEntry,
     event_line,
@@ -24,6 +23,7 @@ from observer_app.handoff.manifest import (
     sign_manifest,
     split_event_line,
 )
+from observer_app.handoff.documents import DocumentError, sign_document
 from tests.fuzz.fuzz_support import examples, mutations
 
 KEY = keys.generate_signing_key()

@@ -20,10 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observer_app.handoff.bundle_export import export_bundle
-from observer_app.handoff.bundle_import import import_bundle
-from observer_app.handoff.part_names import part_name
-from observer_app.handoff.receipts import accept_receipt, write_receipt
+from observer_app.handoff.bundle.exporter import export_bundle
+from observer_app.handoff.bundle.importer import import_bundle
+from observer_app.handoff.bundle.receipts import accept_receipt, write_receipt
+from observer_app.handoff.parts.names import part_name
 from observer_app.logbook.session import LogbookSession
 from tests.fuzz.fuzz_support import (
     QuietRepr,

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from observer_app.errors import NotValidError
-from observer_app.handoff.tar_stream import TarMember, TarMemberReader, write_tar
+from observer_app.handoff.parts.tar_stream import TarMember, TarMemberReader, write_tar
 from tests.fuzz.fuzz_support import examples, mutations
 
 

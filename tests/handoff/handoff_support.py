@@ -15,9 +15,7 @@ from typing import Any
 
 from observer_app.crypto import keys
 from observer_app.crypto.age_keys import recipient_of
-from observer_app.handoff.documents import sign_document
-from observer_app.handoff.enrollment import accept_package, issue_package, write_request
-from observer_app.handoff.manifest import (
+from observer_app.handoff.bundle.manifest import (
     EVENTS_MEMBER,
     MANIFEST_MEMBER,
     MANIFEST_TYPE,
@@ -26,9 +24,13 @@ from observer_app.handoff.manifest import (
     new_manifest,
     sign_manifest,
 )
-from observer_app.handoff.transport import (
+from observer_app.handoff.documents import sign_document
+from observer_app.handoff.enroll.accept import accept_package
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.request import write_request
+from observer_app.handoff.parts.tar_stream import TarMember
+from observer_app.handoff.parts.transport import (
     DEFAULT_PART_SIZE,
-    TarMember,
     estimate_bundle_size,
     write_bundle,
 )

@@ -19,14 +19,14 @@ import pytest
 from pyrage import x25519
 
 from observer_app.errors import UserActionError
-from observer_app.handoff.age_process import (
+from observer_app.handoff.age.process import (
     ProcessAgeDecryptor,
     ProcessAgeEncryptor,
     ThreadedEncryption,
     start_decryptor,
     start_encryptor,
 )
-from observer_app.handoff.age_stream import AgeDecryptor, AgeStreamError, PipeClosed
+from observer_app.handoff.age.stream import AgeDecryptor, AgeStreamError, PipeClosed
 
 TIMEOUT = 20
 
@@ -180,7 +180,7 @@ def test_the_key_is_not_on_the_command_line_and_close_ends_the_child() -> None:
     command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
     environment = Path(f"/proc/{pid}/environ").read_bytes()
     assert b"AGE-SECRET-KEY" not in command_line + environment
-    assert b"age_child.py" in command_line
+    assert b"handoff/age/child.py" in command_line
     decryptor.close()
     assert not alive(pid)  # killed and reaped, not a zombie
     assert not [t for t in threading.enumerate() if t.name.startswith("bundle-") and t.is_alive()]

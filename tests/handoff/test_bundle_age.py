@@ -15,7 +15,7 @@ import pytest
 from cryptography import x509
 
 from observer_app.core.catalogue import load_catalogue
-from observer_app.handoff.bundle_export import export_bundle
+from observer_app.handoff.bundle.exporter import export_bundle
 from observer_app.logbook import media, stations
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.identity_store import load_organisation_ca

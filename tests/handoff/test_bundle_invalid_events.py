@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from observer_app.handoff.bundle_export import export_bundle
-from observer_app.handoff.bundle_import import import_bundle
+from observer_app.handoff.bundle.exporter import export_bundle
+from observer_app.handoff.bundle.importer import import_bundle
 from observer_app.logbook import notes
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.journal import build_event, feed_head

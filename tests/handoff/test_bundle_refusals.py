@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from observer_app.crypto import keys
-from observer_app.handoff import roster
-from observer_app.handoff.bundle_export import export_bundle
-from observer_app.handoff.bundle_import import ImportOutcome, fork_alerts, import_bundle
+from observer_app.handoff.bundle.exporter import export_bundle
+from observer_app.handoff.bundle.importer import ImportOutcome, import_bundle
+from observer_app.handoff.enroll import roster
 from observer_app.logbook.session import LogbookSession
+from observer_app.vault.queries.handoff import fork_alerts
 from observer_app.vault.store import open_vault
 from tests.handoff.handoff_support import (
     MEDIA_DIR,

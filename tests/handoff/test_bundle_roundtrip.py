@@ -10,10 +10,10 @@ import pytest
 
 from observer_app.core.catalogue import load_catalogue
 from observer_app.errors import OperationCancelled, UserActionError
-from observer_app.handoff.bundle_export import export_bundle, plan_export
-from observer_app.handoff.bundle_import import import_bundle
-from observer_app.handoff.receipts import accept_receipt, write_receipt
-from observer_app.handoff.status import handoff_status
+from observer_app.handoff.bundle.exporter import export_bundle, plan_export
+from observer_app.handoff.bundle.importer import import_bundle
+from observer_app.handoff.bundle.receipts import accept_receipt, write_receipt
+from observer_app.handoff.bundle.status import handoff_status
 from observer_app.logbook import media, stations
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.blobs import BlobStore, find_blob
@@ -53,7 +53,7 @@ def blob_bytes(session: LogbookSession, sha256: str) -> bytes:
 
 
 def receipt_for(coordinator: LogbookSession, outcome: object, out: Path) -> Path:
-    from observer_app.handoff.bundle_import import ImportOutcome
+    from observer_app.handoff.bundle.importer import ImportOutcome
 
     assert isinstance(outcome, ImportOutcome) and outcome.author and outcome.head_hash
     out.mkdir(exist_ok=True)
@@ -99,7 +99,7 @@ def test_first_bundle_carries_the_whole_feed_and_its_media(
         "SELECT count(*) FROM media WHERE feed = ?", (observer.identity.feed,)
     )
     assert rows.fetchone()[0] == 2
-    status = handoff_status(coordinator)
+    status = handoff_status(coordinator).to_json()
     assert status["observers"][0]["held_seq"] == head[0]
 
 
@@ -114,7 +114,7 @@ def test_receipt_makes_the_next_bundle_incremental(
     accepted = accept_receipt(observer, receipt_for(coordinator, first, tmp_path / "receipts"))
     assert accepted.receipt.up_to_seq == first.head_seq
     assert accepted.receipt.media == (first_photo,)
-    status = handoff_status(observer)
+    status = handoff_status(observer).to_json()
     assert (status["events_waiting"], status["media_waiting"]) == (0, 0)
     assert status["last_receipt"]["up_to_seq"] == first.head_seq
     with pytest.raises(UserActionError, match="nothing to hand over"):
@@ -249,4 +249,4 @@ def test_export_needs_enrollment(make_session: MakeSession, tmp_path: Path) -> N
     loner = make_session(name="Loner", folder="loner")
     with pytest.raises(UserActionError, match="not enrolled"):
         export_bundle(loner, tmp_path)
-    assert handoff_status(loner)["enrolled"] is False
+    assert handoff_status(loner).to_json()["enrolled"] is False

@@ -17,11 +17,14 @@ import pytest
 from observer_app.core.catalogue import load_catalogue
 from observer_app.crypto.age_keys import recipient_of
 from observer_app.errors import NotValidError
-from observer_app.handoff import documents, enrollment
-from observer_app.handoff.enroll_request import REQUEST_TYPE, read_request
-from observer_app.handoff.pins import current_pin
+from observer_app.handoff import documents
+from observer_app.handoff.enroll.accept import accept_package
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.package import PACKAGE_TYPE
+from observer_app.handoff.enroll.request import REQUEST_TYPE, read_request, write_request
 from observer_app.logbook import mission, stations
 from observer_app.logbook.session import LogbookSession
+from observer_app.vault.queries.pins import current_pin
 from tests.handoff.handoff_support import dump
 
 MakeSession = Callable[..., LogbookSession]
@@ -41,7 +44,7 @@ def observer(make_session: MakeSession) -> LogbookSession:
 
 
 def _request_content(observer: LogbookSession, stick: Path) -> dict[str, Any]:
-    path = enrollment.write_request(observer, stick).path
+    path = write_request(observer, stick).path
     document = json.loads(path.read_bytes())["document"]
     path.unlink()
     return {k: v for k, v in document.items() if k not in ("type", "v")}
@@ -75,8 +78,8 @@ def test_request_fields_are_checked_by_name(
 def _package_content(
     coordinator: LogbookSession, observer: LogbookSession, stick: Path
 ) -> dict[str, Any]:
-    request = enrollment.write_request(observer, stick).path
-    issued = enrollment.issue_package(coordinator, request, stick, ["101"])
+    request = write_request(observer, stick).path
+    issued = issue_package(coordinator, request, stick, ["101"])
     data = documents.unseal(issued.path.read_bytes(), observer.identity.age_identity, "x")
     document = json.loads(data)["document"]
     return {k: v for k, v in document.items() if k not in ("type", "v")}
@@ -110,13 +113,11 @@ def test_setup_package_fields_are_checked_by_name(
 ) -> None:
     content = _package_content(coordinator, observer, stick)
     _set(content, path, value)
-    signed = documents.sign_document(
-        coordinator.identity.signing_key, enrollment.PACKAGE_TYPE, content
-    )
+    signed = documents.sign_document(coordinator.identity.signing_key, PACKAGE_TYPE, content)
     forged = stick / "forged.age"
     forged.write_bytes(documents.seal(signed, recipient_of(observer.identity.age_identity)))
     before = dump(observer)
     with pytest.raises(NotValidError, match=re.escape(f"'{field}'")):
-        enrollment.accept_package(observer, forged, coordinator.identity.feed)
+        accept_package(observer, forged, coordinator.identity.feed)
     assert current_pin(observer.conn, observer.identity.feed) is None
     assert dump(observer) == before

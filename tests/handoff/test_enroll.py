@@ -15,15 +15,21 @@ from observer_app.crypto import keys
 from observer_app.crypto.age_keys import recipient_of
 from observer_app.crypto.certificates import certificate_from_pem
 from observer_app.errors import NotValidError, UsageError, UserActionError
-from observer_app.handoff import documents, enrollment, roster
-from observer_app.handoff.bundle_export import export_bundle
-from observer_app.handoff.pins import current_pin, pin_history
-from observer_app.handoff.trust import known_trust_roots
+from observer_app.handoff import documents
+from observer_app.handoff.bundle.exporter import export_bundle
+from observer_app.handoff.enroll import roster
+from observer_app.handoff.enroll.accept import accept_package
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.package import PACKAGE_TYPE
+from observer_app.handoff.enroll.request import read_request, write_request
+from observer_app.handoff.enroll.trust import known_trust_roots
 from observer_app.logbook import mission, notes, stations
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.identity_store import load_identity, load_organisation_ca
 from observer_app.vault.journal import read_events
 from observer_app.vault.queries.mission import current_mission
+from observer_app.vault.queries.pins import current_pin, pin_history
+from observer_app.vault.queries.roster import enrolled_observer, list_enrolled
 from observer_app.vault.queries.stations import list_stations
 from observer_app.vault.verify import verify_journal
 from tests.handoff.handoff_support import dump, enroll
@@ -49,10 +55,10 @@ def observer(make_session: MakeSession) -> LogbookSession:
 def test_request_is_signed_and_names_nothing_in_its_file_name(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    written = enrollment.write_request(observer, stick)
+    written = write_request(observer, stick)
     assert written.path.name.startswith("olb-") and "Айгерим" not in written.path.name
     assert written.path.stat().st_mode & 0o777 == 0o600
-    request = enrollment.read_request(written.path, coordinator.identity.age_identity)
+    request = read_request(written.path, coordinator.identity.age_identity)
     assert request.feed == observer.identity.feed
     assert (request.name, request.accreditation) == ("Айгерим Сапарова", "KZ-77")
     assert list(stick.iterdir()) == [written.path]  # no partial file left behind
@@ -61,54 +67,52 @@ def test_request_is_signed_and_names_nothing_in_its_file_name(
 def test_a_request_can_be_sealed_to_the_coordinator(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    written = enrollment.write_request(
-        observer, stick, recipient_of(coordinator.identity.age_identity)
-    )
+    written = write_request(observer, stick, recipient_of(coordinator.identity.age_identity))
     assert "Айгерим".encode() not in written.path.read_bytes()
-    issued = enrollment.issue_package(coordinator, written.path, stick)
+    issued = issue_package(coordinator, written.path, stick)
     assert issued.request.name == "Айгерим Сапарова"
 
 
 def test_tampered_request_is_refused(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    written = enrollment.write_request(observer, stick)
+    written = write_request(observer, stick)
     envelope = json.loads(written.path.read_bytes())
     envelope["document"]["name"] = "Someone Else"
     written.path.write_bytes(documents.canonicalize_signed(envelope))
     before = dump(coordinator)
     with pytest.raises(NotValidError, match="bad signature"):
-        enrollment.issue_package(coordinator, written.path, stick)
+        issue_package(coordinator, written.path, stick)
     assert dump(coordinator) == before
 
 
 def test_issue_checks_the_fingerprint_read_aloud(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    written = enrollment.write_request(observer, stick)
+    written = write_request(observer, stick)
     wrong = "0" * 64
     with pytest.raises(NotValidError, match="fingerprint"):
-        enrollment.issue_package(coordinator, written.path, stick, (), wrong)
+        issue_package(coordinator, written.path, stick, (), wrong)
     spoken = keys.format_fingerprint(observer.identity.feed)
-    issued = enrollment.issue_package(coordinator, written.path, stick, ("101",), spoken.lower())
+    issued = issue_package(coordinator, written.path, stick, ("101",), spoken.lower())
     assert issued.stations == ("101",)
 
 
 def test_unknown_station_is_refused(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    written = enrollment.write_request(observer, stick)
+    written = write_request(observer, stick)
     with pytest.raises(UsageError, match="999"):
-        enrollment.issue_package(coordinator, written.path, stick, ("101", "999"))
+        issue_package(coordinator, written.path, stick, ("101", "999"))
 
 
 def test_accept_pins_the_coordinator_and_records_the_issued_certificate(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    written = enrollment.write_request(observer, stick)
-    issued = enrollment.issue_package(coordinator, written.path, stick, ("101", "AKT-7"))
+    written = write_request(observer, stick)
+    issued = issue_package(coordinator, written.path, stick, ("101", "AKT-7"))
     assert b"Mission 2026" not in issued.path.read_bytes()  # sealed
-    accepted = enrollment.accept_package(observer, issued.path)
+    accepted = accept_package(observer, issued.path)
     assert accepted.coordinator == coordinator.identity.feed
     assert accepted.stations_added == ("101", "AKT-7")
 
@@ -134,7 +138,7 @@ def test_accept_pins_the_coordinator_and_records_the_issued_certificate(
     assert sorted(codes) == ["101", "AKT-7"]
     assert known_trust_roots(observer) == [ca_cert]
     assert known_trust_roots(coordinator) == [ca_cert]
-    observed = roster.enrolled_observer(
+    observed = enrolled_observer(
         coordinator.conn, coordinator.identity.feed, observer.identity.feed
     )
     assert observed is not None and observed.stations == ("101", "AKT-7")
@@ -146,11 +150,11 @@ def test_accept_pins_the_coordinator_and_records_the_issued_certificate(
 def test_the_same_package_twice_changes_nothing(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    written = enrollment.write_request(observer, stick)
-    issued = enrollment.issue_package(coordinator, written.path, stick)
-    enrollment.accept_package(observer, issued.path)
+    written = write_request(observer, stick)
+    issued = issue_package(coordinator, written.path, stick)
+    accept_package(observer, issued.path)
     before = dump(observer)
-    again = enrollment.accept_package(observer, issued.path)
+    again = accept_package(observer, issued.path)
     assert again.already_accepted
     assert dump(observer) == before
 
@@ -162,12 +166,10 @@ def test_package_for_another_observer_is_refused(
     stick: Path,
 ) -> None:
     other = make_session(name="Other", folder="other")
-    issued = enrollment.issue_package(
-        coordinator, enrollment.write_request(observer, stick).path, stick
-    )
+    issued = issue_package(coordinator, write_request(observer, stick).path, stick)
     before = dump(other)
     with pytest.raises(NotValidError, match="someone else"):
-        enrollment.accept_package(other, issued.path)
+        accept_package(other, issued.path)
     assert dump(other) == before
 
 
@@ -179,9 +181,7 @@ def test_package_whose_certificate_is_for_another_key_is_refused(
 ) -> None:
     """A coordinator's package whose certificate does not certify the observer's key."""
     other = make_session(name="Other", folder="other")
-    issued = enrollment.issue_package(
-        coordinator, enrollment.write_request(other, stick).path, stick
-    )
+    issued = issue_package(coordinator, write_request(other, stick).path, stick)
     # Re-seal the (validly signed) package of `other` after pointing it at `observer`.
     data = documents.unseal(issued.path.read_bytes(), other.identity.age_identity, "x")
     envelope = json.loads(data)
@@ -189,13 +189,13 @@ def test_package_whose_certificate_is_for_another_key_is_refused(
     document["observer"]["feed"] = observer.identity.feed
     resigned = documents.sign_document(
         coordinator.identity.signing_key,
-        enrollment.PACKAGE_TYPE,
+        PACKAGE_TYPE,
         {k: v for k, v in document.items() if k not in ("type", "v")},
     )
     forged = stick / "forged.age"
     forged.write_bytes(documents.seal(resigned, recipient_of(observer.identity.age_identity)))
     with pytest.raises(NotValidError, match="not for this vault's key"):
-        enrollment.accept_package(observer, forged)
+        accept_package(observer, forged)
     # ... and a byte changed in the signed part is a bad signature.
     envelope["document"]["coordinator"]["name"] = "Mallory"
     tampered = stick / "tampered.age"
@@ -205,7 +205,7 @@ def test_package_whose_certificate_is_for_another_key_is_refused(
         )
     )
     with pytest.raises(NotValidError, match="bad signature"):
-        enrollment.accept_package(observer, tampered)
+        accept_package(observer, tampered)
     assert current_pin(observer.conn, observer.identity.feed) is None
 
 
@@ -217,16 +217,14 @@ def test_another_coordinator_needs_its_fingerprint(
 ) -> None:
     enroll(coordinator, observer, stick, ["101"])
     second = make_session(name="Second coordinator", role="coordinator", folder="second")
-    issued = enrollment.issue_package(second, enrollment.write_request(observer, stick).path, stick)
+    issued = issue_package(second, write_request(observer, stick).path, stick)
     before = dump(observer)
     with pytest.raises(NotValidError, match="another coordinator"):
-        enrollment.accept_package(observer, issued.path)
+        accept_package(observer, issued.path)
     with pytest.raises(NotValidError, match="does not come from the fingerprint given"):
-        enrollment.accept_package(observer, issued.path, coordinator.identity.feed)
+        accept_package(observer, issued.path, coordinator.identity.feed)
     assert dump(observer) == before
-    accepted = enrollment.accept_package(
-        observer, issued.path, keys.format_fingerprint(second.identity.feed)
-    )
+    accepted = accept_package(observer, issued.path, keys.format_fingerprint(second.identity.feed))
     assert accepted.changed_coordinator
     history = pin_history(observer.conn, observer.identity.feed)
     assert [p.coordinator for p in history] == [coordinator.identity.feed, second.identity.feed]
@@ -252,7 +250,7 @@ def test_reenrolling_for_a_new_mission_keeps_history(
     codes = [s.code for s in list_stations(observer.conn, observer.identity.feed)]
     assert codes == ["101", "102"]
     assert len(pin_history(observer.conn, observer.identity.feed)) == 2
-    enrolled = roster.list_enrolled(coordinator.conn, coordinator.identity.feed)
+    enrolled = list_enrolled(coordinator.conn, coordinator.identity.feed)
     assert len(enrolled) == 1 and enrolled[0].mission == "Runoff 2026"
     assert verify_journal(observer.conn).ok
 
@@ -266,18 +264,18 @@ def test_revoked_observer_cannot_be_enrolled_again(
     assert revoked.revoked and revoked.revoked_reason == "laptop seized"
     with pytest.raises(UserActionError, match="already"):
         roster.revoke(coordinator, short, "again")
-    request = enrollment.write_request(observer, stick)
+    request = write_request(observer, stick)
     with pytest.raises(UserActionError, match="revoked"):
-        enrollment.issue_package(coordinator, request.path, stick)
+        issue_package(coordinator, request.path, stick)
     assert verify_journal(coordinator.conn).ok
 
 
 def test_roles_are_checked(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    request = enrollment.write_request(observer, stick)
+    request = write_request(observer, stick)
     with pytest.raises(UserActionError, match="coordinator's vault"):
-        enrollment.issue_package(observer, request.path, stick)
+        issue_package(observer, request.path, stick)
     with pytest.raises(UserActionError, match="coordinator's vault"):
         roster.revoke(observer, observer.identity.feed, "x")
     with pytest.raises(UserActionError, match="needs an observer's vault"):
@@ -287,16 +285,16 @@ def test_roles_are_checked(
 def test_package_written_to_a_missing_folder_records_nothing(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path, tmp_path: Path
 ) -> None:
-    request = enrollment.write_request(observer, stick)
+    request = write_request(observer, stick)
     before = dump(coordinator)
     with pytest.raises(UserActionError, match="folder not found"):
-        enrollment.issue_package(coordinator, request.path, tmp_path / "gone")
+        issue_package(coordinator, request.path, tmp_path / "gone")
     assert dump(coordinator) == before
 
 
 def test_request_document_is_plain_canonical_json(observer: LogbookSession, stick: Path) -> None:
     """The documented layout (docs/formats/enrollment.md), checked byte for byte."""
-    written = enrollment.write_request(observer, stick)
+    written = write_request(observer, stick)
     envelope = json.loads(written.path.read_bytes())
     assert set(envelope) == {"document", "signature"}
     document = envelope["document"]
@@ -310,7 +308,7 @@ def test_request_document_is_plain_canonical_json(observer: LogbookSession, stic
 def test_timeline_describes_enrollment_events(
     observer: LogbookSession, coordinator: LogbookSession, stick: Path
 ) -> None:
-    from observer_app.logbook.handoff import HANDOFF_DESCRIBERS
+    from observer_app.logbook.record_describers import HANDOFF_DESCRIBERS
 
     enroll(coordinator, observer, stick, ["101"])
     roster.revoke(coordinator, observer.identity.feed, "seized")

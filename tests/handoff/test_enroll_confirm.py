@@ -20,8 +20,10 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.main import build_parser
 from observer_app.crypto.keys import format_fingerprint
 from observer_app.errors import ObserverError
-from observer_app.handoff import enrollment, roster
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.request import write_request
 from observer_app.logbook.session import LogbookSession
+from observer_app.vault.queries.roster import list_enrolled
 from tests.conftest import PASSPHRASE, Cli
 from tests.handoff.handoff_support import dump
 
@@ -43,7 +45,7 @@ def observer(make_session: Callable[..., LogbookSession]) -> LogbookSession:
 
 @pytest.fixture
 def request_file(observer: LogbookSession, stick: Path) -> Path:
-    return enrollment.write_request(observer, stick).path
+    return write_request(observer, stick).path
 
 
 @pytest.fixture
@@ -122,7 +124,7 @@ def packages(out: Path) -> list[Path]:
 
 
 def enrolled(coordinator: LogbookSession) -> list[str]:
-    return [o.feed for o in roster.list_enrolled(coordinator.conn, coordinator.identity.feed)]
+    return [o.feed for o in list_enrolled(coordinator.conn, coordinator.identity.feed)]
 
 
 @pytest.mark.parametrize("answer", ["n", "", "no", "yes please", "0A5F"])
@@ -175,7 +177,7 @@ def test_a_request_swapped_after_the_question_is_refused(
     intruder = make_session(name="Someone Else", folder="intruder")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    other = enrollment.write_request(intruder, elsewhere).path
+    other = write_request(intruder, elsewhere).path
     before = dump(coordinator)
 
     def swap_then_yes(prompt: str) -> str:
@@ -281,7 +283,7 @@ def test_a_real_terminal_is_asked(
 
 @pytest.fixture
 def package_file(coordinator: LogbookSession, request_file: Path, out: Path) -> Path:
-    return enrollment.issue_package(coordinator, request_file, out, ()).path
+    return issue_package(coordinator, request_file, out, ()).path
 
 
 def accept_in_process(

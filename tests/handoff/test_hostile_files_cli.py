@@ -27,7 +27,8 @@ from observer_app.crypto import keys
 from observer_app.crypto.age_keys import recipient_of
 from observer_app.crypto.canonical_json import canonicalize_signed
 from observer_app.handoff.documents import seal, unseal
-from observer_app.handoff.enrollment import issue_package, write_request
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.request import write_request
 from observer_app.logbook.session import LogbookSession
 from tests.conftest import PASSPHRASE, Cli
 from tests.handoff.handoff_support import dump_path

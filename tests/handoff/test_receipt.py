@@ -13,11 +13,12 @@ from observer_app.core.ids import new_id
 from observer_app.crypto.age_keys import recipient_of
 from observer_app.errors import NotValidError, UserActionError
 from observer_app.handoff import documents
-from observer_app.handoff.bundle_export import export_bundle
-from observer_app.handoff.bundle_import import ImportOutcome, import_bundle
-from observer_app.handoff.enrollment import issue_package, write_request
-from observer_app.handoff.receipts import RECEIPT_TYPE, accept_receipt, write_receipt
-from observer_app.handoff.status import handoff_status
+from observer_app.handoff.bundle.exporter import export_bundle
+from observer_app.handoff.bundle.importer import ImportOutcome, import_bundle
+from observer_app.handoff.bundle.receipts import RECEIPT_TYPE, accept_receipt, write_receipt
+from observer_app.handoff.bundle.status import handoff_status
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.request import write_request
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.journal import read_events
 from observer_app.vault.verify import verify_journal
@@ -72,13 +73,13 @@ def test_receipt_is_sealed_and_recorded_once(
     path = receipt(coordinator, imported, tmp_path / "receipts")
     assert path.name.startswith("olb-") and path.stat().st_mode & 0o777 == 0o600
     assert observer.identity.feed.encode() not in path.read_bytes()
-    assert handoff_status(observer)["events_waiting"] == imported.head_seq
+    assert handoff_status(observer).to_json()["events_waiting"] == imported.head_seq
     accepted = accept_receipt(observer, path)
     assert not accepted.already_recorded and accepted.coordinator_name == "Coordinator"
     last = list(read_events(observer.conn, observer.identity.feed))[-1]
     assert last.type == "handoff.acknowledged"
     assert last.body["up_to_seq"] == imported.head_seq
-    status = handoff_status(observer)
+    status = handoff_status(observer).to_json()
     assert status["acknowledged_seq"] == imported.head_seq
     assert status["events_waiting"] == 0  # the acknowledgement alone is nothing to hand over
     before = dump(observer)

@@ -19,11 +19,10 @@ import pytest
 from pyrage import x25519
 
 from observer_app.errors import OperationCancelled, UsageError, UserActionError
-from observer_app.handoff.tar_stream import write_tar
-from observer_app.handoff.transport import (
-    TarMember,
+from observer_app.handoff.parts.names import find_bundle_parts
+from observer_app.handoff.parts.tar_stream import TarMember, write_tar
+from observer_app.handoff.parts.transport import (
     estimate_bundle_size,
-    find_bundle_parts,
     read_bundle,
     write_bundle,
 )

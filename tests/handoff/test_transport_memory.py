@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pyrage import x25519
 
-from observer_app.handoff.transport import (
-    TarMember,
+from observer_app.handoff.parts.tar_stream import TarMember
+from observer_app.handoff.parts.transport import (
     estimate_bundle_size,
     read_bundle,
     write_bundle,

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from observer_app.handoff import parts as parts_module
-from observer_app.handoff.parts import (
-    PartWriter,
+from observer_app.handoff.parts.layout import order_parts
+from observer_app.handoff.parts.names import parse_part_name, part_name
+from observer_app.handoff.parts.read_back import (
     ReadBackMismatch,
-    TooManyParts,
-    order_parts,
-    parse_part_name,
-    part_name,
+    cached_blocks,
+    read_ahead,
+    read_back,
+    read_direct,
 )
+from observer_app.handoff.parts.writer import PartWriter, TooManyParts
 
 BUNDLE = "0123456789abcdef"
 
@@ -85,13 +86,13 @@ def test_both_read_back_paths_return_the_file(tmp_path: Path, size: int) -> None
     data = os.urandom(size)
     path.write_bytes(data)
 
-    cached = b"".join(bytes(block) for block in parts_module._cached_blocks(path, lambda: None))
+    cached = b"".join(bytes(block) for block in cached_blocks(path, lambda: None))
     assert cached == data
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECT", 0))
     try:
-        ahead = b"".join(bytes(block) for block in parts_module._read_ahead(fd, lambda: None))
+        ahead = b"".join(bytes(block) for block in read_ahead(fd, lambda: None))
         os.lseek(fd, 0, os.SEEK_SET)
-        single = b"".join(bytes(b) for b in parts_module._read_direct(fd, size, lambda: None))
+        single = b"".join(bytes(b) for b in read_direct(fd, size, lambda: None))
     finally:
         os.close(fd)
     assert ahead == data
@@ -104,12 +105,12 @@ def test_read_back_refuses_other_content_or_length(tmp_path: Path) -> None:
     data = os.urandom(100_000)
     path.write_bytes(data)
     digest = zlib.crc32(data).to_bytes(4, "big")
-    parts_module._read_back(path, len(data), digest, 1, lambda: None)
+    read_back(path, len(data), digest, 1, lambda: None)
     with pytest.raises(ReadBackMismatch):
-        parts_module._read_back(path, len(data) + 1, digest, 1, lambda: None)
+        read_back(path, len(data) + 1, digest, 1, lambda: None)
     path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     with pytest.raises(ReadBackMismatch) as caught:
-        parts_module._read_back(path, len(data), digest, 4, lambda: None)
+        read_back(path, len(data), digest, 4, lambda: None)
     assert caught.value.index == 4
 
 
@@ -125,7 +126,7 @@ def test_a_stop_during_read_back_ends_the_helper_thread(tmp_path: Path) -> None:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        parts_module._read_back(path, 20 * 2**20, b"", 1, check)
+        read_back(path, 20 * 2**20, b"", 1, check)
     assert not [t for t in threading.enumerate() if t.name == "bundle-read-back" and t.is_alive()]
 
 

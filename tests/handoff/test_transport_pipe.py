@@ -15,7 +15,7 @@ import pyrage
 import pytest
 from pyrage import x25519
 
-from observer_app.handoff.age_stream import (
+from observer_app.handoff.age.stream import (
     AgeDecryptor,
     AgeEncryptor,
     AgeStreamError,

@@ -20,9 +20,9 @@ import pytest
 from pyrage import x25519
 
 from observer_app.errors import NotValidError, ObserverError, UsageError, UserActionError
-from observer_app.handoff.age_stream import AGE_CHUNK, AGE_TAG, payload_start
-from observer_app.handoff.transport import (
-    TarMember,
+from observer_app.handoff.age.stream import AGE_CHUNK, AGE_TAG, payload_start
+from observer_app.handoff.parts.tar_stream import TarMember
+from observer_app.handoff.parts.transport import (
     estimate_bundle_size,
     read_bundle,
     write_bundle,

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from observer_app.core.audience import Audience
 from observer_app.core.catalogue import load_catalogue
-from observer_app.handoff.enrollment import accept_package, issue_package, write_request
+from observer_app.handoff.enroll.accept import accept_package
+from observer_app.handoff.enroll.issue import issue_package
+from observer_app.handoff.enroll.request import write_request
 from observer_app.logbook import incidents, stations
 from observer_app.logbook.reports import make_report, verify_report
 from observer_app.reports.data import ReportOptions

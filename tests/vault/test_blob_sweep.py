@@ -25,9 +25,9 @@ CHUNK = 1024 * 1024
 STAGER = """
 import hashlib, io, sys
 from pathlib import Path
-from observer_app.handoff.manifest import MediaEntry
-from observer_app.handoff.media_staging import MediaStager
-from observer_app.handoff.tar_stream import ReceivedMember
+from observer_app.handoff.bundle.manifest import MediaEntry
+from observer_app.handoff.bundle.media_staging import MediaStager
+from observer_app.handoff.parts.tar_stream import ReceivedMember
 from observer_app.vault.blobs import BlobStore
 
 class Stalls(io.RawIOBase):

@@ -25,15 +25,15 @@ from observer_app.handoff.documents import (
     sign_document,
     write_document_file,
 )
-from observer_app.handoff.enroll_package import PACKAGE_TYPE
-from observer_app.handoff.enroll_request import EnrollmentRequest, read_request
+from observer_app.handoff.enroll.package import PACKAGE_TYPE
+from observer_app.handoff.enroll.request import EnrollmentRequest, read_request
 from observer_app.handoff.holder import HolderSession, holder_name, parse_fingerprint, require_role
-from observer_app.handoff.roster import enrolled_observer
 from observer_app.i18n import _
 from observer_app.vault.connection import Connection, Transaction
 from observer_app.vault.identity_store import load_organisation_ca
 from observer_app.vault.projection.enrollment import OBSERVER_ENROLLED
 from observer_app.vault.queries.mission import current_mission
+from observer_app.vault.queries.roster import enrolled_observer
 from observer_app.vault.queries.stations import station_by_code
 
 

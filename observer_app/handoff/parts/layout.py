@@ -1,7 +1,7 @@
 """Reading a bundle given as files: put its parts in order, check none is missing, stream them.
 
 This is the import side: the user names the files (or a folder is scanned with
-`part_names.find_bundle_parts`), and before age sees a byte the parts are ordered and their sizes
+`names.find_bundle_parts`), and before age sees a byte the parts are ordered and their sizes
 checked, so that a missing or truncated part is reported as such rather than as a decryption
 failure. `PartsReader` then hands age the parts as one stream, as `cat` would.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from observer_app.errors import NotValidError, UsageError, UserActionError
-from observer_app.handoff.part_names import PARTIAL_SUFFIX, PartName, parse_part_name
-from observer_app.handoff.read_back import READ_BACK_CHUNK
-from observer_app.handoff.transport_errors import BundleTruncated
+from observer_app.handoff.parts.errors import BundleTruncated
+from observer_app.handoff.parts.names import PARTIAL_SUFFIX, PartName, parse_part_name
+from observer_app.handoff.parts.read_back import READ_BACK_CHUNK
 from observer_app.i18n import _, ngettext
 
 

@@ -3,9 +3,9 @@
 The coordinator signs the package and seals it to the observer; it carries the mission, the
 assigned stations, the coordinator's public keys and certificate, the organisation CA, and the
 observer's certificate issued by that CA. Everything in it is checked here before anything is
-recorded, so that `enroll_accept` only has to decide about pinning and never sees a half-valid
+recorded, so that `accept` only has to decide about pinning and never sees a half-valid
 package. The type tag lives here too, because this module defines what a package contains;
-`enroll_issue` writes one with it. docs/formats/enrollment.md is the byte-level description.
+`issue` writes one with it. docs/formats/enrollment.md is the byte-level description.
 """
 
 from __future__ import annotations

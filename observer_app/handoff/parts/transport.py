@@ -10,7 +10,7 @@ into age (encrypted to one X25519 recipient) and cuts age's output into parts th
 fsynced and read back before all of them get their final names. Cancel, a full disk or a pulled
 stick leave no part that looks whole.
 
-Import: `read_bundle` orders the parts, decrypts them in a child process (`age_process`) and
+Import: `read_bundle` orders the parts, decrypts them in a child process (`age.process`) and
 yields the tar members one by one as streams. A bundle that turns out truncated or damaged
 raises NotValidError *at the point where it is found*, possibly after some members were yielded
 (their bytes were authentic, but the bundle is not whole). Callers therefore stage what they
@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from observer_app.core.progress import Cancel, Progress
 from observer_app.errors import NotValidError, OperationCancelled, UsageError, UserActionError
-from observer_app.handoff.age_process import Encryption, start_decryptor, start_encryptor
-from observer_app.handoff.age_stream import (
+from observer_app.handoff.age.process import Encryption, start_decryptor, start_encryptor
+from observer_app.handoff.age.stream import (
     AGE_CHUNK,
     AGE_HEADER_MAX,
     AGE_TAG,
@@ -40,48 +41,25 @@ from observer_app.handoff.age_stream import (
     parse_recipient,
     payload_start,
 )
-from observer_app.handoff.parts import (
-    MAX_PARTS,
-    BundleLayout,
-    Opener,
-    PartsReader,
-    PartWriter,
-    ReadBackMismatch,
-    TooManyParts,
-    find_bundle_parts,
-    new_bundle_id,
-    open_new_file,
-    order_parts,
-)
-from observer_app.handoff.tar_stream import (
+from observer_app.handoff.parts.errors import BundleTruncated, NotForThisRecipient
+from observer_app.handoff.parts.layout import BundleLayout, PartsReader, order_parts
+from observer_app.handoff.parts.names import MAX_PARTS, new_bundle_id
+from observer_app.handoff.parts.read_back import ReadBackMismatch
+from observer_app.handoff.parts.tar_stream import (
     ReceivedMember,
     TarMember,
     TarMemberReader,
     tar_size_upper_bound,
     write_tar,
 )
-from observer_app.handoff.transport_errors import BundleTruncated, NotForThisRecipient
+from observer_app.handoff.parts.writer import Opener, PartWriter, TooManyParts, open_new_file
 from observer_app.i18n import _
-
-__all__ = [
-    "DEFAULT_PART_SIZE",
-    "BundleContents",
-    "ReceivedMember",
-    "TarMember",
-    "estimate_bundle_size",
-    "find_bundle_parts",
-    "read_bundle",
-    "write_bundle",
-]
 
 DEFAULT_PART_SIZE = 2 * 1024**3  # FAT32 caps files at 4 GiB - 1
 MIN_PART_SIZE = 4 * 1024
 MAX_PART_SIZE = 4 * 1024**3 - 1
 CLUSTER_SLACK = 64 * 1024  # per part: allocation rounding on FAT32/exFAT sticks
 PROGRESS_STEP = 1024 * 1024
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 
 
 class DiskUsage(Protocol):

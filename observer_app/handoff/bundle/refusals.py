@@ -1,6 +1,6 @@
 """Why a bundle was refused: a reason code for scripts and one line for people.
 
-The transport layer refuses with NotValidError subclasses (`transport_errors`); `classify`
+The transport layer refuses with NotValidError subclasses (`parts.errors`); `classify`
 gives each its code by class, never by parsing translated text.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 from observer_app.errors import NotValidError
-from observer_app.handoff.transport_errors import BundleTruncated, NotForThisRecipient
+from observer_app.handoff.parts.errors import BundleTruncated, NotForThisRecipient
 
 
 class Refusal(enum.StrEnum):

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
+from observer_app.core.progress import Cancel
 from observer_app.errors import OperationCancelled
-from observer_app.handoff.manifest import MediaEntry
-from observer_app.handoff.refusals import BundleRefused, Refusal, damaged
-from observer_app.handoff.transport import ReceivedMember
+from observer_app.handoff.bundle.manifest import MediaEntry
+from observer_app.handoff.bundle.refusals import BundleRefused, Refusal, damaged
+from observer_app.handoff.parts.tar_stream import ReceivedMember
 from observer_app.i18n import _
 from observer_app.vault.blobs import BlobStore, StoredBlob
 
 HASH_CHUNK = 1024 * 1024
-Cancel = Callable[[], bool]
 
 
 def next_member(members: Iterator[ReceivedMember], name: str) -> ReceivedMember:

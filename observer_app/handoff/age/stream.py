@@ -1,6 +1,6 @@
 """age encryption as a stream in this process: bounded in-memory pipes and background threads.
 
-`handoff export` and `import` run age in a child process (`age_process`); this module is the
+`handoff export` and `import` run age in a child process (`process`); this module is the
 fallback where no child can be started (a frozen build), and provides the pieces both share
 (key parsing, failure classification, sizes).
 

@@ -1,4 +1,4 @@
-"""Starting, watching and stopping the age child process (`age_child.py`): the parts that the
+"""Starting, watching and stopping the age child process (`child.py`): the parts that the
 encrypting and the decrypting side share.
 
 What the child inherits is kept to the minimum: three pipes and an empty environment (a
@@ -28,7 +28,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-CHILD_SCRIPT = Path(__file__).with_name("age_child.py")
+CHILD_SCRIPT = Path(__file__).with_name("child.py")
 PIPE_SIZE = 1024 * 1024  # Linux's default ceiling for an unprivileged F_SETPIPE_SZ
 STDERR_MAX = 64 * 1024  # the child writes one short line; more would be a crash report
 PROBE_SECONDS = 30
@@ -76,7 +76,7 @@ if hasattr(os, "register_at_fork"):
 
 
 class AgeChild:
-    """One running `age_child.py MODE` with unbuffered pipes: `stdin` to write its input,
+    """One running `child.py MODE` with unbuffered pipes: `stdin` to write its input,
     `stdout` (raw: one system call per read) to read its output, `stderr` for its report."""
 
     def __init__(self, mode: str, command: Sequence[str] | None = None) -> None:

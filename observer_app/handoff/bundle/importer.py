@@ -21,18 +21,18 @@ Any refusal rolls back and deletes the staging blobs: the vault is as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from observer_app.core.ids import new_id
+from observer_app.core.progress import Cancel, Progress
 from observer_app.crypto import keys
 from observer_app.errors import EventSchemaError, NotValidError, OperationCancelled
-from observer_app.handoff.documents import DocumentError, encode_public_key
-from observer_app.handoff.fork_alerts import ForkAlert, fork_alerts, record_fork_alert
-from observer_app.handoff.holder import HolderSession, require_role
-from observer_app.handoff.manifest import (
+from observer_app.handoff.bundle.fork_alerts import ForkAlert, record_fork_alert
+from observer_app.handoff.bundle.manifest import (
     EVENTS_MEMBER,
     MANIFEST_MEMBER,
     MAX_EVENT_LINE,
@@ -41,13 +41,15 @@ from observer_app.handoff.manifest import (
     parse_manifest,
     split_event_line,
 )
-from observer_app.handoff.media_staging import MediaStager, next_member
-from observer_app.handoff.refusals import BundleRefused, Refusal, classify, damaged
-from observer_app.handoff.roster import EnrolledObserver, enrolled_observer
-from observer_app.handoff.transport import ReceivedMember, read_bundle
+from observer_app.handoff.bundle.media_staging import MediaStager, next_member
+from observer_app.handoff.bundle.refusals import BundleRefused, Refusal, classify, damaged
+from observer_app.handoff.documents import DocumentError, encode_public_key
+from observer_app.handoff.holder import HolderSession, require_role
+from observer_app.handoff.parts.tar_stream import ReceivedMember
+from observer_app.handoff.parts.transport import read_bundle
 from observer_app.i18n import _
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, save_blob_record
-from observer_app.vault.connection import Connection, DatabaseError
+from observer_app.vault.connection import Connection, DatabaseError, Transaction
 from observer_app.vault.journal import (
     Event,
     EventFormatError,
@@ -59,15 +61,13 @@ from observer_app.vault.journal import (
 from observer_app.vault.projection.handoff import HANDOFF_RECEIVED
 from observer_app.vault.projection.media import MEDIA_ADDED, MEDIA_DERIVED
 from observer_app.vault.projection.people import IDENTITY_DECLARED
+from observer_app.vault.queries.handoff import event_hash
+from observer_app.vault.queries.roster import EnrolledObserver, enrolled_observer
 
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 # Up to this size the events member is read into memory first, so that the media can stream in
 # a worker thread while this thread stores the events (both halves then overlap).
 PARALLEL_EVENTS_LIMIT = 64 * 1024 * 1024
 MEDIA_ITEM_EVENTS = frozenset({MEDIA_ADDED, MEDIA_DERIVED})
-
-__all__ = ["BundleRefused", "ForkAlert", "ImportOutcome", "Refusal", "fork_alerts", "import_bundle"]
 
 
 class _Fork(BundleRefused):
@@ -82,12 +82,24 @@ class _Fork(BundleRefused):
         self.alert = alert
 
 
+class ImportStatus(StrEnum):
+    """What happened to one bundle (its value is the `status` of the JSON output)."""
+
+    ACCEPTED = "accepted"
+    ALREADY_HELD = "already_held"
+    REFUSED = "refused"
+
+
+class _AlreadyHeld(Exception):
+    """Raised inside the import's transaction to roll it back: the bundle added nothing."""
+
+
 @dataclass
 class ImportOutcome:
-    """What happened to one bundle: `accepted`, `already_held` or `refused`."""
+    """What happened to one bundle, with what it added and, when refused, why."""
 
     files: tuple[Path, ...]
-    status: str = "refused"
+    status: ImportStatus = ImportStatus.REFUSED
     bundle_id: str | None = None
     author: str | None = None
     author_name: str | None = None
@@ -108,12 +120,12 @@ class ImportOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.status != "refused"
+        return self.status is not ImportStatus.REFUSED
 
     def to_json(self) -> dict[str, Any]:
         return {
             "files": [str(p) for p in self.files],
-            "status": self.status,
+            "status": self.status.value,
             "bundle_id": self.bundle_id,
             "author": self.author,
             "author_name": self.author_name,
@@ -139,7 +151,6 @@ class _State:
 
     outcome: ImportOutcome
     staged: list[StoredBlob] = field(default_factory=list)
-    in_transaction: bool = False
 
 
 def import_bundle(
@@ -162,9 +173,6 @@ def import_bundle(
     try:
         _run(session, blobs, state, parts, progress, cancel)
     except BaseException as error:
-        if state.in_transaction and conn.in_transaction:
-            conn.execute("ROLLBACK")
-            state.in_transaction = False
         for blob in state.staged:
             blobs.discard(blob.file)
         if isinstance(error, NotValidError):
@@ -172,7 +180,7 @@ def import_bundle(
             if isinstance(refusal, _Fork):
                 record_fork_alert(conn, refusal.alert, state.outcome.bundle_id)
                 state.outcome.fork = refusal.alert
-            state.outcome.status = "refused"
+            state.outcome.status = ImportStatus.REFUSED
             state.outcome.reason_code = refusal.code.value
             state.outcome.reason = refusal.message
             return state.outcome
@@ -181,6 +189,28 @@ def import_bundle(
 
 
 def _run(
+    session: HolderSession,
+    blobs: BlobStore,
+    state: _State,
+    parts: Sequence[Path],
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> None:
+    """The whole bundle in one transaction: committed when it added something, else rolled back
+    (a refusal, a cancel, or a bundle already held); the staged media settle only after it."""
+    try:
+        with Transaction(session.conn):
+            _store(session, blobs, state, parts, progress, cancel)
+    except _AlreadyHeld:
+        state.outcome.status = ImportStatus.ALREADY_HELD
+        return
+    for blob in state.staged:
+        blobs.settle(blob)
+    state.staged.clear()
+    state.outcome.status = ImportStatus.ACCEPTED
+
+
+def _store(
     session: HolderSession,
     blobs: BlobStore,
     state: _State,
@@ -206,8 +236,6 @@ def _run(
                     first=held_seq + 1, last=manifest.from_seq - 1, held=held_seq
                 ),
             )
-        conn.execute("BEGIN IMMEDIATE")
-        state.in_transaction = True
         events = next_member(members, EVENTS_MEMBER)
         held = {m.sha256 for m in manifest.media if find_blob(conn, m.sha256) is not None}
         stager = MediaStager(members, manifest.media, blobs, held, cancel)
@@ -245,10 +273,7 @@ def _run(
     outcome.receipt_media = tuple(m.sha256 for m in manifest.media)
     outcome.head_seq, outcome.head_hash = feed_head(conn, manifest.author)
     if outcome.new_events == 0 and outcome.new_media == 0:
-        conn.execute("ROLLBACK")
-        state.in_transaction = False
-        outcome.status = "already_held"
-        return
+        raise _AlreadyHeld
     for blob in state.staged:
         save_blob_record(conn, blob)
     session.append_in_transaction(
@@ -265,12 +290,6 @@ def _run(
             "receipt_id": outcome.receipt_id,
         },
     )
-    conn.execute("COMMIT")
-    state.in_transaction = False
-    for blob in state.staged:
-        blobs.settle(blob)
-    state.staged.clear()
-    outcome.status = "accepted"
 
 
 def _read_manifest(
@@ -315,11 +334,6 @@ def _read_manifest(
     return manifest, author
 
 
-def _held_hash(conn: Connection, feed: str, seq: int) -> str | None:
-    row = conn.execute("SELECT hash FROM events WHERE feed = ? AND seq = ?", (feed, seq)).fetchone()
-    return None if row is None else str(row[0])
-
-
 def _lines(member: ReceivedMember) -> Iterator[bytes]:
     stream = member.stream
     while line := stream.readline(MAX_EVENT_LINE + 1):
@@ -359,7 +373,7 @@ def _import_events(
         if event.type in MEDIA_ITEM_EVENTS:
             referenced[str(event.body.get("sha256"))] = event.body.get("size")
         if seq <= held_seq:
-            held = _held_hash(conn, manifest.author, seq)
+            held = event_hash(conn, manifest.author, seq)
             if held != event.hash:
                 _check_signature(public_key, event)
                 raise _Fork(_alert(event, seq, str(held), event.hash))
@@ -402,7 +416,7 @@ def _import_events(
     before_first = manifest.from_seq - 1
     # Checked last, so that a fork inside the bundle is still found and recorded first.
     if 0 < before_first <= held_seq and (
-        _held_hash(conn, manifest.author, before_first) != manifest.after_hash
+        event_hash(conn, manifest.author, before_first) != manifest.after_hash
     ):
         raise BundleRefused(
             Refusal.WRONG_HASH,

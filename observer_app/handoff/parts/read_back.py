@@ -4,7 +4,7 @@ A stick that silently returns other bytes than it was given (a fake-capacity sti
 cable) must be caught before an export says it succeeded. The read-back has to bypass the page
 cache, or it would only compare memory with itself, and it has to be cheap, because export is
 CPU-bound: hence O_DIRECT with a read-ahead thread where the system allows it, and a cached read
-after dropping the file's pages where it does not. Kept apart from `part_writer` because this
+after dropping the file's pages where it does not. Kept apart from `writer` because this
 low-level I/O is platform-dependent and tested path by path on its own.
 """
 

@@ -29,12 +29,13 @@ from observer_app.handoff.documents import (
     write_document_file,
 )
 from observer_app.handoff.holder import HolderSession, require_role
-from observer_app.handoff.pins import pin_history
-from observer_app.handoff.roster import enrolled_observer
 from observer_app.i18n import _
 from observer_app.vault.connection import Transaction
 from observer_app.vault.event_fields import FEED, HASH, ID, SEQ, required
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED, MAX_RECEIPT_MEDIA
+from observer_app.vault.queries.handoff import event_hash, receipt_recorded
+from observer_app.vault.queries.pins import pin_history
+from observer_app.vault.queries.roster import enrolled_observer
 
 RECEIPT_TYPE = "handoff-receipt"
 RECEIPT_CONTENT = Object(
@@ -159,18 +160,11 @@ def accept_receipt(session: HolderSession, path: Path) -> AcceptedReceipt:
         raise _invalid(_("bad signature"))
     if receipt.author != identity.feed:
         raise _invalid(_("it acknowledges another observer's logbook"))
-    row = conn.execute(
-        "SELECT hash FROM events WHERE feed = ? AND seq = ?", (identity.feed, receipt.up_to_seq)
-    ).fetchone()
-    if row is None or str(row[0]) != receipt.head_hash:
+    if event_hash(conn, identity.feed, receipt.up_to_seq) != receipt.head_hash:
         raise _invalid(
             _("it does not match this logbook's event seq {seq}").format(seq=receipt.up_to_seq)
         )
-    known = conn.execute(
-        "SELECT 1 FROM handoff_acknowledgements WHERE feed = ? AND receipt_id = ?",
-        (identity.feed, receipt.receipt_id),
-    ).fetchone()
-    if known is not None:
+    if receipt_recorded(conn, identity.feed, receipt.receipt_id):
         return AcceptedReceipt(receipt, pin.coordinator_name, True)
     with Transaction(conn):
         session.append_in_transaction(

@@ -1,6 +1,6 @@
 """Accepting a setup package: the observer pins its coordinator and takes on the assignment.
 
-After `enroll_package` has verified the package, this records it in one transaction: pin the
+After `package` has verified the package, this records it in one transaction: pin the
 coordinator (`coordinator.pinned`), record the issued certificate (`identity.certificate`, and
 the identity table that signs reports), declare the mission and the assigned stations in the
 observer's own feed. Nothing is trusted silently: a package from another coordinator than the
@@ -15,12 +15,15 @@ from typing import Any
 
 from observer_app.core.ids import new_id
 from observer_app.crypto import keys
-from observer_app.crypto.certificates import certificate_from_pem, certificate_to_pem
+from observer_app.crypto.certificates import (
+    certificate_from_pem,
+    certificate_to_pem,
+    organisation_name,
+)
 from observer_app.errors import NotValidError
 from observer_app.handoff.documents import encode_public_key
-from observer_app.handoff.enroll_package import SetupPackage, read_package
+from observer_app.handoff.enroll.package import SetupPackage, read_package
 from observer_app.handoff.holder import HolderSession, parse_fingerprint, require_role
-from observer_app.handoff.pins import current_pin, organisation_name, pin_history
 from observer_app.i18n import _
 from observer_app.vault.connection import Connection, Transaction
 from observer_app.vault.identity_store import load_identity, update_certificate
@@ -29,6 +32,7 @@ from observer_app.vault.projection.mission import MISSION_SET
 from observer_app.vault.projection.people import CERTIFICATE_CHANGED
 from observer_app.vault.projection.stations import STATION_ADDED
 from observer_app.vault.queries.mission import current_mission
+from observer_app.vault.queries.pins import current_pin, pin_history
 from observer_app.vault.queries.stations import station_by_code
 
 

@@ -1,11 +1,11 @@
-"""The age child process: run as a script by `age_process`, never imported.
+"""The age child process: run as a script by `process`, never imported.
 
 Why a separate process: pyrage holds the GIL for the whole of an encryption or decryption, so
 in a thread it stalls the exporter's or importer's own work (reading blobs, verifying and
 storing thousands of events) instead of running beside it. A child process has its own
 interpreter and works truly in parallel.
 
-Usage: `python -I age_child.py decrypt|encrypt`. Protocol, over the three standard streams
+Usage: `python -I child.py decrypt|encrypt`. Protocol, over the three standard streams
 (nothing else is inherited, nothing touches a file):
 - stdin: the key on the first line (decrypt: the identity `AGE-SECRET-KEY-...`; encrypt: the
   recipient `age1...`), then the input;

@@ -11,8 +11,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from observer_app.handoff.holder import HolderSession
-from observer_app.handoff.pins import pin_history
 from observer_app.vault.identity_store import load_organisation_ca
+from observer_app.vault.queries.pins import pin_history
 
 
 def known_trust_roots(session: HolderSession) -> list[x509.Certificate]:

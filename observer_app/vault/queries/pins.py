@@ -7,13 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
-from cryptography.x509.oid import NameOID
 
 from observer_app.crypto import keys
-from observer_app.crypto.certificates import certificate_from_pem
-from observer_app.errors import UserActionError
-from observer_app.handoff.holder import HolderSession
-from observer_app.i18n import _
+from observer_app.crypto.certificates import certificate_from_pem, organisation_name
 from observer_app.vault.connection import Connection
 
 
@@ -52,15 +48,6 @@ class Pin:
         }
 
 
-def organisation_name(cert: x509.Certificate) -> str:
-    """The organisation an organisation CA certificate names (its O, else its CN)."""
-    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
-        values = cert.subject.get_attributes_for_oid(oid)
-        if values:
-            return str(values[0].value)
-    return cert.subject.rfc4514_string()
-
-
 def pin_history(conn: Connection, feed: str) -> list[Pin]:
     """Every pin the holder recorded, oldest first (re-enrollment keeps the earlier ones)."""
     rows = conn.execute(
@@ -90,12 +77,3 @@ def pin_history(conn: Connection, feed: str) -> list[Pin]:
 def current_pin(conn: Connection, feed: str) -> Pin | None:
     history = pin_history(conn, feed)
     return history[-1] if history else None
-
-
-def require_pin(session: HolderSession) -> Pin:
-    pin = current_pin(session.conn, session.identity.feed)
-    if pin is None:
-        raise UserActionError(
-            _("this vault is not enrolled: accept a setup package first ('enroll accept')")
-        )
-    return pin

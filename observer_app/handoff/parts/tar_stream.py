@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, NamedTuple
 
 from observer_app.errors import NotValidError
-from observer_app.handoff.age_stream import SupportsReadInto, SupportsWrite
+from observer_app.handoff.age.stream import SupportsReadInto, SupportsWrite
 from observer_app.i18n import _
 
 BLOCK = tarfile.BLOCKSIZE  # 512

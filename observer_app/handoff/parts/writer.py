@@ -3,8 +3,8 @@
 Each part is written as `.partial`, fsynced and read back from the device (`read_back`); only
 when every part passed are they all renamed to their final names (which need the count) and the
 folder fsynced, so an export that stops half-way, for whatever reason, leaves nothing that looks
-like a whole bundle. This is the export side only; naming is in `part_names`, and reading a bundle
-given on the command line is in `part_layout`.
+like a whole bundle. This is the export side only; naming is in `names`, and reading a bundle
+given on the command line is in `layout`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from observer_app.handoff.part_names import MAX_PARTS, part_name, partial_name
-from observer_app.handoff.read_back import READ_BACK_CHUNK, Checksum, ReadBackMismatch, read_back
+from observer_app.handoff.parts.names import MAX_PARTS, part_name, partial_name
+from observer_app.handoff.parts.read_back import (
+    READ_BACK_CHUNK,
+    Checksum,
+    ReadBackMismatch,
+    read_back,
+)
 
 Opener = Callable[[Path], BinaryIO]
 

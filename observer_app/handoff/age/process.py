@@ -1,9 +1,9 @@
 """age in a child process, as streams: what `handoff export` and `handoff import` use.
 
-pyrage holds the GIL while it works. In a thread (`age_stream.AgeEncryptor`, `AgeDecryptor`)
+pyrage holds the GIL while it works. In a thread (`stream.AgeEncryptor`, `AgeDecryptor`)
 it therefore takes turns with the rest of the export or import instead of running beside it:
 an import of a bundle with thousands of events ran at less than half the speed of the stock
-`age` command. The child (`age_child.py`, run with `python -I`, see `age_child_process`) runs
+`age` command. The child (`child.py`, run with `python -I`, see `child_process`) runs
 age on the other core; this side only moves bytes, and reading and writing pipes release the GIL.
 
 Plaintext travels through anonymous pipes between the two processes (kernel memory, never a
@@ -26,8 +26,8 @@ from typing import Protocol
 import pyrage
 
 from observer_app.errors import UserActionError
-from observer_app.handoff.age_child_process import AgeChild, children_can_start
-from observer_app.handoff.age_stream import (
+from observer_app.handoff.age.child_process import AgeChild, children_can_start
+from observer_app.handoff.age.stream import (
     AgeDecryptor,
     AgeEncryptor,
     AgeStreamError,

@@ -12,16 +12,15 @@ decrypted chunk by chunk straight into the tar stream, which the transport seals
 from __future__ import annotations
 
 import io
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from observer_app.core.progress import Cancel, Progress
 from observer_app.crypto.blob_reader import BlobReader
 from observer_app.errors import UserActionError
-from observer_app.handoff.holder import HolderSession, require_role
-from observer_app.handoff.manifest import (
+from observer_app.handoff.bundle.manifest import (
     EVENTS_MEMBER,
     MANIFEST_MEMBER,
     Manifest,
@@ -31,10 +30,11 @@ from observer_app.handoff.manifest import (
     new_manifest,
     sign_manifest,
 )
-from observer_app.handoff.pins import Pin, require_pin
-from observer_app.handoff.transport import (
+from observer_app.handoff.enroll.pins import require_pin
+from observer_app.handoff.holder import HolderSession, require_role
+from observer_app.handoff.parts.tar_stream import TarMember
+from observer_app.handoff.parts.transport import (
     DEFAULT_PART_SIZE,
-    TarMember,
     estimate_bundle_size,
     write_bundle,
 )
@@ -44,9 +44,16 @@ from observer_app.vault.connection import Connection
 from observer_app.vault.journal import feed_head
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED
 from observer_app.vault.projection.media import MEDIA_ADDED, MEDIA_DERIVED
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
+from observer_app.vault.queries.handoff import (
+    acknowledged_media,
+    acknowledged_seq,
+    count_events_of_type,
+    event_hash,
+    event_sizes,
+    media_hashes_referenced,
+    signed_events,
+)
+from observer_app.vault.queries.pins import Pin
 
 
 @dataclass(frozen=True)
@@ -110,39 +117,12 @@ class ExportResult:
         }
 
 
-def acknowledged_seq(conn: Connection, feed: str, coordinator: str) -> int:
-    row = conn.execute(
-        "SELECT max(up_to_seq) FROM handoff_acknowledgements WHERE feed = ? AND coordinator = ?",
-        (feed, coordinator),
-    ).fetchone()
-    return int(row[0] or 0)
-
-
-def _event_hash(conn: Connection, feed: str, seq: int) -> str | None:
-    if seq < 1:
-        return None
-    row = conn.execute("SELECT hash FROM events WHERE feed = ? AND seq = ?", (feed, seq)).fetchone()
-    return None if row is None else str(row[0])
-
-
 def _referenced_media(
     conn: Connection, feed: str, after: int, upto: int, coordinator: str
 ) -> tuple[PendingMedia, ...]:
-    acknowledged = {
-        str(row[0])
-        for row in conn.execute(
-            "SELECT sha256 FROM acknowledged_media WHERE feed = ? AND coordinator = ?",
-            (feed, coordinator),
-        )
-    }
+    acknowledged = acknowledged_media(conn, feed, coordinator)
     found: dict[str, PendingMedia] = {}
-    rows = conn.execute(
-        "SELECT payload FROM events WHERE feed = ? AND seq > ? AND seq <= ? AND type IN (?, ?)"
-        " ORDER BY seq",
-        (feed, after, upto, MEDIA_ADDED, MEDIA_DERIVED),
-    )
-    for (payload,) in rows:
-        sha256 = json.loads(bytes(payload))["body"]["sha256"]
+    for sha256 in media_hashes_referenced(conn, feed, after, upto, (MEDIA_ADDED, MEDIA_DERIVED)):
         if sha256 in found or sha256 in acknowledged:
             continue
         record = find_blob(conn, sha256)
@@ -156,24 +136,17 @@ def plan_export(session: HolderSession) -> ExportPlan:
     pin = require_pin(session)
     acknowledged = acknowledged_seq(conn, feed, pin.coordinator)
     head_seq, head_hash = feed_head(conn, feed)
-    sizes = conn.execute(
-        "SELECT length(payload), length(signature) FROM events WHERE feed = ? AND seq > ?"
-        " AND seq <= ?",
-        (feed, acknowledged, head_seq),
-    )
-    events_size = sum(event_line_size(int(p), int(s)) for p, s in sizes)
-    bookkeeping = conn.execute(
-        "SELECT count(*) FROM events WHERE feed = ? AND seq > ? AND seq <= ? AND type = ?",
-        (feed, acknowledged, head_seq, HANDOFF_ACKNOWLEDGED),
-    ).fetchone()[0]
+    sizes = event_sizes(conn, feed, acknowledged, head_seq)
+    events_size = sum(event_line_size(p, s) for p, s in sizes)
+    bookkeeping = count_events_of_type(conn, feed, acknowledged, head_seq, HANDOFF_ACKNOWLEDGED)
     return ExportPlan(
         pin=pin,
         acknowledged_seq=acknowledged,
         head_seq=head_seq,
-        after_hash=_event_hash(conn, feed, acknowledged),
+        after_hash=event_hash(conn, feed, acknowledged),
         head_hash=head_hash,
         events_size=events_size,
-        bookkeeping_events=int(bookkeeping),
+        bookkeeping_events=bookkeeping,
         media=_referenced_media(conn, feed, acknowledged, head_seq, pin.coordinator),
     )
 
@@ -184,13 +157,7 @@ class _EventsStream(io.RawIOBase):
 
     def __init__(self, conn: Connection, feed: str, after: int, upto: int) -> None:
         super().__init__()
-        self._rows: Iterator[Any] = iter(
-            conn.execute(
-                "SELECT payload, signature FROM events WHERE feed = ? AND seq > ? AND seq <= ?"
-                " ORDER BY seq",
-                (feed, after, upto),
-            )
-        )
+        self._rows: Iterator[Any] = signed_events(conn, feed, after, upto)
         self._pending = bytearray()
         self._offset = 0
 
