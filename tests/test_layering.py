@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,3 +50,13 @@ def test_a_shell_importing_the_vault_directly_is_caught(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Contracts: 2 kept, 1 broken." in result.stdout
     assert "observer_app.cli.station_commands -> observer_app.vault.store" in result.stdout
+
+
+def test_only_the_handoff_and_enrollment_shells_are_still_excepted() -> None:
+    """keys, journal verify, init/passwd/whoami, demo and the fault log went through logbook
+    (issue 11 part B2): their direct imports must not come back behind an exception."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    shells = next(c for c in contracts if c["id"] == "shells")
+    sources = {line.split(" -> ")[0] for line in shells.get("ignore_imports", [])}
+    assert sources <= {"observer_app.cli.handoff_commands", "observer_app.cli.enroll_commands"}
