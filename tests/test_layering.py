@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,3 +50,13 @@ def test_a_shell_importing_the_vault_directly_is_caught(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Contracts: 2 kept, 1 broken." in result.stdout
     assert "observer_app.cli.station_commands -> observer_app.vault.store" in result.stdout
+
+
+def test_no_shell_is_excepted_from_the_layering() -> None:
+    """Every command goes through logbook (issue 11): no direct import may come back behind an
+    exception in the contract."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    shells = next(c for c in contracts if c["id"] == "shells")
+    sources = {line.split(" -> ")[0] for line in shells.get("ignore_imports", [])}
+    assert sources == set()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
-from observer_app.logbook.demo_data import populate_demo
-from observer_app.logbook.session import open_session
-from observer_app.logbook.setup import NewIdentity, init_vault
-from observer_app.vault.header import KdfParams
+from observer_app.logbook.demo_data import create_demo_vault
+from observer_app.logbook.setup import KdfProfile
 
 
 def register(commands: Subparsers) -> None:
@@ -23,7 +20,11 @@ def register(commands: Subparsers) -> None:
         type=filesystem_path,
         help=_("folder to create (default: ./observer-demo)"),
     )
-    demo.add_argument("--kdf-profile", choices=("default", "test"), default="default")
+    demo.add_argument(
+        "--kdf-profile",
+        choices=[profile.value for profile in KdfProfile],
+        default=KdfProfile.DEFAULT.value,
+    )
     demo.set_defaults(handler=run_demo)
 
 
@@ -39,23 +40,11 @@ def _free_folder(requested: str | None) -> Path:
 
 
 def run_demo(ctx: CliContext) -> int:
-    target = _free_folder(ctx.args.out)
-    passphrase = "demo-" + secrets.token_hex(4)
-    kdf = KdfParams.for_tests() if ctx.args.kdf_profile == "test" else KdfParams.strong()
-    init_vault(
-        target,
-        passphrase,
-        NewIdentity(name="Aigerim Demo", accreditation="DEMO-0001"),
-        kdf,
-    )
-    session = open_session(target, passphrase)
-    try:
-        done = populate_demo(session)
-    finally:
-        session.close()
+    demo = create_demo_vault(_free_folder(ctx.args.out), KdfProfile(ctx.args.kdf_profile))
+    target, passphrase = demo.path, demo.passphrase
     ctx.out(_("Demo vault created in {path}").format(path=target))
     ctx.out(_("Passphrase: {p}").format(p=passphrase))
-    for line in done:
+    for line in demo.done:
         ctx.out("  - " + line)
     ctx.out(_("Explore it:"))
     ctx.out(f"  export OBSERVER_VAULT={target} OBSERVER_PASSPHRASE={passphrase}")

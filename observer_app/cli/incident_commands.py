@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Sequence
 
 from observer_app.cli.context import CliContext
 from observer_app.cli.records_support import catalogue, label, local, short_id
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import Catalogue
-from observer_app.core.incidents import FIELD_LABELS, VOCABULARY_OF_FIELD, Incident
+from observer_app.core.incident_changes import describe_changes
+from observer_app.core.incidents import VOCABULARY_OF_FIELD, Incident
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.logbook import incidents
@@ -145,27 +146,40 @@ def _category(cat: Catalogue, category_id: str) -> str:
         return category_id
 
 
-def _coded(cat: Catalogue, field: str, term_id: str) -> str:
-    """A coded field's value by its label; the id when this catalogue does not know it."""
+def _term(cat: Catalogue, vocabulary: str, term_id: str) -> str:
+    """A term by its label; the id when this catalogue does not know it."""
     try:
-        return label(cat.term(VOCABULARY_OF_FIELD[field], term_id).label)
+        return label(cat.term(vocabulary, term_id).label)
     except UsageError:
         return term_id
 
 
-def _change_text(cat: Catalogue, name: str, value: Any, zone: str) -> str:
-    shown_name = _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
-    if name == "at":
-        shown = local(str(value), zone)
-    elif isinstance(value, list):
-        shown = ", ".join(str(v) for v in value) or "-"
-    elif name == "category":
-        shown = _category(cat, str(value))
-    elif name in VOCABULARY_OF_FIELD:
-        shown = _coded(cat, name, str(value))
-    else:
-        shown = str(value)
-    return f"{shown_name} = {shown}"
+def _coded(cat: Catalogue, field: str, term_id: str) -> str:
+    """A coded field's value by its label."""
+    return _term(cat, VOCABULARY_OF_FIELD[field], term_id)
+
+
+class _Wording:
+    """An amendment as `incident show` words it: UI language, times in the incident's zone."""
+
+    def __init__(self, cat: Catalogue, zone: str) -> None:
+        self._catalogue = cat
+        self._zone = zone
+
+    def gettext(self, message: str) -> str:
+        return _(message)
+
+    def category(self, category_id: str) -> str:
+        return _category(self._catalogue, category_id)
+
+    def term(self, vocabulary: str, term_id: str) -> str:
+        return _term(self._catalogue, vocabulary, term_id)
+
+    def moment(self, utc_text: str) -> str:
+        return local(utc_text, self._zone)
+
+    def names(self, values: Sequence[str]) -> str:
+        return ", ".join(values) or "-"
 
 
 def run_show(ctx: CliContext) -> int:
@@ -199,12 +213,10 @@ def run_show(ctx: CliContext) -> int:
         if entry.kind == "added":
             what = _("reported")
         elif entry.kind == "amended":
-            changes = body.get("changes", {})
-            what = _("amended: {changes}").format(
-                changes="; ".join(
-                    _change_text(cat, k, v, row.tz) for k, v in changes.items() if k != "tz"
-                )
+            changes = describe_changes(
+                body.get("changes", {}), _Wording(cat, row.tz), arrow="=", leave_out=("tz",)
             )
+            what = _("amended: {changes}").format(changes=changes)
             if body.get("reason"):
                 what += " (" + _("reason: {reason}").format(reason=body["reason"]) + ")"
         else:

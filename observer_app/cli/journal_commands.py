@@ -6,12 +6,11 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import load_catalogue
-from observer_app.core.ids import match_prefix
 from observer_app.i18n import _
 from observer_app.logbook import notes
+from observer_app.logbook.journal_check import verify_vault_journal
 from observer_app.logbook.search import timeline_filter
 from observer_app.logbook.timeline import timeline
-from observer_app.vault.verify import describe, verify_journal
 
 
 def register(commands: Subparsers) -> None:
@@ -63,34 +62,21 @@ def run_log(ctx: CliContext) -> int:
 
 
 def run_verify(ctx: CliContext) -> int:
-    ctx.session.check_database()  # a damaged page is exit 3, before any event is judged
-    report = verify_journal(ctx.session.conn)
-    lines = describe(report.problems)
-    if not report.replay_matches:
-        lines.append(_("the tables differ from a replay of the journal"))
+    verdict = verify_vault_journal(ctx.session)
     if ctx.wants_json:
-        ctx.out_json(
-            {
-                "valid": report.ok,
-                "feeds": report.feeds,
-                "events": report.events,
-                "replay_matches": report.replay_matches,
-                "problems": [
-                    {"feed": p.feed, "seq": p.seq, "reason": p.reason} for p in report.problems
-                ],
-            }
-        )
-    elif report.ok:
+        ctx.out_json(verdict.to_json())
+    elif verdict.valid:
         ctx.out(
             _("journal valid (feeds: {feeds}, events: {events})").format(
-                feeds=report.feeds, events=report.events
+                feeds=verdict.feeds, events=verdict.events
             )
         )
     else:
+        lines = verdict.messages()
         ctx.out(_("journal NOT valid: {first}").format(first=lines[0]))
         for line in lines[1:]:
             ctx.out(line)
-    return 0 if report.ok else 1
+    return 0 if verdict.valid else 1
 
 
 def run_note_add(ctx: CliContext) -> int:
@@ -102,14 +88,12 @@ def run_note_add(ctx: CliContext) -> int:
 def run_note_amend(ctx: CliContext) -> int:
     load_text_files(ctx.args)
     session = ctx.session
-    note_id = match_prefix(ctx.args.id, notes.note_ids(session))
-    notes.amend_note(session, note_id, ctx.args.text)
+    notes.amend_note(session, notes.resolve_note_id(session, ctx.args.id), ctx.args.text)
     return 0
 
 
 def run_note_void(ctx: CliContext) -> int:
     load_text_files(ctx.args)
     session = ctx.session
-    note_id = match_prefix(ctx.args.id, notes.note_ids(session))
-    notes.void_note(session, note_id, ctx.args.reason)
+    notes.void_note(session, notes.resolve_note_id(session, ctx.args.id), ctx.args.reason)
     return 0

@@ -8,14 +8,8 @@ from pathlib import Path
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.core.timeutil import format_utc, utc_now
-from observer_app.crypto.age_keys import recipient_of
-from observer_app.crypto.certificates import certificate_to_pem
-from observer_app.errors import UserActionError
-from observer_app.handoff.documents import write_private_file
 from observer_app.i18n import _
-from observer_app.vault.identity_store import load_organisation_ca
-from observer_app.vault.queries.pins import current_pin
+from observer_app.logbook import keys
 
 
 def register(commands: Subparsers) -> None:
@@ -38,17 +32,7 @@ def register(commands: Subparsers) -> None:
 
 
 def run_export_age_identity(ctx: CliContext) -> int:
-    identity = ctx.session.identity
-    out = Path(ctx.args.out)
-    text = "\n".join(
-        (
-            f"# created: {format_utc(utc_now())}",
-            f"# public key: {recipient_of(identity.age_identity)}",
-            identity.age_identity.strip(),
-            "",
-        )
-    )
-    write_private_file(out, text.encode("ascii"))
+    out = keys.export_age_identity(ctx.session, Path(ctx.args.out))
     print(
         _(
             "warning: {path} unlocks every bundle, setup package and receipt ever encrypted to "
@@ -62,22 +46,10 @@ def run_export_age_identity(ctx: CliContext) -> int:
 
 
 def run_export_org_cert(ctx: CliContext) -> int:
-    session = ctx.session
-    own = load_organisation_ca(session.conn)
-    if own is not None:
-        certificate = own[1]
-    else:
-        pin = current_pin(session.conn, session.identity.feed)
-        if pin is None:
-            raise UserActionError(
-                _("this vault holds no organisation certificate: it is not enrolled")
-            )
-        certificate = pin.organisation_ca
-    out = Path(ctx.args.out)
-    write_private_file(out, certificate_to_pem(certificate))
+    written = keys.export_org_cert(ctx.session, Path(ctx.args.out))
     ctx.out(
         _("Organisation certificate written: {path} ({subject})").format(
-            path=out, subject=certificate.subject.rfc4514_string()
+            path=written.path, subject=written.subject
         )
     )
     return 0

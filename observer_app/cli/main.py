@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -37,6 +36,7 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.errors import ObserverError, UserActionError, environment_error
 from observer_app.i18n import _, detect_language, ngettext, set_language
+from observer_app.logbook.faults import record_fault
 from observer_app.logbook.session import DatabaseError, InvalidEventSkipped
 from observer_app.process_limits import forbid_core_dumps
 
@@ -206,9 +206,7 @@ def _internal_fault(context: CliContext, error: Exception) -> int:
     where = _("no vault was open, so the details were not saved")
     if context.has_session:
         try:
-            from observer_app.vault.faults import log_fault
-
-            fault_id = log_fault(context.session.conn, type(error).__name__, traceback.format_exc())
+            fault_id = record_fault(context.session, error)
             where = _("details saved inside the vault as fault #{id}").format(id=fault_id)
         except Exception:
             where = _("the details could not be saved")

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
 from observer_app.core.roles import ROLES
-from observer_app.crypto.keys import format_fingerprint
 from observer_app.i18n import _
 from observer_app.logbook.identity import whoami
-from observer_app.logbook.setup import NewIdentity, init_vault
-from observer_app.vault.header import KdfParams
-from observer_app.vault.store import change_passphrase
+from observer_app.logbook.passphrase import change_passphrase
+from observer_app.logbook.setup import KdfProfile, NewIdentity, init_vault
 
 
 def register(commands: Subparsers) -> None:
@@ -24,8 +20,8 @@ def register(commands: Subparsers) -> None:
     init.add_argument("--organisation", help=_("organisation name (coordinator vaults)"))
     init.add_argument(
         "--kdf-profile",
-        choices=("default", "test"),
-        default="default",
+        choices=[profile.value for profile in KdfProfile],
+        default=KdfProfile.DEFAULT.value,
         help=_("key-derivation strength; 'test' is weak and only for automated tests"),
     )
     init.set_defaults(handler=run_init)
@@ -46,10 +42,8 @@ def register(commands: Subparsers) -> None:
 
 def run_init(ctx: CliContext) -> int:
     args = ctx.args
-    kdf = KdfParams.for_tests() if args.kdf_profile == "test" else KdfParams.strong()
-    path: Path = ctx.vault_path
-    feed = init_vault(
-        path,
+    created = init_vault(
+        ctx.vault_path,
         ctx.passphrase(confirm=True),
         NewIdentity(
             name=args.name,
@@ -57,30 +51,29 @@ def run_init(ctx: CliContext) -> int:
             accreditation=args.accreditation,
             organisation=args.organisation,
         ),
-        kdf,
+        KdfProfile(args.kdf_profile),
     )
-    ctx.out(_("Created vault {path}").format(path=path))
-    ctx.out(_("Your fingerprint: {fp}").format(fp=format_fingerprint(feed)))
+    ctx.out(_("Created vault {path}").format(path=created.path))
+    ctx.out(_("Your fingerprint: {fp}").format(fp=created.fingerprint))
     return 0
 
 
 def run_passwd(ctx: CliContext) -> int:
-    session = ctx.session
-    change_passphrase(session.vault, ctx.new_passphrase())
+    change_passphrase(ctx.session, ctx.new_passphrase())
     ctx.out(_("Passphrase changed."))
     return 0
 
 
 def run_whoami(ctx: CliContext) -> int:
-    info = whoami(ctx.session)
+    holder = whoami(ctx.session)
     if ctx.wants_json:
-        ctx.out_json(info)
+        ctx.out_json(holder.to_json())
         return 0
-    ctx.out(_("Name: {name}").format(name=info["name"]))
-    ctx.out(_("Role: {role}").format(role=info["role"]))
-    ctx.out(_("Accreditation: {acc}").format(acc=info["accreditation"] or "-"))
-    ctx.out(_("Fingerprint: {fp}").format(fp=info["fingerprint"]))
-    ctx.out(_("Age recipient: {r}").format(r=info["age_recipient"]))
-    head = info["feed_head"]
-    ctx.out(_("Feed head: seq {seq}, {hash}").format(seq=head["seq"], hash=head["hash"]))
+    ctx.out(_("Name: {name}").format(name=holder.name))
+    ctx.out(_("Role: {role}").format(role=holder.role))
+    ctx.out(_("Accreditation: {acc}").format(acc=holder.accreditation or "-"))
+    ctx.out(_("Fingerprint: {fp}").format(fp=holder.fingerprint))
+    ctx.out(_("Age recipient: {r}").format(r=holder.age_recipient))
+    head = holder.feed_head
+    ctx.out(_("Feed head: seq {seq}, {hash}").format(seq=head.seq, hash=head.hash))
     return 0

@@ -18,6 +18,7 @@ from observer_app.core.answers import (
     normalize_answer,
 )
 from observer_app.core.catalogue import Catalogue, ChecklistItem
+from observer_app.core.checklist_answer import ChecklistAnswer
 from observer_app.core.ids import new_id
 from observer_app.errors import ObserverError
 from observer_app.i18n import current_language
@@ -25,7 +26,6 @@ from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
 from observer_app.vault.projection.checklist import CHECKLIST_ANSWERED
 from observer_app.vault.queries import checklist as queries
-from observer_app.vault.queries.checklist import AnswerRow
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ class ChecklistLine:
 
     item: ChecklistItem
     phase: str
-    current: AnswerRow | None
-    superseded: tuple[AnswerRow, ...]
+    current: ChecklistAnswer | None
+    superseded: tuple[ChecklistAnswer, ...]
 
     def value(self) -> AnswerValue | None:
         return _stored_value(self.item, self.current) if self.current is not None else None
@@ -51,15 +51,6 @@ class ChecklistLine:
         return value is not None and is_concern(self.item, value)
 
     def to_json(self) -> dict[str, Any]:
-        def answer(row: AnswerRow) -> dict[str, Any]:
-            return {
-                "id": row.id,
-                "value": row.value,
-                "note": row.note,
-                "time_utc": row.time_utc,
-                "tz": row.tz,
-            }
-
         return {
             "item": self.item.id,
             "phase": self.phase,
@@ -69,11 +60,11 @@ class ChecklistLine:
             "note": self.current.note if self.current is not None else None,
             "time_utc": self.current.time_utc if self.current is not None else None,
             "concern": self.concern,
-            "history": [answer(row) for row in self.superseded],
+            "history": [row.entry_json() for row in self.superseded],
         }
 
 
-def _stored_value(item: ChecklistItem, row: AnswerRow) -> AnswerValue:
+def _stored_value(item: ChecklistItem, row: ChecklistAnswer) -> AnswerValue:
     """The stored value re-read against the catalogue; kept raw if the catalogue changed."""
     try:
         return answer_from_json(item, row.value)
@@ -81,7 +72,7 @@ def _stored_value(item: ChecklistItem, row: AnswerRow) -> AnswerValue:
         return str(row.value)
 
 
-def format_stored(item: ChecklistItem, row: AnswerRow, language: str | None = None) -> str:
+def format_stored(item: ChecklistItem, row: ChecklistAnswer, language: str | None = None) -> str:
     """A stored answer (current or superseded) as a reader of `language` sees it."""
     return format_answer(item, _stored_value(item, row), language or current_language())
 

@@ -7,13 +7,18 @@ protocol of 101 adds up; the one of 102 does not (stuffed ballots show in the ar
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
 from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.i18n import _
 from observer_app.logbook import checklist, incidents, mission, notes, protocol_records, stations
 from observer_app.logbook import visits as visit_service
 from observer_app.logbook.demo_media import add_demo_media
 from observer_app.logbook.incidents import IncidentChanges
-from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.session import LogbookSession, open_session
+from observer_app.logbook.setup import KdfProfile, NewIdentity, init_vault
 
 DAY = "2026-03-15"
 
@@ -256,3 +261,24 @@ def populate_demo(session: LogbookSession, catalogue: Catalogue | None = None) -
     add_demo_media(session)
     done.append(_("imported 2 photos (one publishable, one with an anonymised copy)"))
     return done
+
+
+@dataclass(frozen=True)
+class DemoVault:
+    """A demo vault made by `create_demo_vault`: where, its passphrase, and what it holds."""
+
+    path: Path
+    passphrase: str
+    done: tuple[str, ...]
+
+
+def create_demo_vault(target: Path, kdf: KdfProfile = KdfProfile.DEFAULT) -> DemoVault:
+    """Create a vault at `target` with a random passphrase (shown to the user) and fill it."""
+    passphrase = "demo-" + secrets.token_hex(4)
+    init_vault(target, passphrase, NewIdentity(name="Aigerim Demo", accreditation="DEMO-0001"), kdf)
+    session = open_session(target, passphrase)
+    try:
+        done = populate_demo(session)
+    finally:
+        session.close()
+    return DemoVault(path=target, passphrase=passphrase, done=tuple(done))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from observer_app.core.ids import new_id
+from observer_app.core.ids import match_prefix, new_id
 from observer_app.errors import UserActionError
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
 from observer_app.vault.projection.notes import NOTE_ADDED, NOTE_AMENDED, NOTE_VOIDED
+from observer_app.vault.queries import notes as queries
 
 
 def add_note(session: LogbookSession, text: str, station: str | None = None) -> str:
@@ -21,12 +22,11 @@ def add_note(session: LogbookSession, text: str, station: str | None = None) -> 
 
 
 def _own_note(session: LogbookSession, note_id: str) -> None:
-    row = session.conn.execute(
-        "SELECT voided FROM notes WHERE id = ? AND feed = ?", (note_id, session.identity.feed)
-    ).fetchone()
-    if row is None:
+    """Only the holder's own notes that stand can be amended or voided."""
+    voided = queries.note_voided(session.conn, session.identity.feed, note_id)
+    if voided is None:
         raise UserActionError(_("no note {id}").format(id=note_id))
-    if row[0]:
+    if voided:
         raise UserActionError(_("note {id} is voided").format(id=note_id))
 
 
@@ -45,4 +45,9 @@ def void_note(session: LogbookSession, note_id: str, reason: str) -> None:
 
 
 def note_ids(session: LogbookSession) -> list[str]:
-    return [str(r[0]) for r in session.conn.execute("SELECT id FROM notes")]
+    return queries.note_ids(session.conn)
+
+
+def resolve_note_id(session: LogbookSession, prefix: str) -> str:
+    """The full id for a unique prefix of 8+ characters (usage error otherwise)."""
+    return match_prefix(prefix, note_ids(session))

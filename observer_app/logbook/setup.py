@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from observer_app.core.roles import ROLES
@@ -26,6 +27,29 @@ from observer_app.vault.projection.people import IDENTITY_DECLARED
 from observer_app.vault.store import create_vault
 
 
+class KdfProfile(StrEnum):
+    """How costly the passphrase is to derive a key from: `test` is weak, for automated tests
+    only (the shells offer these names; tests and benchmarks may pass exact `KdfParams`)."""
+
+    DEFAULT = "default"
+    TEST = "test"
+
+    def params(self) -> KdfParams:
+        return KdfParams.for_tests() if self is KdfProfile.TEST else KdfParams.strong()
+
+
+@dataclass(frozen=True)
+class CreatedVault:
+    """A new vault: where it is and its holder's feed id (the fingerprint, machine form)."""
+
+    path: Path
+    feed: str
+
+    @property
+    def fingerprint(self) -> str:
+        return keys.format_fingerprint(self.feed)
+
+
 @dataclass(frozen=True)
 class NewIdentity:
     name: str
@@ -35,8 +59,10 @@ class NewIdentity:
     default_tz: str = DEFAULT_ZONE
 
 
-def init_vault(path: Path, passphrase: str, who: NewIdentity, kdf: KdfParams) -> str:
-    """Create the vault and its first event; returns the holder's fingerprint (feed id)."""
+def init_vault(
+    path: Path, passphrase: str, who: NewIdentity, kdf: KdfParams | KdfProfile
+) -> CreatedVault:
+    """Create the vault and its first event (the holder's identity)."""
     if who.role not in ROLES:
         raise UsageError(_("role must be observer or coordinator"))
     if not who.name.strip():
@@ -47,8 +73,9 @@ def init_vault(path: Path, passphrase: str, who: NewIdentity, kdf: KdfParams) ->
     def populate(conn: Connection) -> None:
         write_identity(conn, who, signing_key)
 
-    create_vault(path, passphrase, kdf, populate)
-    return feed
+    params = kdf.params() if isinstance(kdf, KdfProfile) else kdf
+    create_vault(path, passphrase, params, populate)
+    return CreatedVault(path=path, feed=feed)
 
 
 def write_identity(conn: Connection, who: NewIdentity, signing_key: keys.SignerKey) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from observer_app.core.audience import Audience
+from observer_app.core.checklist_answer import ChecklistAnswer
 from observer_app.core.incidents import Incident
 from observer_app.reports.audience import (
     AudiencePolicy,
@@ -79,13 +80,7 @@ class IncidentView:
 
 @dataclass(frozen=True)
 class AnswerView:
-    id: str
-    phase: str
-    item: str
-    value: Any
-    note: str | None
-    time_utc: str
-    tz: str
+    answer: ChecklistAnswer  # the one in force, pseudonymised for the audience
     earlier: tuple[tuple[Any, str], ...]  # superseded (value, time_utc), oldest first
 
 
@@ -239,13 +234,11 @@ def _answers(data: StationData, names: Pseudonyms | None) -> list[AnswerView]:
         earlier.setdefault(row.item, []).append((value, row.time_utc))
     return [
         AnswerView(
-            id=row.id,
-            phase=row.phase,
-            item=row.item,
-            value=_scrub(row.value, names) if isinstance(row.value, str) else row.value,
-            note=_scrub(row.note, names),
-            time_utc=row.time_utc,
-            tz=row.tz,
+            answer=replace(
+                row,
+                value=_scrub(row.value, names) if isinstance(row.value, str) else row.value,
+                note=_scrub(row.note, names),
+            ),
             earlier=tuple(earlier.get(row.item, ())),
         )
         for row in data.answers

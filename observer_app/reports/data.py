@@ -15,6 +15,7 @@ from typing import Protocol
 
 from observer_app.core.audience import Audience
 from observer_app.core.catalogue import Catalogue
+from observer_app.core.checklist_answer import ChecklistAnswer
 from observer_app.core.incidents import Incident
 from observer_app.core.protocol import (
     ProtocolEvaluation,
@@ -29,7 +30,7 @@ from observer_app.reports.sources import source_events
 from observer_app.vault.connection import Connection
 from observer_app.vault.identity_store import get_person
 from observer_app.vault.journal import Event
-from observer_app.vault.queries.checklist import AnswerRow, answers
+from observer_app.vault.queries.checklist import answers
 from observer_app.vault.queries.incidents import incident_histories, newest_incidents
 from observer_app.vault.queries.mission import MissionRow, current_mission
 from observer_app.vault.queries.protocol import figure_history
@@ -119,8 +120,8 @@ class ProtocolData:
 class StationData:
     station: StationRow
     visits: list[VisitRow]
-    answers: list[AnswerRow]  # in force, catalogue order
-    superseded: list[AnswerRow]
+    answers: list[ChecklistAnswer]  # in force, catalogue order
+    superseded: list[ChecklistAnswer]
     incidents: list[IncidentEntry]  # by time
     protocol: ProtocolData
     media: list[MediaRecord] = field(default_factory=list)
@@ -242,7 +243,7 @@ def _station_data(
         if period.holds(v.started_utc) or (v.ended_utc is not None and period.holds(v.ended_utc))
     ]
     all_answers = [a for a in answers(conn, row.feed, row.code) if period.holds(a.time_utc)]
-    latest: dict[str, AnswerRow] = {}
+    latest: dict[str, ChecklistAnswer] = {}
     for answer in all_answers:  # oldest first: the last one per item is the one in force
         latest[answer.item] = answer
     order = {item.id: index for index, item in enumerate(catalogue.items())}

@@ -138,16 +138,13 @@ def _station(view: StationView) -> dict[str, Any]:
     }
 
 
-def _answer(answer: AnswerView) -> dict[str, Any]:
+def _answer(view: AnswerView) -> dict[str, Any]:
+    answer = view.answer
     return {
-        "id": answer.id,
+        **answer.entry_json(),
         "phase": answer.phase,
         "item": answer.item,
-        "value": answer.value,
-        "note": answer.note,
-        "time_utc": answer.time_utc,
-        "tz": answer.tz,
-        "earlier": [{"value": value, "time_utc": time} for value, time in answer.earlier],
+        "earlier": [{"value": value, "time_utc": time} for value, time in view.earlier],
     }
 
 

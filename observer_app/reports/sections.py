@@ -8,12 +8,13 @@ control relation says "failed"), because reports get photocopied in black and wh
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from observer_app.core.answers import answer_from_json, is_concern
-from observer_app.core.incidents import FIELD_LABELS, VOCABULARY_OF_FIELD
+from observer_app.core.incident_changes import describe_changes
 from observer_app.errors import ObserverError
 from observer_app.reports.builder import IncidentView, ReportView, StationView
 from observer_app.reports.figures import protocol_summary, station_protocol
@@ -102,7 +103,7 @@ def _ratings(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowa
     rows: list[list[object]] = [header]
     extra: list[tuple[object, ...]] = []
     for r, station in enumerate(view.stations, start=1):
-        answers = {a.item: a for a in station.answers}
+        answers = {a.answer.item: a.answer for a in station.answers}
         row: list[object] = [para(text(station.station.code), styles.cell)]
         for c, (_phase, item_id) in enumerate(items, start=1):
             answer = answers.get(item_id)
@@ -202,7 +203,8 @@ def _checklist(station: StationView, texts: ReportTexts, styles: Styles) -> list
     if not station.answers:
         return [*story, para(text(t("No checklist answers recorded.")), styles.body)]
     phase = None
-    for answer in station.answers:
+    for view in station.answers:
+        answer = view.answer
         if answer.phase != phase:
             phase = answer.phase
             story.append(para(text(texts.phase(phase)), styles.h3))
@@ -220,7 +222,7 @@ def _checklist(station: StationView, texts: ReportTexts, styles: Styles) -> list
         )
         if answer.note:
             story.append(para(text(t("Note: {note}").format(note=answer.note)), styles.indented))
-        for value_before, time in answer.earlier:
+        for value_before, time in view.earlier:
             story.append(
                 para(
                     text(
@@ -291,10 +293,7 @@ def _incident(
         if entry.kind == "voided":
             line = t("Voided {time}: {reason}").format(time=when, reason=entry.reason or "")
         else:
-            changes = "; ".join(
-                f"{_field_name(texts, key)} → {_change_value(texts, key, value)}"
-                for key, value in entry.changes.items()
-            )
+            changes = describe_changes(entry.changes, _ChangeWording(texts), arrow="→")
             line = t("Amended {time}: {changes}").format(time=when, changes=changes)
             if entry.reason:
                 line += " (" + entry.reason + ")"
@@ -307,15 +306,23 @@ def _incident(
     return lines
 
 
-def _field_name(texts: ReportTexts, key: str) -> str:
-    return texts.gettext(FIELD_LABELS[key]) if key in FIELD_LABELS else key
+class _ChangeWording:
+    """An amendment as the report words it, in the report's language (times as recorded)."""
 
+    def __init__(self, texts: ReportTexts) -> None:
+        self._texts = texts
 
-def _change_value(texts: ReportTexts, key: str, value: object) -> str:
-    if key == "category" and isinstance(value, str):
-        return texts.category(value)
-    if key in VOCABULARY_OF_FIELD and isinstance(value, str):
-        return texts.term(VOCABULARY_OF_FIELD[key], value)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    def gettext(self, message: str) -> str:
+        return self._texts.gettext(message)
+
+    def category(self, category_id: str) -> str:
+        return self._texts.category(category_id)
+
+    def term(self, vocabulary: str, term_id: str) -> str:
+        return self._texts.term(vocabulary, term_id)
+
+    def moment(self, utc_text: str) -> str:
+        return utc_text
+
+    def names(self, values: Sequence[str]) -> str:
+        return ", ".join(values)

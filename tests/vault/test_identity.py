@@ -23,7 +23,7 @@ def test_observer_identity(session: LogbookSession) -> None:
     assert dt.timedelta(hours=23) < now - cert.not_valid_before_utc < dt.timedelta(hours=25)
     assert cert.not_valid_after_utc - now > dt.timedelta(days=5 * 365)
     info = whoami(session)
-    assert info["age_recipient"] == recipient_of(identity.age_identity)
+    assert info.age_recipient == recipient_of(identity.age_identity)
     assert load_organisation_ca(session.conn) is None
 
 

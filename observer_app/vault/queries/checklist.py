@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from observer_app.core.checklist_answer import ChecklistAnswer
 from observer_app.vault.connection import Connection
 
 _COLUMNS = (
@@ -15,36 +15,8 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class AnswerRow:
-    id: str
-    feed: str
-    station: str
-    phase: str
-    item: str
-    value: Any
-    note: str | None
-    time_utc: str
-    tz: str
-    current: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "feed": self.feed,
-            "station": self.station,
-            "phase": self.phase,
-            "item": self.item,
-            "value": self.value,
-            "note": self.note,
-            "time_utc": self.time_utc,
-            "tz": self.tz,
-            "current": self.current,
-        }
-
-
-def _row(r: Any) -> AnswerRow:
-    return AnswerRow(
+def _row(r: Any) -> ChecklistAnswer:
+    return ChecklistAnswer(
         id=str(r[0]),
         feed=str(r[1]),
         station=str(r[2]),
@@ -58,7 +30,9 @@ def _row(r: Any) -> AnswerRow:
     )
 
 
-def answers(conn: Connection, feed: str, station: str, phase: str | None = None) -> list[AnswerRow]:
+def answers(
+    conn: Connection, feed: str, station: str, phase: str | None = None
+) -> list[ChecklistAnswer]:
     """Every answer (current and superseded) of one author at one station, oldest first."""
     sql = f"SELECT {_COLUMNS} FROM checklist_answers AS a WHERE a.feed = ? AND a.station = ?"
     params: tuple[Any, ...] = (feed, station)
