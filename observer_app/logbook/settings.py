@@ -60,8 +60,18 @@ class _Codec:
     from_json: Callable[[Any], Any] = lambda value: value
 
 
+def _bounded(data: bytes) -> bytes:
+    if len(data) > MAX_WINDOW_BYTES:
+        raise SchemaViolation("", _("longer than {size} bytes").format(size=MAX_WINDOW_BYTES))
+    return data
+
+
+def _bytes_to_json(data: bytes) -> str:
+    return base64.b64encode(_bounded(bytes(data))).decode("ascii")
+
+
 def _bytes_from_json(text: str) -> bytes:
-    return base64.b64decode(text, validate=True)
+    return _bounded(base64.b64decode(text, validate=True))
 
 
 def _widths_to_json(widths: Mapping[str, tuple[int, ...]]) -> dict[str, list[int]]:
@@ -80,12 +90,8 @@ _VIEW_NAME: Final = Text(64, 1, re.compile(r"[a-z][a-z0-9_.-]*", re.ASCII))
 _CODECS: Final[Mapping[str, _Codec]] = {
     "ui_language": _Codec(Text(8, 2, vocabulary=SUPPORTED_LANGUAGES)),
     "auto_lock_minutes": _Codec(Integer(0, MAX_AUTO_LOCK_MINUTES)),
-    "window_geometry": _Codec(
-        _BASE64, lambda data: base64.b64encode(bytes(data)).decode("ascii"), _bytes_from_json
-    ),
-    "window_state": _Codec(
-        _BASE64, lambda data: base64.b64encode(bytes(data)).decode("ascii"), _bytes_from_json
-    ),
+    "window_geometry": _Codec(_BASE64, _bytes_to_json, _bytes_from_json),
+    "window_state": _Codec(_BASE64, _bytes_to_json, _bytes_from_json),
     "last_station": _Codec(STATION_CODE),
     "column_widths": _Codec(
         Map(_VIEW_NAME, List(Integer(0, MAX_COLUMN_WIDTH), MAX_COLUMNS), MAX_VIEWS),
@@ -140,7 +146,9 @@ def _encode(name: str, codec: _Codec, value: Any) -> str:
         codec.spec.check(document, name)
     except SchemaViolation as violation:
         raise UsageError(
-            _("setting {name}: {reason}").format(name=violation.path, reason=violation.reason)
+            _("setting {name}: {reason}").format(
+                name=violation.path or name, reason=violation.reason
+            )
         ) from None
     except (TypeError, ValueError, AttributeError):
         raise UsageError(_("setting {name}: not in the expected form").format(name=name)) from None
