@@ -142,14 +142,16 @@ def _cli_without_language(
     )
 
 
-def test_without_ui_lang_the_cli_speaks_the_vaults_language(cli_vault: Cli) -> None:
+def test_without_ui_lang_the_cli_speaks_the_vaults_language(
+    cli_vault: Cli, passphrase: str
+) -> None:
     assert (
         "Name: "
         in _cli_without_language(
             cli_vault, "whoami", passphrase_file=cli_vault.passphrase_file
         ).stdout
     )
-    session = LogbookSession(open_vault(cli_vault.vault, "correct horse battery staple"))
+    session = LogbookSession(open_vault(cli_vault.vault, passphrase))
     try:
         update_settings(session, ui_language="ru")
     finally:
