@@ -25,6 +25,15 @@ from observer_app.vault.store import open_vault
 PASSPHRASE = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def config_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The platform config folder (where the list of known vaults goes) is a temp folder, for
+    this process and the CLI subprocesses it starts: tests never write to the user's home."""
+    folder = tmp_path_factory.mktemp("config-home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def passphrase() -> str:
     return PASSPHRASE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import os
@@ -14,9 +15,11 @@ from typing import Any
 import platformdirs
 
 from observer_app.cli.argv_text import is_encodable_text
-from observer_app.errors import UsageError, UserActionError
-from observer_app.i18n import _
+from observer_app.errors import ObserverError, UsageError, UserActionError
+from observer_app.i18n import _, set_language
+from observer_app.logbook import known_vaults
 from observer_app.logbook.session import LogbookSession, open_session
+from observer_app.logbook.settings import load_settings
 
 PASSPHRASE_ENV = "OBSERVER_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "OBSERVER_NEW_PASSPHRASE"
@@ -128,8 +131,31 @@ class CliContext:
     @property
     def session(self) -> LogbookSession:
         if self._session is None:
+            follow = self._follows_vault_language()
+            if follow:
+                remembered = known_vaults.unlock_language(self.vault_path)
+                if remembered is not None:
+                    set_language(remembered)
             self._session = open_session(self.vault_path, self.passphrase())
+            self._remember(self._session, follow)
         return self._session
+
+    def _follows_vault_language(self) -> bool:
+        """Without --ui-lang or OBSERVER_LANG, messages follow the vault's language setting
+        (before the passphrase, as the list of known vaults last saw that setting)."""
+        return not (getattr(self.args, "ui_lang", None) or os.environ.get("OBSERVER_LANG"))
+
+    @staticmethod
+    def _remember(session: LogbookSession, follow_language: bool) -> None:
+        """Adopt the vault's language setting and note the vault in the list of known vaults.
+
+        The list is a convenience: a config folder that cannot be written (or a damaged list,
+        which `vaults list` reports) must not fail a command that has opened its vault."""
+        language = load_settings(session).ui_language
+        if follow_language and language is not None:
+            set_language(language)
+        with contextlib.suppress(ObserverError, OSError):
+            known_vaults.remember_vault(session.vault.path, language)
 
     @property
     def has_session(self) -> bool:

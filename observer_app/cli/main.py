@@ -22,6 +22,7 @@ from observer_app.cli import (
     incident_commands,
     journal_commands,
     keys_commands,
+    known_vaults_commands,
     media_commands,
     mission_commands,
     protocol_commands,
@@ -56,6 +57,7 @@ COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     enroll_commands.register,
     handoff_commands.register,
     keys_commands.register,
+    known_vaults_commands.register,
 )
 
 EXIT_INTERNAL = 70

@@ -84,8 +84,13 @@ def answer_item(
     item_id: str,
     raw_value: str,
     note: str | None = None,
+    *,
+    draft_id: str | None = None,
 ) -> str:
-    """Record an answer (validated: a bad value is a usage error listing allowed values)."""
+    """Record an answer (validated: a bad value is a usage error listing allowed values).
+
+    `draft_id` names the checklist section's draft, deleted in the same transaction: pass it
+    with the section's last answer."""
     station = require_station(session, code)
     item = catalogue.item(item_id)
     value = normalize_answer(item, raw_value)
@@ -102,6 +107,7 @@ def answer_item(
             "note": clean_note,
         },
         tz=station.tz,
+        draft_id=draft_id,
     )
     return answer_id
 

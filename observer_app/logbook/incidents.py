@@ -113,8 +113,11 @@ def add_incident(
     witnesses: Iterable[str] = (),
     status: str | None = None,
     follow_up: str | None = None,
+    draft_id: str | None = None,
 ) -> str:
-    """Record an incident; severity defaults to the category's. Returns the new id."""
+    """Record an incident; severity defaults to the category's. Returns the new id.
+
+    `draft_id` names the draft it was typed in, deleted in the same transaction."""
     station = require_station(session, code)
     found_category = catalogue.category(category)
     incident_id = new_id()
@@ -135,7 +138,7 @@ def add_incident(
         "witnesses": _names(witnesses),
         "at": resolve_time(time, station.tz),
     }
-    session.record(INCIDENT_ADDED, body, tz=station.tz)
+    session.record(INCIDENT_ADDED, body, tz=station.tz, draft_id=draft_id)
     return incident_id
 
 
@@ -213,8 +216,12 @@ def amend_incident(
     incident_id: str,
     changes: IncidentChanges,
     reason: str | None = None,
+    *,
+    draft_id: str | None = None,
 ) -> dict[str, Any]:
-    """Record the fields that change; returns them. Nothing to change is a usage error."""
+    """Record the fields that change; returns them. Nothing to change is a usage error.
+
+    `draft_id` names the amendment's draft, deleted in the same transaction."""
     incident = _own_live_incident(session, incident_id)
     if changes.is_empty():
         raise UsageError(_("Nothing to amend: give at least one field to change."))
@@ -228,7 +235,7 @@ def amend_incident(
     }
     if reason is not None and reason.strip():
         body["reason"] = reason.strip()
-    session.record(INCIDENT_AMENDED, body, tz=zone)
+    session.record(INCIDENT_AMENDED, body, tz=zone, draft_id=draft_id)
     return real
 
 

@@ -11,13 +11,24 @@ from observer_app.vault.projection.notes import NOTE_ADDED, NOTE_AMENDED, NOTE_V
 from observer_app.vault.queries import notes as queries
 
 
-def add_note(session: LogbookSession, text: str, station: str | None = None) -> str:
+def add_note(
+    session: LogbookSession,
+    text: str,
+    station: str | None = None,
+    *,
+    draft_id: str | None = None,
+) -> str:
+    """Record a note; `draft_id` (the note's draft) is deleted in the same commit."""
     if not text.strip():
         raise UserActionError(_("the note is empty"))
     if station is not None:
         station = require_station(session, station).code
     note_id = new_id()
-    session.record(NOTE_ADDED, {"id": note_id, "station": station, "text": text.strip()})
+    session.record(
+        NOTE_ADDED,
+        {"id": note_id, "station": station, "text": text.strip()},
+        draft_id=draft_id,
+    )
     return note_id
 
 

@@ -106,8 +106,14 @@ def parse_assignments(
 
 
 def record_protocol(
-    session: LogbookSession, catalogue: Catalogue, code: str, assignments: Iterable[str]
+    session: LogbookSession,
+    catalogue: Catalogue,
+    code: str,
+    assignments: Iterable[str],
+    *,
+    draft_id: str | None = None,
 ) -> ProtocolView:
+    """Record protocol figures; `draft_id` (the form's draft) is deleted in the same commit."""
     station = require_station(session, code)
     ballot_now = ballot(session)
     figures = parse_assignments(assignments, catalogue, ballot_now)
@@ -115,6 +121,7 @@ def record_protocol(
         PROTOCOL_RECORDED,
         {"id": new_id(), "station": station.code, "figures": figures},
         tz=station.tz,
+        draft_id=draft_id,
     )
     return protocol_view(session, catalogue, station.code)
 

@@ -11,6 +11,7 @@ from observer_app.vault.connection import Connection, Transaction
 from observer_app.vault.connection import DatabaseError as DatabaseError  # for the shells
 from observer_app.vault.event_schema import InvalidEventSkipped as InvalidEventSkipped
 from observer_app.vault.identity_store import HolderIdentity, load_identity
+from observer_app.vault.queries import drafts
 from observer_app.vault.store import Vault, check_database, open_vault
 
 
@@ -31,10 +32,18 @@ class LogbookSession:
         body: Mapping[str, Any],
         tz: str | None = None,
         time_utc: str | None = None,
+        draft_id: str | None = None,
     ) -> journal.Event:
-        """Append one event of the holder's feed and update projections, in one transaction."""
+        """Append one event of the holder's feed and update projections, in one transaction.
+
+        `draft_id` names the draft the record was typed in: it is deleted in the same
+        transaction, so that a saved record never leaves its draft behind, nor a failed save
+        loses it (a draft discarded meanwhile is simply not there to delete)."""
         with Transaction(self.conn):
-            return self.append_in_transaction(event_type, body, tz, time_utc)
+            event = self.append_in_transaction(event_type, body, tz, time_utc)
+            if draft_id is not None:
+                drafts.delete_draft(self.conn, draft_id)
+            return event
 
     def append_in_transaction(
         self,

@@ -125,13 +125,39 @@ def _uuid() -> str:
     return new_id()
 
 
+def _schema_objects(conn: Any) -> set[tuple[str, str]]:
+    return {
+        (str(kind), str(name))
+        for kind, name in conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        )
+    }
+
+
+def _columns(conn: Any, table: str) -> set[str]:
+    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
 def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
-    """Apply the injected event to the tables without any check, and mark the vault as written
-    by schema 5: what a vault from before event validation can hold."""
+    """Apply the injected event to the tables without any check, and take the vault back to
+    schema 5 (the tables, indexes and version of later migrations removed): what a vault from
+    before event validation can hold."""
+    import sqlcipher3
+
+    from observer_app.vault import migrations
     from observer_app.vault.journal import parse_event
-    from observer_app.vault.migrations import MIGRATION_MODULES
     from observer_app.vault.projection import apply_event
 
+    before = migrations.MIGRATION_MODULES.index("m0006_validated_projections")
+    older = sqlcipher3.connect(":memory:", isolation_level=None)
+    try:
+        migrations.migrate(older, target=before)
+        older_objects = _schema_objects(older)
+        older_columns = {
+            name: _columns(older, name) for kind, name in older_objects if kind == "table"
+        }
+    finally:
+        older.close()
     vault_handle = open_vault(vault, PASSPHRASE)
     try:
         conn = vault_handle.conn
@@ -140,8 +166,13 @@ def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
         ).fetchone()
         conn.execute("BEGIN IMMEDIATE")
         apply_event(conn, parse_event(bytes(payload), bytes(signature)))
-        rebuilding = MIGRATION_MODULES.index("m0006_validated_projections")
-        conn.execute(f"PRAGMA user_version = {rebuilding}")
+        for kind, name in sorted(_schema_objects(conn) - older_objects, reverse=True):
+            if kind in ("table", "index"):
+                conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
+        for table, columns in older_columns.items():
+            for column in sorted(_columns(conn, table) - columns):
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute(f"PRAGMA user_version = {before}")
         conn.execute("COMMIT")
     finally:
         vault_handle.close()

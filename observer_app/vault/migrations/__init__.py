@@ -26,6 +26,7 @@ MIGRATION_MODULES = (
     "m0004_handoff",
     "m0005_event_station",
     "m0006_validated_projections",
+    "m0007_settings_drafts",
 )
 
 
