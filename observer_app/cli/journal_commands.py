@@ -6,7 +6,6 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import load_catalogue
-from observer_app.core.ids import match_prefix
 from observer_app.i18n import _
 from observer_app.logbook import notes
 from observer_app.logbook.search import timeline_filter
@@ -102,7 +101,7 @@ def run_note_add(ctx: CliContext) -> int:
 def run_note_amend(ctx: CliContext) -> int:
     load_text_files(ctx.args)
     session = ctx.session
-    note_id = match_prefix(ctx.args.id, notes.note_ids(session))
+    note_id = notes.resolve_note_id(session, ctx.args.id)
     notes.amend_note(session, note_id, ctx.args.text)
     return 0
 
@@ -110,6 +109,6 @@ def run_note_amend(ctx: CliContext) -> int:
 def run_note_void(ctx: CliContext) -> int:
     load_text_files(ctx.args)
     session = ctx.session
-    note_id = match_prefix(ctx.args.id, notes.note_ids(session))
+    note_id = notes.resolve_note_id(session, ctx.args.id)
     notes.void_note(session, note_id, ctx.args.reason)
     return 0

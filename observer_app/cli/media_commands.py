@@ -9,6 +9,7 @@ from pathlib import Path
 
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
+from observer_app.cli.records_support import catalogue
 from observer_app.cli.types import Subparsers
 from observer_app.core.consent import ConsentState, parse_consent_state
 from observer_app.core.file_names import readable_file_name
@@ -139,7 +140,7 @@ def run_add(ctx: CliContext) -> int:
     """
     args = ctx.args
     session = ctx.session
-    state = parse_consent_state(args.consent)
+    state = parse_consent_state(args.consent, names=catalogue().consent_states)
     kind, ref = next(
         (k, getattr(args, k))
         for k in ("station", "incident", "protocol", "answer")

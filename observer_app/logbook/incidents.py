@@ -12,11 +12,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from observer_app.core.catalogue import Catalogue
-from observer_app.core.ids import match_prefix, new_id
+from observer_app.core.ids import new_id
 from observer_app.core.incidents import VOCABULARY_OF_FIELD, Incident
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 from observer_app.logbook.localtime import local_iso, resolve_time
+from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
 from observer_app.vault.journal import Event
@@ -140,8 +141,9 @@ def add_incident(
 
 
 def resolve_incident_id(session: LogbookSession, prefix: str) -> str:
-    """The full id for a unique prefix of 8+ characters (usage error otherwise)."""
-    return match_prefix(prefix, queries.incident_ids(session.conn))
+    """The full id for a reference (`I-12`, `I-12@author`) or a unique prefix of 8+ characters
+    (usage error otherwise)."""
+    return resolve_record(session, prefix, "incident", queries.incident_ids(session.conn))
 
 
 def get_incident(session: LogbookSession, incident_id: str) -> Incident:

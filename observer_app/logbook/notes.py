@@ -5,6 +5,7 @@ from __future__ import annotations
 from observer_app.core.ids import new_id
 from observer_app.errors import UserActionError
 from observer_app.i18n import _
+from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
 from observer_app.vault.projection.notes import NOTE_ADDED, NOTE_AMENDED, NOTE_VOIDED
@@ -46,3 +47,8 @@ def void_note(session: LogbookSession, note_id: str, reason: str) -> None:
 
 def note_ids(session: LogbookSession) -> list[str]:
     return [str(r[0]) for r in session.conn.execute("SELECT id FROM notes")]
+
+
+def resolve_note_id(session: LogbookSession, typed: str) -> str:
+    """The full id for a reference (`N-4`) or a unique prefix of 8+ characters."""
+    return resolve_record(session, typed, "note", note_ids(session))

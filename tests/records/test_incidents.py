@@ -67,9 +67,9 @@ def test_time_without_offset_means_the_station_zone(
     ("field", "value", "allowed"),
     [
         ("category", "fraud", "ballot_stuffing"),
-        ("severity", "urgent", "critical, high, medium, low"),
-        ("seen", "heard", "directly, reported"),
-        ("status", "open", "unmarked, confirmed, rejected"),
+        ("severity", "urgent", "critical (Critical), high (High), medium (Medium), low (Low)"),
+        ("seen", "heard", "directly (Seen directly), reported (Reported by someone else)"),
+        ("status", "open", "unmarked (Unmarked), confirmed (Confirmed), rejected (Rejected)"),
         ("follow_up", "later", "complaint_filed"),
     ],
 )

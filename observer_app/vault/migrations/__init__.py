@@ -18,6 +18,7 @@ MIGRATION_MODULES = (
     "m0003_media",
     "m0004_handoff",
     "m0005_event_station",
+    "m0006_short_refs",
 )
 
 
