@@ -31,6 +31,7 @@ from observer_app.cli import (
     station_commands,
     vault_commands,
     visit_commands,
+    vocabulary_commands,
 )
 from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
 from observer_app.cli.context import CliContext
@@ -56,6 +57,7 @@ COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     enroll_commands.register,
     handoff_commands.register,
     keys_commands.register,
+    vocabulary_commands.register,
 )
 
 EXIT_INTERNAL = 70

@@ -16,10 +16,11 @@ from observer_app.core.ids import new_id
 from observer_app.core.incidents import VOCABULARY_OF_FIELD, Incident
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
-from observer_app.logbook.localtime import local_iso, resolve_time
+from observer_app.logbook.localtime import local_iso
 from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
+from observer_app.logbook.typed_time import record_time
 from observer_app.vault.journal import Event
 from observer_app.vault.projection.incidents import (
     INCIDENT_ADDED,
@@ -134,7 +135,7 @@ def add_incident(
         "text": _text(text),
         "persons": _names(persons),
         "witnesses": _names(witnesses),
-        "at": resolve_time(time, station.tz),
+        "at": record_time(session, time, station.tz),
     }
     session.record(INCIDENT_ADDED, body, tz=station.tz)
     return incident_id
@@ -190,7 +191,7 @@ def _amendment(
     if changes.text is not None:
         proposed["text"] = _text(changes.text)
     if changes.time is not None:
-        proposed["at"] = resolve_time(changes.time, zone)
+        proposed["at"] = record_time(session, changes.time, zone)
     if changes.persons is not None:
         proposed["persons"] = _names(changes.persons)
     if changes.witnesses is not None:

@@ -117,7 +117,7 @@ def test_polling_day_through_the_command_line(cli_vault: Cli) -> None:
         "Иванова",
         check=True,
     )
-    incident_id = new.out.strip()
+    incident_id = new.out.splitlines()[0]
     assert UUID.match(incident_id)
     cli(
         "incident",
@@ -141,7 +141,7 @@ def test_polling_day_through_the_command_line(cli_vault: Cli) -> None:
         "--text",
         "дубль",
         check=True,
-    ).out.strip()
+    ).out.splitlines()[0]
     cli("incident", "void", other[:13], "--reason", "ошибка", check=True)
     detail = cli("incident", "show", incident_id[:13], "--json", check=True).json()
     assert (detail["severity"], detail["status"], detail["follow_up"]) == (
