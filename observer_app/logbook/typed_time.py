@@ -63,6 +63,6 @@ def record_time(
         return at
     raise UsageError(
         _(
-            "{problem} Nothing was recorded; give the time again, or confirm it at a terminal."
+            "{problem} Nothing was recorded: give the time again or confirm it."
         ).format(problem=question)
     )
