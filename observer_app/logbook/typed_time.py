@@ -62,7 +62,7 @@ def record_time(
     if session.confirm(question):
         return at
     raise UsageError(
-        _(
-            "{problem} Nothing was recorded: give the time again or confirm it."
-        ).format(problem=question)
+        _("{problem} Nothing was recorded: give the time again or confirm it.").format(
+            problem=question
+        )
     )

@@ -214,7 +214,10 @@ def test_errors_have_the_contract_exit_codes(cli_vault: Cli) -> None:
         "--severity",
         "urgent",
     )
-    assert severity.code == 2 and "critical (Critical), high (High), medium (Medium), low (Low)" in severity.err
+    assert (
+        severity.code == 2
+        and "critical (Critical), high (High), medium (Medium), low (Low)" in severity.err
+    )
     category = cli("log", "--category", "fraud")
     assert category.code == 2 and "ballot_stuffing" in category.err
     zone = cli("station", "add", "--number", "102", "--name", "x", "--tz", "Mars/Olympus")
