@@ -32,19 +32,49 @@ def translator_for(language: str) -> gettext.NullTranslations:
     )
 
 
+def _language_code(setting: str) -> str | None:
+    """`ru` for `ru_KZ.UTF-8`, `kk` for `kk-KZ`; None for `C`, `POSIX` or an unsupported one."""
+    code = setting.replace("-", "_").split("_")[0].split(".")[0].split("@")[0].lower()
+    return code if code in SUPPORTED_LANGUAGES else None
+
+
+# The variables gettext consults, in its order; `LANGUAGE` is a colon-separated preference list.
+_LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def _system_language() -> str | None:
+    """The language of the system locale, read from the environment as gettext does.
+
+    Not `locale.getlocale()` alone: it reports LC_CTYPE, which stays `C.UTF-8` (reported as
+    `en_US`) when the user's locale (`ru_KZ.UTF-8`) is not generated on the machine, so a
+    Russian-speaking user got English. Windows sets none of the variables: there the process
+    locale is asked.
+    """
+    for variable in _LOCALE_VARIABLES:
+        value = os.environ.get(variable, "")
+        if not value:
+            continue
+        for part in value.split(":"):
+            code = _language_code(part)
+            if code is not None:
+                return code
+        if variable != "LANGUAGE":
+            return None  # the first set variable decides (C, POSIX or an unsupported language)
+    try:
+        system = locale.getlocale()[0]
+    except ValueError:
+        return None
+    return _language_code(system) if system else None
+
+
 def detect_language(explicit: str | None = None) -> str:
     """Pick the UI language: explicit choice, then OBSERVER_LANG, then the system locale."""
     for candidate in (explicit, os.environ.get("OBSERVER_LANG")):
         if candidate:
-            code = candidate.split("_")[0].split(".")[0].lower()
-            if code in SUPPORTED_LANGUAGES:
+            code = _language_code(candidate)
+            if code is not None:
                 return code
-    try:
-        system = locale.getlocale()[0] or os.environ.get("LANG", "")
-    except ValueError:
-        system = os.environ.get("LANG", "")
-    code = (system or "").split("_")[0].split(".")[0].lower()
-    return code if code in SUPPORTED_LANGUAGES else "en"
+    return _system_language() or "en"
 
 
 def set_language(language: str) -> None:

@@ -8,6 +8,7 @@ from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
 from observer_app.logbook import checklist
+from observer_app.logbook.refs import record_label
 from observer_app.logbook.stations import require_station
 
 
@@ -37,9 +38,23 @@ def register(commands: Subparsers) -> None:
 def run_answer(ctx: CliContext) -> int:
     load_text_files(ctx.args)
     args = ctx.args
+    cat = catalogue()
+    answer_id = checklist.answer_item(
+        ctx.session, cat, args.station, args.item, args.value, args.note
+    )
+    ctx.out(answer_id)  # the first line stays the id: scripts read it
+    line = next(
+        line
+        for line in checklist.checklist(ctx.session, cat, args.station)
+        if line.current is not None and line.current.id == answer_id
+    )
     ctx.out(
-        checklist.answer_item(
-            ctx.session, catalogue(), args.station, args.item, args.value, args.note
+        _("Recorded answer {ref} at station {station}: {item} {label}: {value}.").format(
+            ref=record_label(ctx.session, answer_id),
+            station=require_station(ctx.session, args.station).code,
+            item=line.item.id,
+            label=label(line.item.label),
+            value=line.display(),
         )
     )
     return 0

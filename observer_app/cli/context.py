@@ -63,6 +63,11 @@ def passphrase_from_env(name: str) -> str | None:
     return value
 
 
+def add_yes_option(parser: argparse.ArgumentParser) -> None:
+    """`--yes` for a command that cannot be undone, so that scripts can run it."""
+    parser.add_argument("--yes", action="store_true", help=_("do it without asking (for scripts)"))
+
+
 def stdin_is_terminal() -> bool:
     """Whether a person can answer a question: the same test the passphrase prompt makes."""
     return bool(sys.stdin) and sys.stdin.isatty()
@@ -107,6 +112,26 @@ class CliContext:
         localized = _("y|yes").casefold().split("|")
         return bool(answer) and answer in (*_YES_ANSWERS, *localized)
 
+    def confirm_irreversible(self, what: str) -> None:
+        """Go on only with consent: `--yes`, or a yes typed at a terminal. Without a terminal
+        and without `--yes` it is a usage error (exit 2) and nothing is done."""
+        if getattr(self.args, "yes", False):
+            return
+        if not self.is_interactive():
+            raise UsageError(
+                _("{what} cannot be undone; add --yes to confirm without a terminal.").format(
+                    what=what
+                )
+            )
+        if not self.confirm(_("{what} cannot be undone. Go on? [y/N] ").format(what=what)):
+            raise UserActionError(_("not confirmed: nothing was changed"))
+
+    def _confirm_at_terminal(self, question: str) -> bool:
+        """A service's question (an implausible time): asked only when a person is there."""
+        if not self.is_interactive():
+            return False
+        return self.confirm(question + " " + _("Record it anyway? [y/N] "))
+
     @property
     def vault_path(self) -> Path:
         explicit = self.args.vault or os.environ.get(VAULT_ENV)
@@ -138,6 +163,7 @@ class CliContext:
                     set_language(remembered)
             self._session = open_session(self.vault_path, self.passphrase())
             self._remember(self._session, follow)
+            self._session.confirm = self._confirm_at_terminal
         return self._session
 
     def _follows_vault_language(self) -> bool:

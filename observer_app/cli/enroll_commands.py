@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from observer_app.cli.argv_text import filesystem_path
-from observer_app.cli.context import CliContext
+from observer_app.cli.context import CliContext, add_yes_option
 from observer_app.cli.types import Subparsers
 from observer_app.core.fingerprint import format_fingerprint
 from observer_app.errors import UserActionError
@@ -60,6 +60,7 @@ def register(commands: Subparsers) -> None:
     revoke = actions.add_parser("revoke", help=_("revoke an observer's key (coordinator)"))
     revoke.add_argument("fingerprint", metavar="FP")
     revoke.add_argument("--reason", required=True)
+    add_yes_option(revoke)
     revoke.set_defaults(handler=run_revoke)
 
     listing = actions.add_parser(
@@ -182,6 +183,9 @@ def run_accept(ctx: CliContext) -> int:
 
 
 def run_revoke(ctx: CliContext) -> int:
+    ctx.confirm_irreversible(
+        _("Revoking the key {fingerprint}").format(fingerprint=ctx.args.fingerprint)
+    )
     revoked = enrollment.revoke(ctx.session, ctx.args.fingerprint, ctx.args.reason)
     ctx.out(
         _("Revoked: {name} ({fingerprint}); bundles from this key are refused from now on").format(

@@ -16,6 +16,7 @@ from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.logbook import incidents
 from observer_app.logbook.incidents import IncidentChanges
+from observer_app.logbook.refs import record_label, record_labels
 
 
 def _fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -73,6 +74,11 @@ def register(commands: Subparsers) -> None:
     listing.add_argument("--limit", type=int, default=100, metavar="N")
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(handler=run_list)
+    categories = actions.add_parser(
+        "categories", help=_("list the incident categories with their names")
+    )
+    categories.add_argument("--json", action="store_true", help=_("print JSON"))
+    categories.set_defaults(handler=run_categories)
 
 
 def run_add(ctx: CliContext) -> int:
@@ -92,7 +98,16 @@ def run_add(ctx: CliContext) -> int:
         status=args.status,
         follow_up=args.follow_up,
     )
-    ctx.out(new_id)
+    ctx.out(new_id)  # the first line stays the id: scripts read it
+    row = incidents.get_incident(ctx.session, new_id)
+    ctx.out(
+        _("Recorded incident {ref} at station {station}: {category}, {time}.").format(
+            ref=record_label(ctx.session, new_id),
+            station=row.station,
+            category=_category(catalogue(), row.category),
+            time=local(row.occurred_utc, row.tz),
+        )
+    )
     return 0
 
 
@@ -191,7 +206,7 @@ def run_show(ctx: CliContext) -> int:
     cat = catalogue()
     row = detail.incident
     state = _("VOIDED: {reason}").format(reason=row.void_reason) if row.voided else ""
-    ctx.out(f"{row.id}  {state}".rstrip())
+    ctx.out(f"{record_label(session, row.id)}  {row.id}  {state}".rstrip())
     rows = [
         (_("Station"), row.station),
         (_("Time"), local(row.occurred_utc, row.tz)),
@@ -225,11 +240,11 @@ def run_show(ctx: CliContext) -> int:
     return 0
 
 
-def _line(cat: Catalogue, row: Incident) -> str:
+def _line(cat: Catalogue, row: Incident, ref: str) -> str:
     voided = "  [" + _("voided") + "]" if row.voided else ""
     text = row.text if len(row.text) <= 70 else row.text[:69] + "…"
     return (
-        f"{short_id(row.id)}  {local(row.occurred_utc, row.tz)}  {row.station:<8} "
+        f"{ref:<6} {short_id(row.id)}  {local(row.occurred_utc, row.tz)}  {row.station:<8} "
         f"{row.severity:<8} {_category(cat, row.category)}: {text}{voided}"
     )
 
@@ -245,6 +260,28 @@ def run_list(ctx: CliContext) -> int:
     if ctx.wants_json:
         ctx.out_json([row.to_json() for row in rows])
         return 0
+    refs = record_labels(ctx.session, [row.id for row in rows])
     for row in rows:
-        ctx.out(_line(cat, row))
+        ctx.out(_line(cat, row, refs.get(row.id, "")))
+    return 0
+
+
+def run_categories(ctx: CliContext) -> int:
+    """The categories `--category` takes, by id and by name in the UI language."""
+    cat = catalogue()
+    if ctx.wants_json:
+        ctx.out_json(
+            [
+                {
+                    "id": c.id,
+                    "label": label(c.label),
+                    "default_severity": c.default_severity,
+                }
+                for c in cat.incident_categories
+            ]
+        )
+        return 0
+    for c in cat.incident_categories:
+        severity = _coded(cat, "severity", c.default_severity)
+        ctx.out(f"{c.id:<24} {label(c.label)} ({severity})")
     return 0

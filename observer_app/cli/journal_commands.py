@@ -9,6 +9,7 @@ from observer_app.core.catalogue import load_catalogue
 from observer_app.i18n import _
 from observer_app.logbook import notes
 from observer_app.logbook.journal_check import verify_vault_journal
+from observer_app.logbook.refs import record_label
 from observer_app.logbook.search import timeline_filter
 from observer_app.logbook.timeline import timeline
 
@@ -81,7 +82,9 @@ def run_verify(ctx: CliContext) -> int:
 
 def run_note_add(ctx: CliContext) -> int:
     load_text_files(ctx.args)
-    ctx.out(notes.add_note(ctx.session, ctx.args.text, ctx.args.station))
+    note_id = notes.add_note(ctx.session, ctx.args.text, ctx.args.station)
+    ctx.out(note_id)  # the first line stays the id: scripts read it
+    ctx.out(_("Recorded note {ref}.").format(ref=record_label(ctx.session, note_id)))
     return 0
 
 

@@ -31,6 +31,7 @@ from observer_app.cli import (
     station_commands,
     vault_commands,
     visit_commands,
+    vocabulary_commands,
 )
 from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
 from observer_app.cli.context import CliContext
@@ -58,6 +59,7 @@ COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     handoff_commands.register,
     keys_commands.register,
     known_vaults_commands.register,
+    vocabulary_commands.register,
 )
 
 EXIT_INTERNAL = 70

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from observer_app.cli.argv_text import filesystem_path
-from observer_app.cli.context import CliContext
+from observer_app.cli.context import CliContext, add_yes_option
+from observer_app.cli.records_support import catalogue
 from observer_app.cli.types import Subparsers
 from observer_app.core.consent import ConsentState, parse_consent_state
 from observer_app.core.file_names import readable_file_name
@@ -16,6 +17,7 @@ from observer_app.errors import ObserverError, UsageError, UserActionError, envi
 from observer_app.i18n import _, ngettext
 from observer_app.logbook import media
 from observer_app.logbook.media import STYLES, Box
+from observer_app.logbook.refs import record_label, record_labels
 from observer_app.logbook.session import DatabaseError, LogbookSession
 
 
@@ -76,6 +78,7 @@ def register(commands: Subparsers) -> None:
     purge = actions.add_parser("purge", help=_("remove an item's content for good"))
     purge.add_argument("id")
     purge.add_argument("--reason", required=True)
+    add_yes_option(purge)
     purge.set_defaults(handler=run_purge)
 
 
@@ -139,7 +142,7 @@ def run_add(ctx: CliContext) -> int:
     """
     args = ctx.args
     session = ctx.session
-    state = parse_consent_state(args.consent)
+    state = parse_consent_state(args.consent, names=catalogue().consent_states)
     kind, ref = next(
         (k, getattr(args, k))
         for k in ("station", "incident", "protocol", "answer")
@@ -194,11 +197,15 @@ def run_list(ctx: CliContext) -> int:
     if ctx.wants_json:
         ctx.out_json([item.to_json() for item in items])
         return 0
+    refs = record_labels(ctx.session, [item.id for item in items])
     for item in items:
         flags = " ".join(
             flag for flag, on in ((_("purged"), item.purged), (_("copy"), item.is_derivative)) if on
         )
-        ctx.out(f"{item.id}  {item.kind:<8} {item.consent:<16} {item.original_name} {flags}")
+        ref = refs.get(item.id, "")
+        ctx.out(
+            f"{ref:<6} {item.id}  {item.kind:<8} {item.consent:<16} {item.original_name} {flags}"
+        )
     return 0
 
 
@@ -259,6 +266,11 @@ def run_export(ctx: CliContext) -> int:
 
 
 def run_purge(ctx: CliContext) -> int:
-    media.purge(ctx.session, _media_id(ctx, ctx.args.id), ctx.args.reason)
+    media_id = _media_id(ctx, ctx.args.id)
+    media.require_media(ctx.session, media_id)
+    ctx.confirm_irreversible(
+        _("Purging the content of {ref}").format(ref=record_label(ctx.session, media_id))
+    )
+    media.purge(ctx.session, media_id, ctx.args.reason)
     ctx.out(_("content purged; the record, hash and reason stay"))
     return 0

@@ -23,7 +23,10 @@ def register(commands: Subparsers) -> None:
     )
     add.add_argument("--name", required=True, help=_("the station's name"))
     add.add_argument("--address")
-    add.add_argument("--region", help=_("region id from the catalogue (e.g. almaty_city)"))
+    add.add_argument(
+        "--region",
+        help=_("region: catalogue id or name in any language (e.g. almaty_city, Астана)"),
+    )
     add.add_argument("--commission", help=_("the territorial commission"))
     add.add_argument("--tz", metavar="ZONE", help=_("IANA time zone (default: the region's)"))
     add.set_defaults(handler=run_add)

@@ -12,6 +12,7 @@ import re
 from typing import Final
 
 from observer_app.core.catalogue import AnswerType, ChecklistItem
+from observer_app.core.vocabulary import find_named, named_list
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 
@@ -52,12 +53,26 @@ def normalize_answer(item: ChecklistItem, raw: str) -> AnswerValue:
 
 
 def _allowed(item: ChecklistItem) -> str:
-    return ", ".join(item.choice_ids)
+    return named_list(item.choices)
+
+
+def _choice_id(item: ChecklistItem, text: str) -> str | None:
+    """The choice `text` names (its id, or its name in ru, kk or en, any case), if exactly one."""
+    if text.lower() in item.choice_ids:
+        return text.lower()
+    found = find_named(text, item.choices)
+    if len(found) > 1:
+        raise UsageError(
+            _("The answer to {item} could mean several choices: {choices}.").format(
+                item=item.id, choices=named_list(found)
+            )
+        )
+    return found[0].id if found else None
 
 
 def _one_of(item: ChecklistItem, text: str) -> str:
-    value = text.lower()
-    if value not in item.choice_ids:
+    value = _choice_id(item, text)
+    if value is None:
         raise UsageError(
             _("The answer to {item} must be one of: {allowed}.").format(
                 item=item.id, allowed=_allowed(item)
@@ -67,8 +82,9 @@ def _one_of(item: ChecklistItem, text: str) -> str:
 
 
 def _many_of(item: ChecklistItem, text: str) -> tuple[str, ...]:
-    parts = [part.strip().lower() for part in text.split(",")]
-    if not text or any(not part for part in parts) or any(p not in item.choice_ids for p in parts):
+    found = [_choice_id(item, part.strip()) for part in text.split(",")]
+    parts = [part for part in found if part is not None]
+    if not text or len(parts) != len(found):
         raise UsageError(
             _(
                 "The answer to {item} must be one or more of: {allowed} (separated by commas)."

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from observer_app.core.vocabulary import resolve_named
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 
@@ -273,12 +274,13 @@ class Catalogue:
     # -- incidents ---------------------------------------------------------------------------
 
     def category(self, category_id: str) -> IncidentCategory:
+        """By id or by name in any language (`вброс бюллетеней` finds `ballot_stuffing`)."""
         found = self._index.categories.get(category_id.strip().lower())
         if found is None:
-            raise _unknown(
-                _("Unknown incident category '{value}'. Allowed: {allowed}."),
+            return resolve_named(
                 category_id,
-                self._index.categories,
+                self.incident_categories,
+                _("Unknown incident category '{value}'. Allowed: {allowed}."),
             )
         return found
 
@@ -297,11 +299,14 @@ class Catalogue:
         return vocabularies[name]
 
     def term(self, vocabulary: str, term_id: str) -> Term:
-        """The entry `term_id` of a vocabulary, or a usage error listing the allowed ids."""
-        terms = {term.id: term for term in self.vocabulary(vocabulary)}
-        found = terms.get(term_id.strip().lower())
+        """The entry `term_id` (an id, or a name in any language) of a vocabulary, or a usage
+        error listing the allowed ids with their names."""
+        terms = self.vocabulary(vocabulary)
+        found = {term.id: term for term in terms}.get(term_id.strip().lower())
         if found is None:
-            raise _unknown(_("'{value}' is not allowed here. Allowed: {allowed}."), term_id, terms)
+            return resolve_named(
+                term_id, terms, _("'{value}' is not allowed here. Allowed: {allowed}.")
+            )
         return found
 
     def severity(self, severity_id: str) -> Term:
@@ -312,10 +317,10 @@ class Catalogue:
     def consent_state(self, state_id: str) -> ConsentStateInfo:
         found = self._index.consent_states.get(state_id.strip().lower())
         if found is None:
-            raise _unknown(
-                _("Unknown consent state '{value}'. Allowed: {allowed}."),
+            return resolve_named(
                 state_id,
-                self._index.consent_states,
+                self.consent_states,
+                _("Unknown consent state '{value}'. Allowed: {allowed}."),
             )
         return found
 
@@ -342,10 +347,12 @@ class Catalogue:
     # -- places ------------------------------------------------------------------------------
 
     def region(self, region_id: str) -> Region:
+        """By id or by name in any language; `Алматы` is both a city and a region, so it lists
+        the two (`Алматы қаласы` or `almaty_city` picks one)."""
         found = self._index.regions.get(region_id.strip().lower())
         if found is None:
-            raise _unknown(
-                _("Unknown region '{value}'. Allowed: {allowed}."), region_id, self._index.regions
+            return resolve_named(
+                region_id, self.regions, _("Unknown region '{value}'. Allowed: {allowed}.")
             )
         return found
 

@@ -9,9 +9,11 @@ publishes (exports, public reports) asks `may_use` / `check_use` rather than dec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Final
 
+from observer_app.core.vocabulary import Named, ambiguous_error, find_named, named_list
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 
@@ -112,16 +114,28 @@ def allowed_uses(state: ConsentState, *, is_derivative: bool | None = None) -> f
     return frozenset(use for use in MediaUse if may_use(state, use, is_derivative=derivative))
 
 
-def parse_consent_state(raw: str, *, by_person: bool = True) -> ConsentState:
-    """A consent state from user input; a person may not choose a system-only state."""
+def parse_consent_state(
+    raw: str, *, by_person: bool = True, names: Sequence[Named] = ()
+) -> ConsentState:
+    """A consent state from user input: its id, or its name in any language from `names` (the
+    catalogue's consent states); a person may not choose a system-only state."""
     text = raw.strip().lower()
+    if text not in {s.value for s in ConsentState}:
+        found = find_named(raw, names)
+        if len(found) > 1:
+            raise ambiguous_error(raw, found)
+        text = found[0].id if found else text
     try:
         state = ConsentState(text)
     except ValueError:
-        allowed = [s.value for s in ConsentState if not by_person or can_person_set(s)]
+        allowed = [s for s in ConsentState if not by_person or can_person_set(s)]
+        shown = {entry.id: entry for entry in names}
         raise UsageError(
             _("Unknown consent state '{value}'. Allowed: {allowed}.").format(
-                value=raw, allowed=", ".join(allowed)
+                value=raw,
+                allowed=named_list([shown[s.value] for s in allowed if s.value in shown])
+                if shown
+                else ", ".join(allowed),
             )
         ) from None
     if by_person and not can_person_set(state):

@@ -62,3 +62,46 @@ def parse_user_time(text: str, zone_name: str) -> dt.datetime:
 
 def to_local(utc_text: str, zone_name: str) -> dt.datetime:
     return parse_utc(utc_text).astimezone(zone(zone_name))
+
+
+# -- times as people say them ----------------------------------------------------------------
+
+DAY_STARTS = dt.time(6, 0)
+"""A polling day runs from 06:00 to 06:00 the next morning: the count goes on past midnight."""
+MISSION_SPAN = (dt.timedelta(days=-1), dt.timedelta(days=2))
+"""A clock time means the mission's polling day from the day before its date to two days after."""
+FUTURE_SLACK = dt.timedelta(hours=1)
+OUTSIDE_SLACK = dt.timedelta(days=2)
+
+
+def clock_moment(
+    clock: dt.time, zone_name: str, mission_date: dt.date | None, now: dt.datetime
+) -> dt.datetime:
+    """The one moment a clock time (`19:40`) means, in UTC.
+
+    While the mission is under way it is within its polling day (06:00 on its date to 06:00 the
+    next morning, so 01:45 is the night of the count); at other times it is today.
+    """
+    local_now = now.astimezone(zone(zone_name))
+    today = local_now.date()
+    if mission_date is not None and MISSION_SPAN[0] <= today - mission_date <= MISSION_SPAN[1]:
+        day = mission_date if clock >= DAY_STARTS else mission_date + dt.timedelta(days=1)
+    else:
+        day = today
+    return dt.datetime.combine(day, clock, tzinfo=zone(zone_name)).astimezone(dt.UTC)
+
+
+def implausible(
+    moment: dt.datetime, zone_name: str, mission_date: dt.date | None, now: dt.datetime
+) -> str | None:
+    """Why a time looks like a slip: `future` (more than an hour ahead), `outside` (more than
+    two days outside the mission's polling day), or None when it is plausible."""
+    if moment > now + FUTURE_SLACK:
+        return "future"
+    if mission_date is not None:
+        local = zone(zone_name)
+        start = dt.datetime.combine(mission_date, dt.time(0, 0), tzinfo=local)
+        end = dt.datetime.combine(mission_date + dt.timedelta(days=1), DAY_STARTS, tzinfo=local)
+        if moment < start - OUTSIDE_SLACK or moment > end + OUTSIDE_SLACK:
+            return "outside"
+    return None

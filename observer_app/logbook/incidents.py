@@ -12,13 +12,15 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from observer_app.core.catalogue import Catalogue
-from observer_app.core.ids import match_prefix, new_id
+from observer_app.core.ids import new_id
 from observer_app.core.incidents import VOCABULARY_OF_FIELD, Incident
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
-from observer_app.logbook.localtime import local_iso, resolve_time
+from observer_app.logbook.localtime import local_iso
+from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
+from observer_app.logbook.typed_time import record_time
 from observer_app.vault.journal import Event
 from observer_app.vault.projection.incidents import (
     INCIDENT_ADDED,
@@ -136,15 +138,16 @@ def add_incident(
         "text": _text(text),
         "persons": _names(persons),
         "witnesses": _names(witnesses),
-        "at": resolve_time(time, station.tz),
+        "at": record_time(session, time, station.tz),
     }
     session.record(INCIDENT_ADDED, body, tz=station.tz, draft_id=draft_id)
     return incident_id
 
 
 def resolve_incident_id(session: LogbookSession, prefix: str) -> str:
-    """The full id for a unique prefix of 8+ characters (usage error otherwise)."""
-    return match_prefix(prefix, queries.incident_ids(session.conn))
+    """The full id for a reference (`I-12`, `I-12@author`) or a unique prefix of 8+ characters
+    (usage error otherwise)."""
+    return resolve_record(session, prefix, "incident", queries.incident_ids(session.conn))
 
 
 def get_incident(session: LogbookSession, incident_id: str) -> Incident:
@@ -191,7 +194,7 @@ def _amendment(
     if changes.text is not None:
         proposed["text"] = _text(changes.text)
     if changes.time is not None:
-        proposed["at"] = resolve_time(changes.time, zone)
+        proposed["at"] = record_time(session, changes.time, zone)
     if changes.persons is not None:
         proposed["persons"] = _names(changes.persons)
     if changes.witnesses is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from observer_app.core.catalogue import load_catalogue
 from observer_app.core.consent import (
     ConsentState,
     MediaUse,
@@ -20,12 +21,13 @@ from observer_app.core.consent import (
     refusal_reason,
 )
 from observer_app.core.file_names import readable_file_name
-from observer_app.core.ids import match_prefix, new_id
+from observer_app.core.ids import new_id
 from observer_app.core.media_terms import RedactionStyle
 from observer_app.core.progress import Cancel, Progress
 from observer_app.errors import UsageError, UserActionError, read_only_message
 from observer_app.i18n import _
 from observer_app.logbook.output import write_user_file
+from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
 from observer_app.media.images import (
     ImageDecodeError,
@@ -91,10 +93,8 @@ def resolve_link(session: LogbookSession, kind: str, ref: str) -> Link:
     table = {"incident": "incidents", "answer": "checklist_answers"}.get(kind)
     if table is None:
         raise UsageError(_("unknown link kind {kind}").format(kind=kind))
-    from observer_app.core.ids import match_prefix
-
     ids = [str(r[0]) for r in conn.execute(f"SELECT id FROM {table}")]
-    return Link(kind, match_prefix(ref, ids))
+    return Link(kind, resolve_record(session, ref, kind, ids))
 
 
 def import_file(
@@ -262,8 +262,8 @@ def _add_link(session: LogbookSession, item: MediaItem, link: Link) -> None:
 
 
 def resolve_media_id(session: LogbookSession, prefix: str) -> str:
-    """The full id for a unique prefix of 8+ characters (usage error otherwise)."""
-    return match_prefix(prefix, media_ids(session.conn))
+    """The full id for a reference (`M-3`) or a unique prefix of 8+ characters."""
+    return resolve_record(session, prefix, "media", media_ids(session.conn))
 
 
 def media_items(session: LogbookSession) -> list[MediaItem]:
@@ -282,7 +282,7 @@ def set_consent(
     session: LogbookSession, media_id: str, state_text: str, reason: str, note: str | None = None
 ) -> None:
     item = require_media(session, media_id)
-    state = parse_consent_state(state_text, by_person=True)
+    state = parse_consent_state(state_text, by_person=True, names=load_catalogue().consent_states)
     if item.is_derivative:
         raise UserActionError(_("an anonymised copy keeps its state; change the original's"))
     if not reason.strip():

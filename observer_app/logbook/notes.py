@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from observer_app.core.ids import match_prefix, new_id
+from observer_app.core.ids import new_id
 from observer_app.errors import UserActionError
 from observer_app.i18n import _
+from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
 from observer_app.vault.projection.notes import NOTE_ADDED, NOTE_AMENDED, NOTE_VOIDED
@@ -59,6 +60,6 @@ def note_ids(session: LogbookSession) -> list[str]:
     return queries.note_ids(session.conn)
 
 
-def resolve_note_id(session: LogbookSession, prefix: str) -> str:
-    """The full id for a unique prefix of 8+ characters (usage error otherwise)."""
-    return match_prefix(prefix, note_ids(session))
+def resolve_note_id(session: LogbookSession, typed: str) -> str:
+    """The full id for a reference (`N-4`) or a unique prefix of 8+ characters."""
+    return resolve_record(session, typed, "note", note_ids(session))

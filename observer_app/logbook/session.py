@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ class LogbookSession:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
         self.identity: HolderIdentity = load_identity(vault.conn)
+        # Asks the person a yes/no question (a terminal, a dialog); nobody to ask means no.
+        self.confirm: Callable[[str], bool] = lambda question: False
 
     @property
     def conn(self) -> Connection:

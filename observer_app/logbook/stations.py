@@ -31,16 +31,9 @@ def _clean(text: str | None) -> str | None:
 
 
 def _region_id(catalogue: Catalogue, region: str) -> str:
-    """A catalogue region id, accepting the id or its label in any language."""
-    wanted = region.strip().casefold()
-    for candidate in catalogue.regions:
-        labels = {
-            candidate.id.casefold(),
-            *(v.casefold() for v in candidate.label.as_dict().values()),
-        }
-        if wanted in labels:
-            return candidate.id
-    return catalogue.region(region).id  # raises a usage error listing the allowed ids
+    """A catalogue region id from its id or its name in any language (ambiguous names list
+    the choices)."""
+    return catalogue.region(region).id
 
 
 def station_body(

@@ -9,9 +9,10 @@ from observer_app.core.ids import new_id
 from observer_app.core.timeutil import parse_utc
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
-from observer_app.logbook.localtime import format_local, resolve_time
+from observer_app.logbook.localtime import format_local
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
+from observer_app.logbook.typed_time import record_time
 from observer_app.vault.connection import Transaction
 from observer_app.vault.projection.visits import (
     VISIT_ENDED,
@@ -46,7 +47,7 @@ def start_visit(session: LogbookSession, code: str, time: str | None = None) -> 
                 code=station.code, time=format_local(already.started_utc, already.tz)
             )
         )
-    at = resolve_time(time, station.tz)
+    at = record_time(session, time, station.tz)
     visit_id = new_id()
     session.record(
         VISIT_STARTED, {"id": visit_id, "station": station.code, "at": at}, tz=station.tz
@@ -58,7 +59,7 @@ def end_visit(session: LogbookSession, code: str, time: str | None = None) -> st
     """End the open visit; an open break ends with it (one transaction, two events)."""
     station = require_station(session, code)
     visit = _open_visit(session, station.code)
-    at = resolve_time(time, station.tz)
+    at = record_time(session, time, station.tz)
     _not_before(at, visit.started_utc, station.tz)
     pause = visit.open_break
     if pause is not None:
@@ -83,7 +84,7 @@ def pause_visit(session: LogbookSession, code: str, time: str | None = None) -> 
         raise UserActionError(
             _("The visit to station {code} is already paused.").format(code=station.code)
         )
-    at = resolve_time(time, station.tz)
+    at = record_time(session, time, station.tz)
     _not_before(at, visit.started_utc, station.tz)
     for earlier in visit.breaks:
         if earlier.ended_utc is not None:
@@ -105,7 +106,7 @@ def resume_visit(session: LogbookSession, code: str, time: str | None = None) ->
         raise UserActionError(
             _("The visit to station {code} is not paused.").format(code=station.code)
         )
-    at = resolve_time(time, station.tz)
+    at = record_time(session, time, station.tz)
     _not_before(at, pause.started_utc, station.tz)
     session.record(
         VISIT_RESUMED,

@@ -136,7 +136,7 @@ def test_usage_error_exit_2(cli_vault) -> None:  # type: ignore[no-untyped-def]
 def test_notes_log_and_verify(cli_vault) -> None:  # type: ignore[no-untyped-def]
     added = cli_vault("note", "add", "Наблюдатель не допущен к подсчёту")
     assert added.code == 0
-    note_id = added.out.strip()
+    note_id = added.out.splitlines()[0]
     assert (
         cli_vault("note", "amend", note_id[:8], "--text", "Наблюдатель допущен в 20:10").code == 0
     )

@@ -87,7 +87,7 @@ def test_note_text_from_a_file_and_from_stdin(run: Cli, tmp_path: Path) -> None:
     source.write_bytes(("\ufeff" + RUSSIAN + "\n").encode("utf-8"))  # BOM as Notepad saves
     added = run("note", "add", "--text-file", str(source))
     assert added.code == 0, added.err
-    note_id = added.out.strip()
+    note_id = added.out.splitlines()[0]
 
     amended = run("note", "amend", note_id, "--text-file", "-", stdin=(KAZAKH + "\n").encode())
     assert amended.code == 0, amended.err
@@ -121,7 +121,7 @@ def test_incident_text_and_witnesses_from_files(day: Cli, tmp_path: Path) -> Non
         stdin=(KAZAKH + "\r\n").encode(),
     )
     assert added.code == 0, added.err
-    incident_id = added.out.strip()
+    incident_id = added.out.splitlines()[0]
     shown = day("incident", "show", incident_id, "--json").json()
     assert shown["text"] == KAZAKH
     assert shown["witnesses"] == ["Айгүл Нұрланқызы", "Иван Петров"]

@@ -388,7 +388,7 @@ def test_lookups(catalogue: Catalogue) -> None:
         (lambda c: c.phase_of("XYZ01"), "XYZ01"),
         (lambda c: c.phase("closing"), "arrival, opening, voting, counting, tabulation"),
         (lambda c: c.category("fraud"), "ballot_stuffing"),
-        (lambda c: c.term("severity", "urgent"), "critical, high, medium, low"),
+        (lambda c: c.term("severity", "urgent"), "critical (Critical), high (High), medium"),
         (lambda c: c.consent_state("maybe"), "guardian_written"),
         (lambda c: c.protocol_field("P13"), "P12"),
         (lambda c: c.rule("nope"), "ballot_balance"),

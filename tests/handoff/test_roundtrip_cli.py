@@ -185,7 +185,9 @@ def test_round_trip_through_the_cli(people: dict[str, Cli], tmp_path: Path) -> N
     before = dump_path(coord.vault, PASSPHRASE)
     held_again = coord("handoff", "import", *map(str, sorted(stick.glob("olb-*"))))
     assert held_again.code == 0 and "already held" in held_again.out
-    coord("enroll", "revoke", fingerprint(obs2)[:19], "--reason", "ноутбук изъят", check=True)
+    coord(
+        "enroll", "revoke", fingerprint(obs2)[:19], "--reason", "ноутбук изъят", "--yes", check=True
+    )
     revoked_dump = dump_path(coord.vault, PASSPHRASE)
     assert revoked_dump != before
     obs2("note", "add", "ещё одна", check=True)

@@ -66,7 +66,7 @@ def test_json_lists_every_file_with_an_error_for_the_missing_one(
 
 def test_a_directory_and_a_purged_file_each_get_their_reason(observer: Cli, tmp_path: Path) -> None:
     purged = observer("media", "add", str(LAST), "--station", "101", "--json").json()[0]
-    observer("media", "purge", purged["id"], "--reason", "consent withdrawn", check=True)
+    observer("media", "purge", purged["id"], "--reason", "consent withdrawn", "--yes", check=True)
     folder = tmp_path / "DCIM"
     folder.mkdir()
     result = observer(

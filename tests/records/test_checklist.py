@@ -33,9 +33,9 @@ def test_answers_are_normalised_by_type(
 @pytest.mark.parametrize(
     ("item", "raw", "allowed"),
     [
-        ("OPN02", "maybe", "yes, no, dk"),
-        ("VOT01", "sometimes", "none, few, half, most, all"),
-        ("OPN09", "ok", "very_good, good, bad, very_bad"),
+        ("OPN02", "maybe", "yes (Yes), no (No), dk (Don't know)"),
+        ("VOT01", "sometimes", "none (None), few (A few), half (About half)"),
+        ("OPN09", "ok", "very_good (Very good), good (Good), bad (Bad)"),
         ("OPN04", "-3", "0"),
         ("OPN01", "25:00", "07:30"),
         ("ARR04", "police,nobody", "nobody"),

@@ -89,7 +89,7 @@ def test_polling_day_through_the_command_line(cli_vault: Cli) -> None:
         check=True,
     )
     bad = cli("checklist", "answer", "--station", "101", "--item", "OPN02", "--value", "maybe")
-    assert bad.code == 2 and "yes, no, dk" in bad.err
+    assert bad.code == 2 and "yes (Yes), no (No), dk (Don't know)" in bad.err
     _one_line_error(bad.err)
     shown = cli(
         "checklist", "show", "--station", "101", "--phase", "opening", "--json", check=True
@@ -117,7 +117,7 @@ def test_polling_day_through_the_command_line(cli_vault: Cli) -> None:
         "Иванова",
         check=True,
     )
-    incident_id = new.out.strip()
+    incident_id = new.out.splitlines()[0]
     assert UUID.match(incident_id)
     cli(
         "incident",
@@ -141,7 +141,7 @@ def test_polling_day_through_the_command_line(cli_vault: Cli) -> None:
         "--text",
         "дубль",
         check=True,
-    ).out.strip()
+    ).out.splitlines()[0]
     cli("incident", "void", other[:13], "--reason", "ошибка", check=True)
     detail = cli("incident", "show", incident_id[:13], "--json", check=True).json()
     assert (detail["severity"], detail["status"], detail["follow_up"]) == (
@@ -214,7 +214,10 @@ def test_errors_have_the_contract_exit_codes(cli_vault: Cli) -> None:
         "--severity",
         "urgent",
     )
-    assert severity.code == 2 and "critical, high, medium, low" in severity.err
+    assert (
+        severity.code == 2
+        and "critical (Critical), high (High), medium (Medium), low (Low)" in severity.err
+    )
     category = cli("log", "--category", "fraud")
     assert category.code == 2 and "ballot_stuffing" in category.err
     zone = cli("station", "add", "--number", "102", "--name", "x", "--tz", "Mars/Olympus")

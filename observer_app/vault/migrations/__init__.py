@@ -27,6 +27,7 @@ MIGRATION_MODULES = (
     "m0005_event_station",
     "m0006_validated_projections",
     "m0007_settings_drafts",
+    "m0008_short_refs",
 )
 
 

@@ -34,6 +34,7 @@ PROJECTION_MODULES = (
     "media",
     "enrollment",
     "handoff",
+    "refs",
 )
 
 

@@ -24,6 +24,7 @@ from observer_app.vault.event_fields import (
     optional,
     required,
 )
+from observer_app.vault.projection.refs import assign_ref
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -49,6 +50,7 @@ def _answered(conn: Connection, event: Event) -> None:
             event.tz,
         ),
     )
+    assign_ref(conn, "answer", event.feed, body["id"])
 
 
 PROJECTORS = {CHECKLIST_ANSWERED: _answered}

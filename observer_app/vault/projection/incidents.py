@@ -21,6 +21,7 @@ from observer_app.vault.event_fields import (
     optional,
     required,
 )
+from observer_app.vault.projection.refs import assign_ref
 from observer_app.vault.projection.search import index, inserted_rowid
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def _added(conn: Connection, event: Event) -> None:
             event.time_utc,
         ),
     )
+    assign_ref(conn, "incident", event.feed, body["id"])
     index(
         conn,
         "incident",

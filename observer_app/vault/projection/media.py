@@ -21,6 +21,7 @@ from observer_app.vault.event_fields import (
     optional,
     required,
 )
+from observer_app.vault.projection.refs import assign_ref
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -84,6 +85,7 @@ def _insert(
     ]
     placeholders = ", ".join("?" for _ in columns)
     conn.execute(f"INSERT INTO media ({', '.join(columns)}) VALUES ({placeholders})", values)
+    assign_ref(conn, "media", event.feed, body["id"])
     for link in body.get("links", []):
         _link(conn, body["id"], link)
 

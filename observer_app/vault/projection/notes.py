@@ -17,6 +17,7 @@ from observer_app.vault.event_fields import (
     required,
 )
 from observer_app.vault.projection import search
+from observer_app.vault.projection.refs import assign_ref
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -32,6 +33,7 @@ def _added(conn: Connection, event: Event) -> None:
         "INSERT INTO notes (id, feed, station, text, time_utc, tz) VALUES (?, ?, ?, ?, ?, ?)",
         (body["id"], event.feed, body.get("station"), body["text"], event.time_utc, event.tz),
     )
+    assign_ref(conn, "note", event.feed, body["id"])
     search.index(
         conn,
         "note",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from observer_app.core.schema import UtcTime
 from observer_app.vault.connection import Connection
 from observer_app.vault.event_fields import ID, STATION_CODE, EventSchema, Ref, body, required
+from observer_app.vault.projection.refs import assign_ref
 
 if TYPE_CHECKING:
     from observer_app.vault.journal import Event
@@ -24,6 +25,7 @@ def _started(conn: Connection, event: Event) -> None:
         " VALUES (?, ?, ?, ?, NULL, ?)",
         (body["id"], event.feed, body["station"], body["at"], event.tz),
     )
+    assign_ref(conn, "visit", event.feed, body["id"])
 
 
 def _ended(conn: Connection, event: Event) -> None:
