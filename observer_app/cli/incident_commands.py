@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from observer_app.cli.context import CliContext
-from observer_app.cli.records_support import catalogue, label, local, short_id
+from observer_app.cli.records_support import catalogue, local, short_id
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
-from observer_app.core.catalogue import Catalogue
-from observer_app.core.incidents import FIELD_LABELS, VOCABULARY_OF_FIELD, Incident
+from observer_app.core.incidents import Incident
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.logbook import incidents
+from observer_app.logbook.incident_history import history_lines
 from observer_app.logbook.incidents import IncidentChanges
+from observer_app.logbook.record_words import RecordWords
 
 
 def _fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -138,54 +138,24 @@ def run_void(ctx: CliContext) -> int:
     return 0
 
 
-def _category(cat: Catalogue, category_id: str) -> str:
-    try:
-        return label(cat.category(category_id).label)
-    except UsageError:
-        return category_id
-
-
-def _coded(cat: Catalogue, field: str, term_id: str) -> str:
-    """A coded field's value by its label; the id when this catalogue does not know it."""
-    try:
-        return label(cat.term(VOCABULARY_OF_FIELD[field], term_id).label)
-    except UsageError:
-        return term_id
-
-
-def _change_text(cat: Catalogue, name: str, value: Any, zone: str) -> str:
-    shown_name = _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
-    if name == "at":
-        shown = local(str(value), zone)
-    elif isinstance(value, list):
-        shown = ", ".join(str(v) for v in value) or "-"
-    elif name == "category":
-        shown = _category(cat, str(value))
-    elif name in VOCABULARY_OF_FIELD:
-        shown = _coded(cat, name, str(value))
-    else:
-        shown = str(value)
-    return f"{shown_name} = {shown}"
-
-
 def run_show(ctx: CliContext) -> int:
     session = ctx.session
     detail = incidents.incident_detail(session, incidents.resolve_incident_id(session, ctx.args.id))
     if ctx.wants_json:
         ctx.out_json(detail.to_json())
         return 0
-    cat = catalogue()
+    words = RecordWords(catalogue())
     row = detail.incident
     state = _("VOIDED: {reason}").format(reason=row.void_reason) if row.voided else ""
     ctx.out(f"{row.id}  {state}".rstrip())
     rows = [
         (_("Station"), row.station),
         (_("Time"), local(row.occurred_utc, row.tz)),
-        (_("Category"), _category(cat, row.category)),
-        (_("Severity"), _coded(cat, "severity", row.severity)),
-        (_("Seen"), _coded(cat, "seen", row.seen)),
-        (_("Status"), _coded(cat, "status", row.status)),
-        (_("Follow-up"), _coded(cat, "follow_up", row.follow_up)),
+        (_("Category"), words.category(row.category)),
+        (_("Severity"), words.severity(row.severity)),
+        (_("Seen"), words.field_value("seen", row.seen)),
+        (_("Status"), words.field_value("status", row.status)),
+        (_("Follow-up"), words.field_value("follow_up", row.follow_up)),
         (_("Persons involved"), ", ".join(row.persons) or "-"),
         (_("Witnesses"), ", ".join(row.witnesses) or "-"),
         (_("Text"), row.text),
@@ -193,32 +163,17 @@ def run_show(ctx: CliContext) -> int:
     for name, value in rows:
         ctx.out(f"  {name}: {value}")
     ctx.out(_("History:"))
-    for entry in detail.history:
-        when = local(entry.event.time_utc, entry.event.tz)
-        body = entry.event.body
-        if entry.kind == "added":
-            what = _("reported")
-        elif entry.kind == "amended":
-            changes = body.get("changes", {})
-            what = _("amended: {changes}").format(
-                changes="; ".join(
-                    _change_text(cat, k, v, row.tz) for k, v in changes.items() if k != "tz"
-                )
-            )
-            if body.get("reason"):
-                what += " (" + _("reason: {reason}").format(reason=body["reason"]) + ")"
-        else:
-            what = _("voided: {reason}").format(reason=body.get("reason", ""))
-        ctx.out(f"  {when}  #{entry.event.seq}  {what}")
+    for line in history_lines(detail.history, words, row.tz):
+        ctx.out(f"  {line.when}  #{line.seq}  {line.text}")
     return 0
 
 
-def _line(cat: Catalogue, row: Incident) -> str:
+def _line(words: RecordWords, row: Incident) -> str:
     voided = "  [" + _("voided") + "]" if row.voided else ""
     text = row.text if len(row.text) <= 70 else row.text[:69] + "…"
     return (
         f"{short_id(row.id)}  {local(row.occurred_utc, row.tz)}  {row.station:<8} "
-        f"{row.severity:<8} {_category(cat, row.category)}: {text}{voided}"
+        f"{words.severity(row.severity)}  {words.category(row.category)}: {text}{voided}"
     )
 
 
@@ -234,5 +189,5 @@ def run_list(ctx: CliContext) -> int:
         ctx.out_json([row.to_json() for row in rows])
         return 0
     for row in rows:
-        ctx.out(_line(cat, row))
+        ctx.out(_line(RecordWords(cat), row))
     return 0
