@@ -14,7 +14,7 @@ from typing import Any
 import platformdirs
 
 from observer_app.cli.argv_text import is_encodable_text
-from observer_app.errors import UsageError, UserActionError
+from observer_app.errors import UsageError, UserActionError, system_reason
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession, open_session
 
@@ -39,7 +39,7 @@ def read_passphrase_file(path: Path) -> str:
     except OSError as error:
         raise UserActionError(
             _("cannot read the passphrase file {path}: {reason}").format(
-                path=path, reason=error.strerror or error
+                path=path, reason=system_reason(error)
             )
         ) from None
     try:

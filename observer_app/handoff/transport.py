@@ -27,7 +27,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from observer_app.errors import NotValidError, OperationCancelled, UsageError, UserActionError
+from observer_app.errors import (
+    NotValidError,
+    OperationCancelled,
+    UsageError,
+    UserActionError,
+    system_reason,
+)
 from observer_app.handoff.age_process import Encryption, start_decryptor, start_encryptor
 from observer_app.handoff.age_stream import (
     AGE_CHUNK,
@@ -239,7 +245,7 @@ _DEVICE_GONE = {errno.EIO, errno.ENODEV, errno.ENXIO, errno.ENOENT, errno.ESTALE
 
 
 def _write_failure(exc: OSError, folder: Path) -> UserActionError:
-    reason = exc.strerror or str(exc)
+    reason = system_reason(exc)
     if exc.errno in _DISK_FULL:
         message = _("not enough free space on {folder}: the disk became full while writing")
     elif exc.errno == errno.EFBIG:
@@ -332,7 +338,7 @@ class _DecryptFailure:
             exc = self._source.error
             return UserActionError(
                 _("could not read {path}: {reason}").format(
-                    path=self._source.error_path, reason=exc.strerror or exc
+                    path=self._source.error_path, reason=system_reason(exc)
                 )
             )
         if isinstance(error, PipeClosed):

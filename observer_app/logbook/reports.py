@@ -21,7 +21,7 @@ from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.core.ids import new_id
 from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.crypto.keys import format_fingerprint
-from observer_app.errors import OperationCancelled, UsageError, UserActionError
+from observer_app.errors import OperationCancelled, UsageError, UserActionError, system_reason
 from observer_app.handoff import trust as handoff_trust
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.output import write_user_file
@@ -221,7 +221,7 @@ def load_trust_file(path: Path) -> list[x509.Certificate]:
         data = path.read_bytes()
     except OSError as error:
         raise UserActionError(
-            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=path, reason=system_reason(error))
         ) from None
     try:
         if b"-----BEGIN" in data:
@@ -241,7 +241,7 @@ def verify_report(
         pdf = pdf_path.read_bytes()
     except OSError as error:
         raise UserActionError(
-            _("cannot read {path}: {reason}").format(path=pdf_path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=pdf_path, reason=system_reason(error))
         ) from None
     roots = [cert for path in trust_paths for cert in load_trust_file(path)]
     if session is not None:
