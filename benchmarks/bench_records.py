@@ -24,6 +24,7 @@ from observer_app.core.catalogue import load_catalogue
 from observer_app.core.ids import new_id
 from observer_app.core.timeutil import format_utc, parse_utc
 from observer_app.logbook import stations
+from observer_app.logbook.search import query_words
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.setup import NewIdentity, init_vault
 from observer_app.logbook.timeline import timeline
@@ -35,7 +36,7 @@ from observer_app.vault.queries.incidents import (
     incident_histories,
     newest_incidents,
 )
-from observer_app.vault.queries.search import search
+from observer_app.vault.queries.search import search as search_words
 from observer_app.vault.queries.timeline import timeline_filter
 from observer_app.vault.store import open_vault
 
@@ -104,6 +105,11 @@ def measure(label: str, action: Callable[[], Any], goal_ms: float | None, runs: 
     return median
 
 
+def search(conn: Any, text: str, limit: int) -> Any:
+    """A search as `search TEXT` makes it: stems and category names resolved first."""
+    return search_words(conn, query_words(load_catalogue(), text), limit)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--incidents", type=int, default=100_000)
@@ -168,7 +174,9 @@ def main() -> None:
             50,
         )
         measure(
-            "full-text search, common word (top 50)", lambda: search(conn, "бюллетень", 50), 100
+            "full-text search, common word (top 50)",
+            lambda: search(conn, "бюллетень", 50),
+            100,
         )
         measure(
             "full-text search, two words as substrings (top 50)",

@@ -49,6 +49,29 @@ SQLITE_NOTADB = 26
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
 
 
+def system_reason(error: OSError) -> str:
+    """Why a file operation failed, in the UI language: the C library's `strerror` is English
+    whatever the locale ("No such file or directory"), so the common reasons are worded here and
+    only a rare one falls back to the system's text."""
+    import errno
+
+    from observer_app.i18n import _
+
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.ENOSPC: _("no space left on the disk"),
+        errno.EROFS: _("the medium is read-only"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.EEXIST: _("it already exists"),
+        errno.EIO: _("the device could not be read or written (input/output error)"),
+    }
+    known = reasons.get(error.errno) if error.errno is not None else None
+    return known or error.strerror or type(error).__name__
+
+
 def damaged_advice() -> str:
     """What to do with a damaged vault: above all, never write to it (that spreads damage)."""
     from observer_app.i18n import _

@@ -15,7 +15,7 @@ from typing import Any
 import platformdirs
 
 from observer_app.cli.argv_text import is_encodable_text
-from observer_app.errors import ObserverError, UsageError, UserActionError
+from observer_app.errors import ObserverError, UsageError, UserActionError, system_reason
 from observer_app.i18n import _, set_language
 from observer_app.logbook import known_vaults
 from observer_app.logbook.session import LogbookSession, open_session
@@ -42,7 +42,7 @@ def read_passphrase_file(path: Path) -> str:
     except OSError as error:
         raise UserActionError(
             _("cannot read the passphrase file {path}: {reason}").format(
-                path=path, reason=error.strerror or error
+                path=path, reason=system_reason(error)
             )
         ) from None
     try:

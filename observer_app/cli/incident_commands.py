@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 
 from observer_app.cli.context import CliContext
 from observer_app.cli.records_support import catalogue, label, local, short_id
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
-from observer_app.core.catalogue import Catalogue
-from observer_app.core.incident_changes import describe_changes
-from observer_app.core.incidents import VOCABULARY_OF_FIELD, Incident
+from observer_app.core.incidents import Incident
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.logbook import incidents
+from observer_app.logbook.incident_history import history_lines
 from observer_app.logbook.incidents import IncidentChanges
+from observer_app.logbook.record_words import RecordWords
 from observer_app.logbook.refs import record_label, record_labels
 
 
@@ -104,7 +103,7 @@ def run_add(ctx: CliContext) -> int:
         _("Recorded incident {ref} at station {station}: {category}, {time}.").format(
             ref=record_label(ctx.session, new_id),
             station=row.station,
-            category=_category(catalogue(), row.category),
+            category=RecordWords(catalogue()).category(row.category),
             time=local(row.occurred_utc, row.tz),
         )
     )
@@ -154,67 +153,24 @@ def run_void(ctx: CliContext) -> int:
     return 0
 
 
-def _category(cat: Catalogue, category_id: str) -> str:
-    try:
-        return label(cat.category(category_id).label)
-    except UsageError:
-        return category_id
-
-
-def _term(cat: Catalogue, vocabulary: str, term_id: str) -> str:
-    """A term by its label; the id when this catalogue does not know it."""
-    try:
-        return label(cat.term(vocabulary, term_id).label)
-    except UsageError:
-        return term_id
-
-
-def _coded(cat: Catalogue, field: str, term_id: str) -> str:
-    """A coded field's value by its label."""
-    return _term(cat, VOCABULARY_OF_FIELD[field], term_id)
-
-
-class _Wording:
-    """An amendment as `incident show` words it: UI language, times in the incident's zone."""
-
-    def __init__(self, cat: Catalogue, zone: str) -> None:
-        self._catalogue = cat
-        self._zone = zone
-
-    def gettext(self, message: str) -> str:
-        return _(message)
-
-    def category(self, category_id: str) -> str:
-        return _category(self._catalogue, category_id)
-
-    def term(self, vocabulary: str, term_id: str) -> str:
-        return _term(self._catalogue, vocabulary, term_id)
-
-    def moment(self, utc_text: str) -> str:
-        return local(utc_text, self._zone)
-
-    def names(self, values: Sequence[str]) -> str:
-        return ", ".join(values) or "-"
-
-
 def run_show(ctx: CliContext) -> int:
     session = ctx.session
     detail = incidents.incident_detail(session, incidents.resolve_incident_id(session, ctx.args.id))
     if ctx.wants_json:
         ctx.out_json(detail.to_json())
         return 0
-    cat = catalogue()
+    words = RecordWords(catalogue())
     row = detail.incident
     state = _("VOIDED: {reason}").format(reason=row.void_reason) if row.voided else ""
     ctx.out(f"{record_label(session, row.id)}  {row.id}  {state}".rstrip())
     rows = [
         (_("Station"), row.station),
         (_("Time"), local(row.occurred_utc, row.tz)),
-        (_("Category"), _category(cat, row.category)),
-        (_("Severity"), _coded(cat, "severity", row.severity)),
-        (_("Seen"), _coded(cat, "seen", row.seen)),
-        (_("Status"), _coded(cat, "status", row.status)),
-        (_("Follow-up"), _coded(cat, "follow_up", row.follow_up)),
+        (_("Category"), words.category(row.category)),
+        (_("Severity"), words.severity(row.severity)),
+        (_("Seen"), words.field_value("seen", row.seen)),
+        (_("Status"), words.field_value("status", row.status)),
+        (_("Follow-up"), words.field_value("follow_up", row.follow_up)),
         (_("Persons involved"), ", ".join(row.persons) or "-"),
         (_("Witnesses"), ", ".join(row.witnesses) or "-"),
         (_("Text"), row.text),
@@ -222,30 +178,17 @@ def run_show(ctx: CliContext) -> int:
     for name, value in rows:
         ctx.out(f"  {name}: {value}")
     ctx.out(_("History:"))
-    for entry in detail.history:
-        when = local(entry.event.time_utc, entry.event.tz)
-        body = entry.event.body
-        if entry.kind == "added":
-            what = _("reported")
-        elif entry.kind == "amended":
-            changes = describe_changes(
-                body.get("changes", {}), _Wording(cat, row.tz), arrow="=", leave_out=("tz",)
-            )
-            what = _("amended: {changes}").format(changes=changes)
-            if body.get("reason"):
-                what += " (" + _("reason: {reason}").format(reason=body["reason"]) + ")"
-        else:
-            what = _("voided: {reason}").format(reason=body.get("reason", ""))
-        ctx.out(f"  {when}  #{entry.event.seq}  {what}")
+    for line in history_lines(detail.history, words, row.tz):
+        ctx.out(f"  {line.when}  #{line.seq}  {line.text}")
     return 0
 
 
-def _line(cat: Catalogue, row: Incident, ref: str) -> str:
+def _line(words: RecordWords, row: Incident, ref: str) -> str:
     voided = "  [" + _("voided") + "]" if row.voided else ""
     text = row.text if len(row.text) <= 70 else row.text[:69] + "…"
     return (
         f"{ref:<6} {short_id(row.id)}  {local(row.occurred_utc, row.tz)}  {row.station:<8} "
-        f"{row.severity:<8} {_category(cat, row.category)}: {text}{voided}"
+        f"{words.severity(row.severity)}  {words.category(row.category)}: {text}{voided}"
     )
 
 
@@ -261,8 +204,9 @@ def run_list(ctx: CliContext) -> int:
         ctx.out_json([row.to_json() for row in rows])
         return 0
     refs = record_labels(ctx.session, [row.id for row in rows])
+    words = RecordWords(cat)
     for row in rows:
-        ctx.out(_line(cat, row, refs.get(row.id, "")))
+        ctx.out(_line(words, row, refs.get(row.id, "")))
     return 0
 
 
@@ -281,7 +225,7 @@ def run_categories(ctx: CliContext) -> int:
             ]
         )
         return 0
+    words = RecordWords(cat)
     for c in cat.incident_categories:
-        severity = _coded(cat, "severity", c.default_severity)
-        ctx.out(f"{c.id:<24} {label(c.label)} ({severity})")
+        ctx.out(f"{c.id:<24} {label(c.label)} ({words.severity(c.default_severity)})")
     return 0

@@ -36,7 +36,7 @@ from observer_app.cli import (
 from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.errors import ObserverError, UserActionError, environment_error
+from observer_app.errors import ObserverError, UserActionError, environment_error, system_reason
 from observer_app.i18n import _, detect_language, ngettext, set_language
 from observer_app.logbook.faults import record_fault
 from observer_app.logbook.session import DatabaseError, InvalidEventSkipped
@@ -129,7 +129,7 @@ def _flush_stdout(code: int) -> int:
         return BROKEN_PIPE
     except OSError as error:
         _silence_stdout()
-        reason = error.strerror or type(error).__name__
+        reason = system_reason(error)
         print(_("error: cannot write the output: {reason}").format(reason=reason), file=sys.stderr)
         return code or UserActionError.exit_code
     return code

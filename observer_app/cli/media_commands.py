@@ -11,12 +11,14 @@ from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext, add_yes_option
 from observer_app.cli.records_support import catalogue
 from observer_app.cli.types import Subparsers
+from observer_app.core.catalogue import load_catalogue
 from observer_app.core.consent import ConsentState, parse_consent_state
 from observer_app.core.file_names import readable_file_name
 from observer_app.errors import ObserverError, UsageError, UserActionError, environment_error
 from observer_app.i18n import _, ngettext
 from observer_app.logbook import media
 from observer_app.logbook.media import STYLES, Box
+from observer_app.logbook.record_words import RecordWords
 from observer_app.logbook.refs import record_label, record_labels
 from observer_app.logbook.session import DatabaseError, LogbookSession
 
@@ -211,6 +213,7 @@ def run_list(ctx: CliContext) -> int:
 
 def run_show(ctx: CliContext) -> int:
     from observer_app.logbook.media_history import media_history
+    from observer_app.logbook.media_words import media_lines
 
     session = ctx.session
     item = media.require_media(session, _media_id(ctx, ctx.args.id))
@@ -220,9 +223,8 @@ def run_show(ctx: CliContext) -> int:
         document["history"] = [entry.to_json() for entry in history]
         ctx.out_json(document)
         return 0
-    for name, value in item.to_json().items():
-        if value not in (None, [], ""):
-            ctx.out(f"{name}: {value}")
+    for name, value in media_lines(item, RecordWords(load_catalogue())):
+        ctx.out(f"{name}: {value}")
     ctx.out(_("History:"))
     for entry in history:
         ctx.out(f"  {entry.local_time}  {entry.text}")

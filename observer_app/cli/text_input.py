@@ -14,7 +14,7 @@ import sys
 from typing import IO, Final
 
 from observer_app.cli.argv_text import filesystem_path
-from observer_app.errors import UsageError, UserActionError
+from observer_app.errors import UsageError, UserActionError, system_reason
 from observer_app.i18n import _
 
 STDIN_PATH: Final = "-"
@@ -130,7 +130,7 @@ def _read_path(path: str) -> bytes:
             return handle.read(MAX_TEXT_BYTES + 1)
     except OSError as error:
         raise UserActionError(
-            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=path, reason=system_reason(error))
         ) from None
 
 
@@ -150,5 +150,5 @@ def _read_stdin(stdin: IO[str] | None) -> bytes:
         return stdin.read(MAX_TEXT_BYTES + 1).encode("utf-8")
     except OSError as error:
         raise UserActionError(
-            _("cannot read standard input: {reason}").format(reason=error.strerror or error)
+            _("cannot read standard input: {reason}").format(reason=system_reason(error))
         ) from None

@@ -56,6 +56,7 @@ from observer_app.core.catalogue_sections import (
     parse_time_zones,
 )
 from observer_app.core.consent import MediaUse
+from observer_app.errors import system_reason
 from observer_app.i18n import _
 from observer_app.resources import resource_path
 
@@ -98,7 +99,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     except OSError as exc:
         raise CatalogueError(
             _("Cannot read the catalogue {path}: {reason}").format(
-                path=source, reason=exc.strerror or exc.__class__.__name__
+                path=source, reason=system_reason(exc).__class__.__name__
             )
         ) from None
     try:

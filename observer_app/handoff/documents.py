@@ -29,7 +29,7 @@ from pyrage import x25519
 from observer_app.core.schema import Object, SchemaViolation
 from observer_app.crypto import keys
 from observer_app.crypto.canonical_json import canonicalize_signed, loads_canonical
-from observer_app.errors import NotValidError, UserActionError
+from observer_app.errors import NotValidError, UserActionError, system_reason
 from observer_app.handoff.age.stream import AgeFailure, describe_failure
 from observer_app.handoff.parts.read_back import Checksum, ReadBackMismatch, read_back
 from observer_app.handoff.parts.writer import fsync_directory
@@ -191,7 +191,7 @@ def read_document_file(path: Path) -> bytes:
         raise UserActionError(_("{path} is a folder, not a file").format(path=path)) from None
     except OSError as error:
         raise UserActionError(
-            _("could not read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("could not read {path}: {reason}").format(path=path, reason=system_reason(error))
         ) from None
 
 
@@ -222,7 +222,7 @@ def write_document_file(folder: Path, data: bytes, extension: str) -> Path:
             partial.unlink()
         raise UserActionError(
             _("could not write to {folder}: {reason}").format(
-                folder=folder, reason=error.strerror or error
+                folder=folder, reason=system_reason(error)
             )
         ) from None
     return final
@@ -250,7 +250,7 @@ def write_private_file(path: Path, data: bytes) -> None:
         ) from None
     except OSError as error:
         raise UserActionError(
-            _("could not write {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("could not write {path}: {reason}").format(path=path, reason=system_reason(error))
         ) from None
     finally:
         with contextlib.suppress(OSError):

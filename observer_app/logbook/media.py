@@ -24,7 +24,7 @@ from observer_app.core.file_names import readable_file_name
 from observer_app.core.ids import new_id
 from observer_app.core.media_terms import RedactionStyle
 from observer_app.core.progress import Cancel, Progress
-from observer_app.errors import UsageError, UserActionError, read_only_message
+from observer_app.errors import UsageError, UserActionError, read_only_message, system_reason
 from observer_app.i18n import _
 from observer_app.logbook.output import write_user_file
 from observer_app.logbook.refs import resolve_record
@@ -111,7 +111,7 @@ def import_file(
         source = open(path, "rb")  # noqa: SIM115 - closed in finally
     except OSError as error:
         raise UserActionError(
-            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=path, reason=system_reason(error))
         ) from None
     try:
         name = readable_file_name(path.name)  # only metadata: undecodable bytes replaced
@@ -145,7 +145,7 @@ def import_stream(
         )
     except OSError as error:
         raise UserActionError(
-            _("cannot import {path}: {reason}").format(path=name, reason=error.strerror or error)
+            _("cannot import {path}: {reason}").format(path=name, reason=system_reason(error))
         ) from None
     try:
         existing = find_by_sha256(session.conn, blob.sha256, session.identity.feed)

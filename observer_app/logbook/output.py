@@ -14,7 +14,7 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
-from observer_app.errors import UserActionError
+from observer_app.errors import UserActionError, system_reason
 from observer_app.i18n import _
 from observer_app.vault.fs import FILE_MODE, fsync_dir
 
@@ -46,7 +46,7 @@ def write_user_file(out: Path, source: Readable | bytes) -> None:
             temp.unlink()
         if isinstance(error, OSError):
             raise UserActionError(
-                _("cannot write {path}: {reason}").format(path=out, reason=error.strerror or error)
+                _("cannot write {path}: {reason}").format(path=out, reason=system_reason(error))
             ) from None
         raise
     fsync_dir(out.parent)

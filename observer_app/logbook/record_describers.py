@@ -3,7 +3,8 @@ handoff events (`log`).
 
 They read only the event itself (a peer's event may name a station this vault does not know; in
 a coordinator's vault an observer's pins and acknowledgements arrive as part of the observer's
-feed), and show times in the event's zone.
+feed), show times in the event's zone, and name catalogue ids, vocabularies and roles in the UI
+language through `RecordWords` (no `ARR01 = given` or `(ballot_stuffing, critical)`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from observer_app.core.incidents import FIELD_LABELS
 from observer_app.crypto.keys import format_fingerprint
 from observer_app.i18n import N_, _
 from observer_app.logbook.localtime import format_local_time
+from observer_app.logbook.record_words import (
+    LINK_KIND_NAMES,
+    MEDIA_KIND_NAMES,
+    REDACTION_NAMES,
+    ROLE_NAMES,
+    RecordWords,
+    named,
+)
 from observer_app.vault.journal import Event
 from observer_app.vault.projection.enrollment import (
     COORDINATOR_PINNED,
@@ -22,7 +32,7 @@ from observer_app.vault.projection.enrollment import (
 )
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED, HANDOFF_RECEIVED
 
-Describer = Callable[[Event], str]
+Describer = Callable[[Event, RecordWords], str]
 
 
 def _short(value: Any) -> str:
@@ -34,7 +44,7 @@ def _at(event: Event) -> str:
     return format_local_time(str(at), event.tz) if isinstance(at, str) else "?"
 
 
-def _station_added(event: Event) -> str:
+def _station_added(event: Event, words: RecordWords) -> str:
     return _("station {code} added: {name}").format(
         code=event.body.get("code", "?"), name=event.body.get("name", "")
     )
@@ -43,46 +53,51 @@ def _station_added(event: Event) -> str:
 def _visit(template: str) -> Describer:
     """`template` is a msgid marked with N_: translated when shown, in the UI language then."""
 
-    def describe(event: Event) -> str:
+    def describe(event: Event, words: RecordWords) -> str:
         return _(template).format(station=event.body.get("station", "?"), time=_at(event))
 
     return describe
 
 
-def _answered(event: Event) -> str:
-    value = event.body.get("value")
-    shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    return _("station {station}: {item} = {value}").format(
-        station=event.body.get("station", "?"), item=event.body.get("item", "?"), value=shown
+def _answered(event: Event, words: RecordWords) -> str:
+    body = event.body
+    return _("station {station}: {item}: {answer}").format(
+        station=body.get("station", "?"),
+        item=words.item(body.get("item", "?")),
+        answer=words.answer(body.get("item", "?"), body.get("value")),
     )
 
 
-def _incident_added(event: Event) -> str:
+def _incident_added(event: Event, words: RecordWords) -> str:
     body = event.body
     return _("incident at {station} ({category}, {severity}) at {time}: {text}").format(
         station=body.get("station", "?"),
-        category=body.get("category", "?"),
-        severity=body.get("severity", "?"),
+        category=words.category(body.get("category", "?")),
+        severity=words.severity(body.get("severity", "?")),
         time=_at(event),
         text=body.get("text", ""),
     )
 
 
-def _incident_amended(event: Event) -> str:
+def _incident_amended(event: Event, words: RecordWords) -> str:
     changes = event.body.get("changes", {})
-    names = ", ".join(sorted(k for k in changes if k != "tz")) if isinstance(changes, dict) else ""
+    names = (
+        ", ".join(named(FIELD_LABELS, k) for k in sorted(changes) if k != "tz")
+        if isinstance(changes, dict)
+        else ""
+    )
     return _("incident {id} amended: {fields}").format(
         id=_short(event.body.get("target")), fields=names
     )
 
 
-def _incident_voided(event: Event) -> str:
+def _incident_voided(event: Event, words: RecordWords) -> str:
     return _("incident {id} voided: {reason}").format(
         id=_short(event.body.get("target")), reason=event.body.get("reason", "")
     )
 
 
-def _protocol(event: Event) -> str:
+def _protocol(event: Event, words: RecordWords) -> str:
     figures = event.body.get("figures", {})
     shown = ", ".join(f"{k}={v}" for k, v in figures.items()) if isinstance(figures, dict) else ""
     return _("protocol of station {station}: {figures}").format(
@@ -90,13 +105,72 @@ def _protocol(event: Event) -> str:
     )
 
 
-def _mission(event: Event) -> str:
+def _mission(event: Event, words: RecordWords) -> str:
     return _("mission set: {name} ({date})").format(
         name=event.body.get("name", "?"), date=event.body.get("date", "?")
     )
 
 
+def _identity(event: Event, words: RecordWords) -> str:
+    return _("{name} declared identity ({role})").format(
+        name=event.body.get("name", "?"), role=named(ROLE_NAMES, event.body.get("role", "?"))
+    )
+
+
+def _link(link: object) -> str:
+    if not isinstance(link, dict):
+        return "?"
+    return f"{named(LINK_KIND_NAMES, link.get('kind', '?'))} {_short(link.get('ref'))}"
+
+
+def _media_added(event: Event, words: RecordWords) -> str:
+    body = event.body
+    links = body.get("links")
+    text = _("{kind} imported: {name} ({consent})").format(
+        kind=named(MEDIA_KIND_NAMES, body.get("kind", "?")),
+        name=body.get("original_name", ""),
+        consent=words.consent(body.get("consent", "?")),
+    )
+    if isinstance(links, list) and links:
+        text += "; " + _("linked to {what}").format(what=", ".join(_link(x) for x in links))
+    return text
+
+
+def _media_derived(event: Event, words: RecordWords) -> str:
+    redaction = event.body.get("redaction")
+    style = redaction.get("style", "?") if isinstance(redaction, dict) else "?"
+    return _("anonymised copy of {id} made ({style})").format(
+        id=_short(event.body.get("derived_from")), style=named(REDACTION_NAMES, style)
+    )
+
+
+def _media_linked(event: Event, words: RecordWords) -> str:
+    return _("media item {id} linked to {what}").format(
+        id=_short(event.body.get("target")), what=_link(event.body.get("link"))
+    )
+
+
+def _media_consent(event: Event, words: RecordWords) -> str:
+    return _("consent for media item {id} changed: {state} ({reason})").format(
+        id=_short(event.body.get("target")),
+        state=words.consent(event.body.get("state", "?")),
+        reason=event.body.get("reason", ""),
+    )
+
+
+def _media_purged(event: Event, words: RecordWords) -> str:
+    return _("content of media item {id} purged: {reason}").format(
+        id=_short(event.body.get("target")), reason=event.body.get("reason", "")
+    )
+
+
 RECORD_DESCRIBERS: Mapping[str, Describer] = {
+    "identity.declared": _identity,
+    "media.added": _media_added,
+    "media.derived": _media_derived,
+    "media.linked": _media_linked,
+    "media.consent": _media_consent,
+    "media.purged": _media_purged,
     "station.added": _station_added,
     "visit.started": _visit(N_("arrived at station {station} at {time}")),
     "visit.ended": _visit(N_("left station {station} at {time}")),
@@ -159,7 +233,7 @@ def _received(event: Event) -> str:
     )
 
 
-HANDOFF_DESCRIBERS: Mapping[str, Describer] = {
+HANDOFF_DESCRIBERS: Mapping[str, Callable[[Event], str]] = {
     OBSERVER_ENROLLED: _enrolled,
     OBSERVER_REVOKED: _revoked,
     COORDINATOR_PINNED: _pinned,

@@ -22,7 +22,7 @@ from observer_app.core.ids import new_id
 from observer_app.core.progress import Cancel, Progress
 from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.crypto.keys import format_fingerprint
-from observer_app.errors import OperationCancelled, UsageError, UserActionError
+from observer_app.errors import OperationCancelled, UsageError, UserActionError, system_reason
 from observer_app.handoff.enroll import trust as handoff_trust
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.output import write_user_file
@@ -219,7 +219,7 @@ def load_trust_file(path: Path) -> list[x509.Certificate]:
         data = path.read_bytes()
     except OSError as error:
         raise UserActionError(
-            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=path, reason=system_reason(error))
         ) from None
     try:
         if b"-----BEGIN" in data:
@@ -239,7 +239,7 @@ def verify_report(
         pdf = pdf_path.read_bytes()
     except OSError as error:
         raise UserActionError(
-            _("cannot read {path}: {reason}").format(path=pdf_path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=pdf_path, reason=system_reason(error))
         ) from None
     roots = [cert for path in trust_paths for cert in load_trust_file(path)]
     if session is not None:

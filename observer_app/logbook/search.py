@@ -1,26 +1,58 @@
-"""Full-text search over incidents, notes and stations, in Cyrillic, Kazakh and Latin script."""
+"""Full-text search over incidents, notes and stations, in Cyrillic, Kazakh and Latin script.
+
+A query word is looked up by its stems (`core.stems`) and, where it occurs in the name of an
+incident category in any of the catalogue's languages, also finds incidents of that category:
+"вброс", "stuffing" and "толтыру" all find a `ballot_stuffing` incident whatever its text says.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from observer_app.core.catalogue import Catalogue
+from observer_app.core.catalogue import Catalogue, IncidentCategory, load_catalogue
+from observer_app.core.stems import stems
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
 from observer_app.vault.queries import timeline as queries_timeline
-from observer_app.vault.queries.search import SearchHit, match_expression
+from observer_app.vault.queries.search import QueryWord, SearchHit, match_expression
 from observer_app.vault.queries.search import search as search_index
 
+_WORD = re.compile(r"\w+", re.UNICODE)
 
-def search(session: LogbookSession, text: str, limit: int = 50) -> list[SearchHit]:
-    """Newest first; every word of 3+ letters must occur (anywhere inside a word)."""
-    if match_expression(text) is None:
+
+def _names(category: IncidentCategory) -> list[str]:
+    texts = [category.id.replace("_", " "), *category.label.as_dict().values()]
+    return [word.lower() for text in texts for word in _WORD.findall(text)]
+
+
+def query_words(catalogue: Catalogue, text: str) -> list[QueryWord]:
+    """Each word of `text` with its stems and the categories whose names hold one of them."""
+    names = {category.id: _names(category) for category in catalogue.incident_categories}
+    words = []
+    for word in _WORD.findall(text):
+        word_stems = stems(word)
+        categories = tuple(
+            category
+            for category, category_words in names.items()
+            if any(stem in name for stem in word_stems for name in category_words)
+        )
+        words.append(QueryWord(word_stems, categories))
+    return words
+
+
+def search(
+    session: LogbookSession, text: str, limit: int = 50, *, catalogue: Catalogue | None = None
+) -> list[SearchHit]:
+    """Newest first; every word of 3+ letters must be found (in the text or a category name)."""
+    words = query_words(catalogue or load_catalogue(), text)
+    if match_expression(words) is None:
         raise UsageError(_("Nothing to search for: give a word of at least 3 letters."))
     if limit < 1:
         raise UsageError(_("The limit must be at least 1."))
-    return search_index(session.conn, text, limit)
+    return search_index(session.conn, words, limit)
 
 
 def timeline_filter(

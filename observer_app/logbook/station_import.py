@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from observer_app.core.catalogue import Catalogue
-from observer_app.errors import ObserverError, UsageError, UserActionError
+from observer_app.errors import ObserverError, UsageError, UserActionError, system_reason
 from observer_app.i18n import _
 from observer_app.logbook import stations
 from observer_app.logbook.session import LogbookSession
@@ -65,7 +65,7 @@ def _decode(path: Path) -> str:
         raise UserActionError(_("file not found: {path}").format(path=path)) from None
     except OSError as error:
         raise UserActionError(
-            _("could not read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("could not read {path}: {reason}").format(path=path, reason=system_reason(error))
         ) from None
     try:
         return data.decode("utf-8-sig")

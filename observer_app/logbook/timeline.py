@@ -1,6 +1,7 @@
 """The timeline (`log`): events in time order, with a one-line description each.
 
-Feature modules add their own describers to DESCRIBERS; unknown event types are still listed by
+Feature modules add their own describers to DESCRIBERS (those that name catalogue terms, to
+RECORD_DESCRIBERS, which are handed the catalogue's words); unknown event types are still listed by
 type, so a newer peer's events never vanish from the timeline.
 """
 
@@ -10,19 +11,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from observer_app.core.catalogue import load_catalogue
 from observer_app.core.timeutil import to_local
 from observer_app.i18n import _
 from observer_app.logbook.record_describers import HANDOFF_DESCRIBERS, RECORD_DESCRIBERS
+from observer_app.logbook.record_words import RecordWords
 from observer_app.vault.connection import Connection
 from observer_app.vault.journal import Event, parse_valid
 
 Describer = Callable[[Event], str]
-
-
-def _identity(event: Event) -> str:
-    return _("{name} declared identity ({role})").format(
-        name=event.body.get("name", "?"), role=event.body.get("role", "?")
-    )
 
 
 def _note(event: Event) -> str:
@@ -42,12 +39,10 @@ def _note_voided(event: Event) -> str:
 
 
 DESCRIBERS: dict[str, Describer] = {
-    "identity.declared": _identity,
     "identity.certificate": lambda e: _("certificate changed"),
     "note.added": _note,
     "note.amended": _note_amended,
     "note.voided": _note_voided,
-    **RECORD_DESCRIBERS,
     **HANDOFF_DESCRIBERS,
 }
 
@@ -74,7 +69,11 @@ class TimelineEntry:
         }
 
 
-def describe(event: Event) -> str:
+def describe(event: Event, words: RecordWords | None = None) -> str:
+    """The event in words; `words` (the catalogue's names) is loaded when not given."""
+    record_describer = RECORD_DESCRIBERS.get(event.type)
+    if record_describer is not None:
+        return record_describer(event, words or RecordWords(load_catalogue()))
     describer = DESCRIBERS.get(event.type)
     return describer(event) if describer else event.type
 
@@ -83,6 +82,7 @@ def timeline(
     conn: Connection, where: str = "", params: tuple[Any, ...] = ()
 ) -> Iterator[TimelineEntry]:
     names = dict(conn.execute("SELECT feed, name FROM people").fetchall())
+    words = RecordWords(load_catalogue())
     sql = "SELECT payload, signature FROM events"
     if where:
         sql += f" WHERE {where}"
@@ -93,5 +93,5 @@ def timeline(
             continue
         local = to_local(event.time_utc, event.tz).isoformat(timespec="seconds")
         yield TimelineEntry(
-            event, str(names.get(event.feed, event.feed[:16])), local, describe(event)
+            event, str(names.get(event.feed, event.feed[:16])), local, describe(event, words)
         )

@@ -304,6 +304,6 @@ def test_output_to_a_full_disk_is_an_actionable_error(cli_vault, unbuffered: boo
     expected = (
         "error: the disk is full; nothing was changed by this command"
         if unbuffered
-        else "error: cannot write the output: No space left on device"
+        else "error: cannot write the output: no space left on the disk"
     )
     assert proc.stderr.decode() == expected + "\n"

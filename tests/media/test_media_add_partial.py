@@ -40,7 +40,7 @@ def test_the_files_around_a_missing_one_are_imported_and_reported(
     assert len(reported) == 2
     assert reported[0].endswith(str(FIRST)) and reported[1].endswith(str(LAST))
     (failure,) = [line for line in result.err.splitlines() if "not imported:" in line]
-    assert str(missing) in failure and "No such file" in failure
+    assert str(missing) in failure and "no such file or folder" in failure
     assert "2 of 3 files imported; 1 not imported" in result.err
     assert str(FIRST) not in result.err and str(LAST) not in result.err
 
@@ -58,7 +58,7 @@ def test_json_lists_every_file_with_an_error_for_the_missing_one(
     for entry in (first, last):
         assert set(entry) >= OLD_KEYS and entry["error"] is None and not entry["duplicate"]
     assert failed["id"] is None and failed["sha256"] is None
-    assert str(missing) in failed["error"] and "No such file" in failed["error"]
+    assert str(missing) in failed["error"] and "no such file or folder" in failed["error"]
     held = {item["id"]: item["sha256"] for item in observer("media", "list", "--json").json()}
     assert held == {first["id"]: first["sha256"], last["id"]: last["sha256"]}
     assert str(missing) in result.err  # the one-line reason also reaches a person

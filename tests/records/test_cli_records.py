@@ -189,7 +189,7 @@ def test_polling_day_through_the_command_line(cli_vault: Cli) -> None:
     log = cli("log", "--station", "AKT-7", "--json", check=True).json()
     assert [e["type"] for e in log] == ["station.added", "incident.added", "incident.voided"]
     critical = cli("log", "--severity", "critical", check=True).out
-    assert "ballot_stuffing" in critical and "дубль" not in critical
+    assert "Ballot stuffing" in critical and "дубль" not in critical
     hits = cli("search", "қазақ", "--json", check=True).json()
     assert [(h["kind"], h["id"]) for h in hits] == [("incident", incident_id)]
     assert cli("search", "ШКОЛА", check=True).out.startswith("station")

@@ -85,3 +85,55 @@ def test_empty_search_is_a_usage_error(day: LogbookSession) -> None:
     for text in (" !? ", "в и"):
         with pytest.raises(UsageError):
             search.search(day, text)
+
+
+# Acceptance: a query finds the record whose text holds another form of the word (both ways),
+# and a category's name in any language finds an incident of that category whatever its text.
+FORMS = [
+    ("бюллетень", "Испорчено пять бюллетеней"),
+    ("бюллетеней", "Лишний бюллетень в урне"),
+    ("вброс", "Они вбросили пачку"),
+    ("вбросили", "Замечен вброс"),
+    ("жәшік", "Бюллетеньдерді жәшікке салды"),
+    ("жәшікке", "Мөрсіз жәшік тұр"),
+    ("жәшік", "Жәшігі ашық қалды"),
+    ("наблюдатель", "Удалили наблюдателей из зала"),
+    ("наблюдателей", "Наблюдатель не допущен"),
+    ("сайлаушылардың", "Сайлаушылар кезекте тұр"),
+    ("observers", "The observer was removed"),
+]
+
+
+@pytest.mark.parametrize(("query", "text"), FORMS)
+def test_a_word_finds_its_other_forms(
+    day: LogbookSession, catalogue: Catalogue, query: str, text: str
+) -> None:
+    wanted = incidents.add_incident(day, catalogue, "101", "other", text)
+    incidents.add_incident(day, catalogue, "101", "other", "Очередь у входа, всё спокойно")
+    assert _found(day, query) == {("incident", wanted)}
+
+
+@pytest.mark.parametrize(
+    "query", ["ballot stuffing", "stuffing", "Вброс бюллетеней", "вброс", "жәшікке заңсыз салу"]
+)
+def test_category_names_in_each_language_find_incidents(
+    day: LogbookSession, catalogue: Catalogue, query: str
+) -> None:
+    stuffed = incidents.add_incident(day, catalogue, "101", "ballot_stuffing", "Пачка в урне")
+    incidents.add_incident(day, catalogue, "101", "other", "Очередь у входа")
+    assert _found(day, query) == {("incident", stuffed)}
+    # A category word combines with a text word: both must be found.
+    assert _found(day, f"{query} пачка") == {("incident", stuffed)}
+    assert _found(day, f"{query} очередь") == set()
+
+
+def test_snippets_show_whole_words_around_the_hit(
+    day: LogbookSession, catalogue: Catalogue
+) -> None:
+    text = (
+        "В начале дня всё было спокойно, но к вечеру в урне нашли сорок лишних бюллетеней и печать"
+    )
+    incidents.add_incident(day, catalogue, "101", "other", text)
+    [hit] = search.search(day, "бюллетень")
+    # Five whole words before the hit, the rest after it; never a cut word ("…ллетене…").
+    assert hit.snippet == "…в урне нашли сорок лишних [бюллетеней] и печать"

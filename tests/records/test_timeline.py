@@ -67,8 +67,12 @@ def test_every_record_event_has_a_description(day: LogbookSession, catalogue: Ca
     assert texts["visit.started"] == "arrived at station 101 at 06:30"
     assert texts["visit.paused"] == "break at station 101 from 10:00"
     assert texts["visit.resumed"] == "break at station 101 ended at 12:00"
-    assert texts["checklist.answered"] == "station 101: ARR04 = police, media"
-    assert texts["incident.added"] == "incident at 101 (other, low) at 09:15: текст"
+    # Items, answers, categories and severities by their names, not their ids.
+    assert texts["checklist.answered"] == (
+        "station 101: Who else is present: Police, Media representatives"
+    )
+    other, low = catalogue.category("other").label.en, catalogue.severity("low").label.en
+    assert texts["incident.added"] == f"incident at 101 ({other}, {low}) at 09:15: текст"
     assert texts["incident.amended"].endswith("amended: status")
     assert texts["incident.voided"].endswith("voided: дубль")
     assert texts["station.added"] == "station AKT-7 added: Ақтөбе мектебі"

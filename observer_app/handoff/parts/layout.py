@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from observer_app.errors import NotValidError, UsageError, UserActionError
+from observer_app.errors import NotValidError, UsageError, UserActionError, system_reason
 from observer_app.handoff.parts.errors import BundleTruncated
 from observer_app.handoff.parts.names import PARTIAL_SUFFIX, PartName, parse_part_name
 from observer_app.handoff.parts.read_back import READ_BACK_CHUNK
@@ -100,7 +100,7 @@ def _size_of(path: Path) -> int:
         raise UserActionError(_("file not found: {path}").format(path=path)) from None
     except OSError as exc:
         raise UserActionError(
-            _("could not read {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+            _("could not read {path}: {reason}").format(path=path, reason=system_reason(exc))
         ) from exc
 
 

@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Protocol
 
 from observer_app.core.progress import Cancel, Progress
-from observer_app.errors import NotValidError, OperationCancelled, UsageError, UserActionError
+from observer_app.errors import (
+    NotValidError,
+    OperationCancelled,
+    UsageError,
+    UserActionError,
+    system_reason,
+)
 from observer_app.handoff.age.process import Encryption, start_decryptor, start_encryptor
 from observer_app.handoff.age.stream import (
     AGE_CHUNK,
@@ -217,7 +223,7 @@ _DEVICE_GONE = {errno.EIO, errno.ENODEV, errno.ENXIO, errno.ENOENT, errno.ESTALE
 
 
 def _write_failure(exc: OSError, folder: Path) -> UserActionError:
-    reason = exc.strerror or str(exc)
+    reason = system_reason(exc)
     if exc.errno in _DISK_FULL:
         message = _("not enough free space on {folder}: the disk became full while writing")
     elif exc.errno == errno.EFBIG:
@@ -310,7 +316,7 @@ class _DecryptFailure:
             exc = self._source.error
             return UserActionError(
                 _("could not read {path}: {reason}").format(
-                    path=self._source.error_path, reason=exc.strerror or exc
+                    path=self._source.error_path, reason=system_reason(exc)
                 )
             )
         if isinstance(error, PipeClosed):

@@ -1,26 +1,47 @@
 """Full-text search over notes, incidents and stations (FTS5 `trigram` tokens).
 
-What the user types is never passed to FTS5 as query syntax: each word of 3+ characters becomes a
-quoted phrase, so `"`, `*`, `-` or `AND` in a search cannot raise a syntax error. With trigram
-tokens a phrase matches anywhere inside a word, so a Kazakh or Russian stem finds its inflected
-forms (`учаске` finds `учаскесі`). Shorter words cannot be looked up in a trigram index and are
-left out of the query.
+What the user types is never passed to FTS5 as query syntax: each word becomes quoted phrases
+of its stems (`core.stems`), so `"`, `*`, `-` or `AND` in a search cannot raise a syntax error.
+With trigram tokens a phrase matches anywhere inside a word, so a stem finds its inflected forms
+(`бюллетен` finds `бюллетеней`, `учаске` finds `учаскесі`). Words shorter than three letters
+cannot be looked up in a trigram index and are left out of the query.
+
+A word may also name incident categories (the caller matched it against the catalogue's names
+in every language): then it finds an incident of those categories as well as any text holding
+it. Every word must be found, one way or the other.
 
 Results come newest first (by index row id, which follows the order records were stored), not
 by relevance: FTS5 walks its lists in row-id order and stops after `limit` hits, whereas ranking
-by bm25 scores every hit (about 0.5 s for a common word in 100,000 incidents).
+by bm25 scores every hit (about 0.5 s for a common word in 100,000 incidents). A query with a
+category word cannot stream that way and collects its row ids first.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from observer_app.core.snippets import has_hit, snippet
 from observer_app.vault.connection import Connection
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-MIN_WORD = 3
+# Must match projection.search.KIND_NUMBERS: an incident's index row id is its row id * 4 + 2.
+_INCIDENT_ROWID = "rowid * 4 + 2"
+_COLUMNS = (
+    "SELECT s.kind, s.ref, s.feed, s.station, s.body, s.names, coalesce(i.voided, n.voided, 0)"
+)
+_JOINS = (
+    " LEFT JOIN incidents AS i ON s.kind = 'incident' AND i.id = s.ref"
+    " LEFT JOIN notes AS n ON s.kind = 'note' AND n.id = s.ref"
+)
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One word of a query: the stems it is looked up by, and the categories it names."""
+
+    stems: tuple[str, ...]
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,26 +64,61 @@ class SearchHit:
         }
 
 
-def match_expression(text: str) -> str | None:
-    """`вброс бюл в` -> `"вброс" "бюл"` (all must occur); None when no word is long enough."""
-    words = [word for word in _WORD.findall(text) if len(word) >= MIN_WORD]
-    if not words:
+def _phrases(word: QueryWord) -> str:
+    """`("бюллетен")` or `("жәшік" OR "жәшіг")`: stems hold only word characters."""
+    return "(" + " OR ".join(f'"{stem}"' for stem in word.stems) + ")"
+
+
+def match_expression(words: Sequence[QueryWord]) -> str | None:
+    """The FTS5 query requiring every word; None when no word has a stem."""
+    looked_up = [word for word in words if word.stems]
+    if not looked_up:
         return None
-    return " ".join(f'"{word}"' for word in words)
+    return " AND ".join(_phrases(word) for word in looked_up)
 
 
-def search(conn: Connection, text: str, limit: int = 50) -> list[SearchHit]:
-    expression = match_expression(text)
-    if expression is None:
+def _hit(row: Sequence[Any], stems: Sequence[str]) -> SearchHit:
+    body, names = str(row[4]), str(row[5] or "")
+    shown = snippet(names, stems) if not has_hit(body, stems) and has_hit(names, stems) else None
+    return SearchHit(
+        str(row[0]),
+        str(row[1]),
+        str(row[2]),
+        row[3],
+        shown if shown is not None else snippet(body, stems),
+        bool(row[6]),
+    )
+
+
+def search(conn: Connection, words: Sequence[QueryWord], limit: int = 50) -> list[SearchHit]:
+    stems = [stem for word in words for stem in word.stems]
+    if match_expression(words) is None:
         return []
+    plain = [word for word in words if word.stems and not word.categories]
+    named = [word for word in words if word.stems and word.categories]
+    if not named:
+        rows = conn.execute(
+            f"{_COLUMNS} FROM search_index AS s{_JOINS}"
+            " WHERE search_index MATCH ? ORDER BY s.rowid DESC LIMIT ?",
+            (match_expression(plain), limit),
+        ).fetchall()
+        return [_hit(row, stems) for row in rows]
+    sets: list[str] = []
+    params: list[Any] = []
+    if plain:
+        sets.append("SELECT rowid FROM search_index WHERE search_index MATCH ?")
+        params.append(match_expression(plain))
+    for word in named:
+        marks = ", ".join("?" * len(word.categories))
+        sets.append(
+            "SELECT rowid FROM (SELECT rowid FROM search_index WHERE search_index MATCH ?"
+            f" UNION SELECT {_INCIDENT_ROWID} FROM incidents WHERE category IN ({marks}))"
+        )
+        params.extend([_phrases(word), *word.categories])
     rows = conn.execute(
-        "SELECT s.kind, s.ref, s.feed, s.station,"
-        " snippet(search_index, -1, '[', ']', '…', 12),"
-        " coalesce(i.voided, n.voided, 0)"
-        " FROM search_index AS s"
-        " LEFT JOIN incidents AS i ON s.kind = 'incident' AND i.id = s.ref"
-        " LEFT JOIN notes AS n ON s.kind = 'note' AND n.id = s.ref"
-        " WHERE search_index MATCH ? ORDER BY s.rowid DESC LIMIT ?",
-        (expression, limit),
+        f"WITH hits(rowid) AS ({' INTERSECT '.join(sets)})"
+        f" {_COLUMNS} FROM hits JOIN search_index AS s ON s.rowid = hits.rowid{_JOINS}"
+        " ORDER BY hits.rowid DESC LIMIT ?",
+        (*params, limit),
     ).fetchall()
-    return [SearchHit(str(r[0]), str(r[1]), str(r[2]), r[3], str(r[4]), bool(r[5])) for r in rows]
+    return [_hit(row, stems) for row in rows]

@@ -1,0 +1,55 @@
+"""A media item in words: labelled lines in the UI language for `media show` and the window.
+
+The item's JSON form is for scripts; a reader gets "Consent: Public, faces hidden" instead of
+`consent: public_redacted`, sizes and positions in units, and only the lines that have a value.
+"""
+
+from __future__ import annotations
+
+from observer_app.i18n import _
+from observer_app.logbook.localtime import format_local
+from observer_app.logbook.record_words import LINK_KIND_NAMES, MEDIA_KIND_NAMES, RecordWords, named
+from observer_app.vault.queries.media import MediaItem
+
+
+def _position(item: MediaItem) -> str | None:
+    if item.gps_lat_microdeg is None or item.gps_lon_microdeg is None:
+        return None
+    return f"{item.gps_lat_microdeg / 1e6:.6f}, {item.gps_lon_microdeg / 1e6:.6f}"
+
+
+def media_lines(item: MediaItem, words: RecordWords) -> list[tuple[str, str]]:
+    """(label, value) pairs, in reading order, leaving out what the item does not have."""
+    camera = " ".join(p for p in (item.camera_make, item.camera_model) if p) or None
+    duration = (
+        _("{seconds} s").format(seconds=item.duration_ms // 1000)
+        if item.duration_ms is not None
+        else None
+    )
+    size = (
+        _("{width} × {height} pixels").format(width=item.width, height=item.height)
+        if item.width and item.height
+        else None
+    )
+    links = ", ".join(f"{named(LINK_KIND_NAMES, kind)} {ref[:13]}" for kind, ref in item.links)
+    lines: list[tuple[str, str | None]] = [
+        (_("Id"), item.id),
+        (_("Kind"), named(MEDIA_KIND_NAMES, item.kind)),
+        (_("File"), item.original_name),
+        (_("Size"), _("{count} bytes").format(count=item.size)),
+        (_("Type"), item.mime),
+        (_("SHA-256"), item.sha256),
+        (_("Imported"), format_local(item.time_utc, item.tz)),
+        (_("Taken"), item.capture_time),
+        (_("Camera"), camera),
+        (_("Image size"), size),
+        (_("Position"), _position(item)),
+        (_("Duration"), duration),
+        (_("Metadata could not be read"), item.decode_error),
+        (_("Consent"), words.consent(item.consent)),
+        (_("Consent note"), item.consent_note),
+        (_("Copy of"), item.derived_from),
+        (_("Linked to"), links or None),
+        (_("Content purged"), item.purge_reason if item.purged else None),
+    ]
+    return [(label, value) for label, value in lines if value not in (None, "")]
