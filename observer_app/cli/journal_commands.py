@@ -6,6 +6,7 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import load_catalogue
+from observer_app.core.timeline_filter import ALL_EVENTS
 from observer_app.i18n import _
 from observer_app.logbook import notes
 from observer_app.logbook.journal_check import verify_vault_journal
@@ -48,12 +49,12 @@ def register(commands: Subparsers) -> None:
 
 def run_log(ctx: CliContext) -> int:
     args = ctx.args
-    where, params = ("", ())
+    selection = ALL_EVENTS
     if args.station or args.category or args.severity:
-        where, params = timeline_filter(
+        selection = timeline_filter(
             ctx.session, load_catalogue(), args.station, args.category, args.severity
         )
-    entries = list(timeline(ctx.session.conn, where, params))
+    entries = timeline(ctx.session.conn, selection)
     if ctx.wants_json:
         ctx.out_json([entry.to_json() for entry in entries])
         return 0

@@ -99,7 +99,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     except OSError as exc:
         raise CatalogueError(
             _("Cannot read the catalogue {path}: {reason}").format(
-                path=source, reason=system_reason(exc).__class__.__name__
+                path=source, reason=system_reason(exc)
             )
         ) from None
     try:

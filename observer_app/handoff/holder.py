@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from observer_app.core.changes import ChangeNotifier
 from observer_app.crypto import keys
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
@@ -23,6 +24,7 @@ class HolderSession(Protocol):
 
     vault: Vault
     identity: HolderIdentity
+    changes: ChangeNotifier
 
     @property
     def conn(self) -> Connection: ...

@@ -8,15 +8,16 @@ incident category in any of the catalogue's languages, also finds incidents of t
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from observer_app.core.catalogue import Catalogue, IncidentCategory, load_catalogue
 from observer_app.core.stems import stems
+from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import UsageError
+from observer_app.handoff.holder import parse_fingerprint
 from observer_app.i18n import _
+from observer_app.logbook.localtime import resolve_time
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
-from observer_app.vault.queries import timeline as queries_timeline
 from observer_app.vault.queries.search import QueryWord, SearchHit, match_expression
 from observer_app.vault.queries.search import search as search_index
 
@@ -61,10 +62,31 @@ def timeline_filter(
     station: str | None = None,
     category: str | None = None,
     severity: str | None = None,
-) -> tuple[str, tuple[Any, ...]]:
-    """The `log` filters, validated (unknown station: exit 4; bad category or severity: 2)."""
-    return queries_timeline.timeline_filter(
+    *,
+    feed: str | None = None,
+    phase: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    voided: bool | None = None,
+) -> TimelineFilter:
+    """The timeline's filters, validated: unknown station exit 4; a bad category, severity,
+    phase, fingerprint or time exit 2. Times without an offset are in the holder's zone."""
+    if phase is not None and phase not in {known.id for known in catalogue.phases}:
+        raise UsageError(
+            _("Unknown checklist phase '{value}'. Allowed: {allowed}.").format(
+                value=phase, allowed=", ".join(known.id for known in catalogue.phases)
+            )
+        )
+    if feed is not None:
+        feed = parse_fingerprint(feed)
+    zone = session.identity.default_tz
+    return TimelineFilter(
+        feed=feed,
         station=require_station(session, station).code if station is not None else None,
+        phase=phase,
         category=catalogue.category(category).id if category is not None else None,
         severity=catalogue.severity(severity).id if severity is not None else None,
+        since_utc=resolve_time(since, zone) if since is not None else None,
+        until_utc=resolve_time(until, zone) if until is not None else None,
+        voided=voided,
     )

@@ -6,11 +6,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from observer_app.core.changes import ChangeNotifier
 from observer_app.vault import journal
-from observer_app.vault.connection import Connection, Transaction
+from observer_app.vault.connection import Connection, Transaction, on_transaction_end
 from observer_app.vault.connection import DatabaseError as DatabaseError  # for the shells
 from observer_app.vault.event_schema import InvalidEventSkipped as InvalidEventSkipped
 from observer_app.vault.identity_store import HolderIdentity, load_identity
+from observer_app.vault.journal import change_of
 from observer_app.vault.queries import drafts
 from observer_app.vault.store import Vault, check_database, open_vault
 
@@ -23,6 +25,8 @@ class LogbookSession:
         self.identity: HolderIdentity = load_identity(vault.conn)
         # Asks the person a yes/no question (a terminal, a dialog); nobody to ask means no.
         self.confirm: Callable[[str], bool] = lambda question: False
+        self.changes = ChangeNotifier()
+        on_transaction_end(vault.conn, self.changes.transaction_ended)
 
     @property
     def conn(self) -> Connection:
@@ -54,8 +58,9 @@ class LogbookSession:
         tz: str | None = None,
         time_utc: str | None = None,
     ) -> journal.Event:
-        """For services that write several events (or blobs) in one transaction."""
-        return journal.append(
+        """For services that write several events (or blobs) in one transaction; subscribers
+        of `changes` hear of them once the `Transaction` commits."""
+        event = journal.append(
             self.conn,
             self.identity.author,
             event_type,
@@ -63,12 +68,16 @@ class LogbookSession:
             tz or self.identity.default_tz,
             time_utc,
         )
+        if self.changes.has_subscribers:
+            self.changes.stage(change_of(event))
+        return event
 
     def check_database(self) -> None:
         """Every page of the database read and checked; raises VaultOpenError if damaged."""
         check_database(self.vault)
 
     def close(self) -> None:
+        on_transaction_end(self.vault.conn, None)
         self.vault.close()
 
 

@@ -1,4 +1,4 @@
-"""The timeline (`log`): events in time order, with a one-line description each.
+"""The timeline (`log`): events in time order, with a one-line description each, in pages.
 
 Feature modules add their own describers to DESCRIBERS (those that name catalogue terms, to
 RECORD_DESCRIBERS, which are handed the catalogue's words); unknown event types are still listed by
@@ -7,17 +7,23 @@ type, so a newer peer's events never vanish from the timeline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from observer_app.core.catalogue import load_catalogue
+from observer_app.core.catalogue import Catalogue, load_catalogue
+from observer_app.core.paging import DEFAULT_PAGE, MAX_PAGE, Cursor, Page
+from observer_app.core.timeline_filter import ALL_EVENTS, TimelineFilter
 from observer_app.core.timeutil import to_local
 from observer_app.i18n import _
 from observer_app.logbook.record_describers import HANDOFF_DESCRIBERS, RECORD_DESCRIBERS
 from observer_app.logbook.record_words import RecordWords
 from observer_app.vault.connection import Connection
 from observer_app.vault.journal import Event, parse_valid
+from observer_app.vault.queries import timeline as queries_timeline
+from observer_app.vault.queries.timeline import StoredEvent
 
 Describer = Callable[[Event], str]
 
@@ -69,29 +75,74 @@ class TimelineEntry:
         }
 
 
+@cache
+def _shipped_catalogue() -> Catalogue:
+    """Read once: a page of the timeline must not parse the catalogue again (labels are looked
+    up in the UI language when used, so a language switch needs no reload)."""
+    return load_catalogue()
+
+
 def describe(event: Event, words: RecordWords | None = None) -> str:
     """The event in words; `words` (the catalogue's names) is loaded when not given."""
     record_describer = RECORD_DESCRIBERS.get(event.type)
     if record_describer is not None:
-        return record_describer(event, words or RecordWords(load_catalogue()))
+        return record_describer(event, words or RecordWords(_shipped_catalogue()))
     describer = DESCRIBERS.get(event.type)
     return describer(event) if describer else event.type
 
 
-def timeline(
-    conn: Connection, where: str = "", params: tuple[Any, ...] = ()
-) -> Iterator[TimelineEntry]:
-    names = dict(conn.execute("SELECT feed, name FROM people").fetchall())
-    words = RecordWords(load_catalogue())
-    sql = "SELECT payload, signature FROM events"
-    if where:
-        sql += f" WHERE {where}"
-    sql += " ORDER BY time_utc, feed, seq"
-    for payload, signature in conn.execute(sql, params):
-        event = parse_valid(bytes(payload), bytes(signature))
-        if event is None:
-            continue
-        local = to_local(event.time_utc, event.tz).isoformat(timespec="seconds")
-        yield TimelineEntry(
-            event, str(names.get(event.feed, event.feed[:16])), local, describe(event, words)
+def _entries(conn: Connection, stored: Iterable[StoredEvent]) -> list[TimelineEntry]:
+    """Parse, check and describe; an event not valid as data is skipped with one warning."""
+    events = [parse_valid(row.payload, row.signature) for row in stored]
+    valid = [event for event in events if event is not None]
+    feeds = json.dumps(sorted({event.feed for event in valid}))
+    names = dict(
+        conn.execute(
+            "SELECT feed, name FROM people WHERE feed IN (SELECT value FROM json_each(?))",
+            (feeds,),
+        ).fetchall()
+    )
+    words = RecordWords(_shipped_catalogue())
+    return [
+        TimelineEntry(
+            event,
+            str(names.get(event.feed, event.feed[:16])),
+            to_local(event.time_utc, event.tz).isoformat(timespec="seconds"),
+            describe(event, words),
         )
+        for event in valid
+    ]
+
+
+def timeline_page(
+    conn: Connection,
+    selection: TimelineFilter = ALL_EVENTS,
+    after: Cursor | None = None,
+    limit: int = DEFAULT_PAGE,
+    *,
+    newest_first: bool = False,
+) -> Page[TimelineEntry]:
+    """One page of the timeline read model: typed rows in time order and the next cursor.
+
+    A page may hold fewer rows than `limit` when stored events fail their schema (skipped with
+    a warning, issue 10); `next` is None only at the end of the list."""
+    stored, cursor = queries_timeline.timeline_page(
+        conn, selection, after, limit, newest_first=newest_first
+    )
+    return Page(tuple(_entries(conn, stored)), cursor)
+
+
+def timeline_count(conn: Connection, selection: TimelineFilter = ALL_EVENTS) -> int:
+    """How many events the filter selects: one indexed count, separate from the pages."""
+    return queries_timeline.timeline_count(conn, selection)
+
+
+def timeline(conn: Connection, selection: TimelineFilter = ALL_EVENTS) -> Iterator[TimelineEntry]:
+    """Every selected event, oldest first, read page by page (memory bounded by one page)."""
+    cursor: Cursor | None = None
+    while True:
+        page = timeline_page(conn, selection, cursor, MAX_PAGE)
+        yield from page.rows
+        if page.next is None:
+            return
+        cursor = page.next

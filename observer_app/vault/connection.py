@@ -7,6 +7,7 @@ level is silenced so a wrong key does not spray stderr, and commits are durable
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlcipher3
@@ -65,6 +66,28 @@ def rekey(conn: Connection, new_key: bytes) -> None:
     conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
 
 
+TransactionEnd = Callable[[bool], None]
+# Connection id -> what to call when a `Transaction` on it ends (`hook(committed)`): how a
+# session learns that the events it staged were committed (change notifications). Keyed by id
+# because SQLite connections take no weak references; the session removes its hook on close.
+_end_hooks: dict[int, TransactionEnd] = {}
+
+
+def on_transaction_end(conn: Connection, hook: TransactionEnd | None) -> None:
+    """Call `hook(committed)` after every `Transaction` on `conn` ends (None: stop)."""
+    if hook is None:
+        _end_hooks.pop(id(conn), None)
+    else:
+        _end_hooks[id(conn)] = hook
+
+
+def transaction_ended(conn: Connection, committed: bool) -> None:
+    """For code that runs BEGIN/COMMIT itself: what `Transaction` does when it ends."""
+    hook = _end_hooks.get(id(conn))
+    if hook is not None:
+        hook(committed)
+
+
 class Transaction:
     """`with Transaction(conn):` BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
 
@@ -76,8 +99,13 @@ class Transaction:
         return self._conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            self._conn.execute("COMMIT")
-        elif self._conn.in_transaction:
-            # SQLite may already have rolled back (disk full, I/O error): keep the real error.
-            self._conn.execute("ROLLBACK")
+        committed = False
+        try:
+            if exc_type is None:
+                self._conn.execute("COMMIT")
+                committed = True
+            elif self._conn.in_transaction:
+                # SQLite may already have rolled back (disk full, I/O error): keep the real error.
+                self._conn.execute("ROLLBACK")
+        finally:
+            transaction_ended(self._conn, committed)

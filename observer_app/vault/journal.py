@@ -13,13 +13,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from observer_app.core.changes import Change
 from observer_app.core.timeutil import format_utc, utc_now
 from observer_app.crypto import keys
 from observer_app.crypto.canonical_json import canonicalize_signed, loads_canonical
 from observer_app.errors import EventSchemaError
 from observer_app.vault.connection import Connection
 from observer_app.vault.event_schema import EVENT_VERSION, check_event, validate, warn_skipped
-from observer_app.vault.projection import apply_event
+from observer_app.vault.projection import apply_event, event_schemas
 
 EVENT_FIELDS = frozenset({"v", "feed", "seq", "prev", "time_utc", "tz", "type", "body"})
 
@@ -45,6 +46,21 @@ class Event:
     def station(self) -> str | None:
         """The station code the body names, if any (indexed for `log --station`)."""
         value = self.body.get("station")
+        return value if isinstance(value, str) else None
+
+    @property
+    def record(self) -> str | None:
+        """The id of the record the body creates (`id`), else of the one it changes (`target`)."""
+        for name in ("id", "target"):
+            value = self.body.get(name)
+            if isinstance(value, str):
+                return value
+        return None
+
+    @property
+    def phase(self) -> str | None:
+        """The checklist phase the body names, if any (indexed for the timeline's filter)."""
+        value = self.body.get("phase")
         return value if isinstance(value, str) else None
 
     @property
@@ -146,6 +162,15 @@ def parse_valid(payload: bytes, signature: bytes) -> Event | None:
     return event
 
 
+def change_of(event: Event) -> Change:
+    """What subscribers are told of a committed event: the records are the ids its schema says
+    it creates or changes (`creates`, `targets`)."""
+    schema = event_schemas().get(event.type)
+    names = [] if schema is None else (["id"] if schema.creates else []) + list(schema.targets)
+    records = tuple(v for v in (event.body.get(n) for n in names) if isinstance(v, str))
+    return Change(event.type, event.feed, event.seq, event.station, records)
+
+
 def feed_head(conn: Connection, feed: str) -> tuple[int, str | None]:
     row = conn.execute("SELECT head_seq, head_hash FROM feeds WHERE feed = ?", (feed,)).fetchone()
     return (0, None) if row is None else (int(row[0]), str(row[1]))
@@ -186,8 +211,8 @@ def store_event(
     validate(conn, event)
     conn.execute(
         "INSERT INTO events"
-        " (feed, seq, hash, prev, time_utc, tz, type, payload, signature, station)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " (feed, seq, hash, prev, time_utc, tz, type, payload, signature, station, record, phase)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             event.feed,
             event.seq,
@@ -199,6 +224,8 @@ def store_event(
             event.payload,
             event.signature,
             event.station,
+            event.record,
+            event.phase,
         ),
     )
     if event.seq == 1:

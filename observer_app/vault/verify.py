@@ -128,14 +128,15 @@ def _verify_feed(
         report.problems.append(Problem(feed, None, _("the feed id is not its key's fingerprint")))
         return
     rows = conn.execute(
-        "SELECT seq, hash, prev, time_utc, tz, type, payload, signature, station FROM events"
+        "SELECT seq, hash, prev, time_utc, tz, type, payload, signature, station, record, phase"
+        " FROM events"
         " WHERE feed = ? ORDER BY seq",
         (feed,),
     )
     expected_seq, prev_hash = 1, None
     pending: list[tuple[int, bytes, bytes]] = []
     invalid: list[Problem] = []
-    for seq, stored_hash, _prev, time_utc, tz, kind, payload, signature, station in rows:
+    for seq, stored_hash, _prev, time_utc, tz, kind, payload, signature, *derived in rows:
         if cancel is not None and cancel():
             raise OperationCancelled(_("verification cancelled"))
         payload, signature = bytes(payload), bytes(signature)
@@ -145,7 +146,7 @@ def _verify_feed(
             expected_seq,
             prev_hash,
             str(stored_hash),
-            (time_utc, tz, kind, station),
+            (time_utc, tz, kind, *derived),
             payload,
             signature,
         )
@@ -191,7 +192,7 @@ def _check_event(
     expected_seq: int,
     prev_hash: str | None,
     stored_hash: str,
-    columns: tuple[str, str, str, str | None],
+    columns: tuple[str | None, ...],
     payload: bytes,
     signature: bytes,
 ) -> str | None:
@@ -207,7 +208,8 @@ def _check_event(
         return _("the event's content names another position (feed or seq)")
     if event.prev != prev_hash:
         return _("the hash chain is broken (prev does not match)")
-    if (event.time_utc, event.tz, event.type, event.station) != columns:
+    stored = (event.time_utc, event.tz, event.type, event.station, event.record, event.phase)
+    if stored != columns:
         return _("the event's stored columns differ from its signed content")
     return None
 

@@ -28,7 +28,7 @@ def inject(vault: Path, event_type: str, body: dict[str, Any], time_utc: str, tz
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(
             "INSERT INTO events (feed, seq, hash, prev, time_utc, tz, type, payload, signature,"
-            " station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " station, record, phase) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.feed,
                 event.seq,
@@ -40,6 +40,8 @@ def inject(vault: Path, event_type: str, body: dict[str, Any], time_utc: str, tz
                 event.payload,
                 event.signature,
                 event.station,
+                event.record,
+                event.phase,
             ),
         )
         set_feed_head(conn, event.feed, event.seq, event.hash)

@@ -13,8 +13,8 @@ from observer_app.logbook.timeline import timeline
 
 
 def _types(session: LogbookSession, catalogue: Catalogue, **filters: str) -> list[str]:
-    where, params = timeline_filter(session, catalogue, **filters)
-    return [entry.event.type for entry in timeline(session.conn, where, params)]
+    selection = timeline_filter(session, catalogue, **filters)
+    return [entry.event.type for entry in timeline(session.conn, selection)]
 
 
 def test_log_filters_by_station_category_and_severity(

@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from observer_app.core.changes import ChangeNotifier
 from observer_app.core.ids import new_id
 from observer_app.core.progress import Cancel, Progress
 from observer_app.crypto import keys
@@ -53,6 +54,7 @@ from observer_app.vault.connection import Connection, DatabaseError, Transaction
 from observer_app.vault.journal import (
     Event,
     EventFormatError,
+    change_of,
     feed_head,
     parse_event,
     set_feed_head,
@@ -247,7 +249,9 @@ def _store(
                 return stager.error is not None
 
             try:
-                added = _import_events(conn, manifest, author, lines, outcome, cancel, media_failed)
+                added = _import_events(
+                    conn, manifest, author, lines, outcome, cancel, media_failed, session.changes
+                )
             except OperationCancelled:
                 stager.stop()
                 stager.join()
@@ -261,7 +265,9 @@ def _store(
                 stager.join()
                 state.staged.extend(stager.staged)
         else:
-            added = _import_events(conn, manifest, author, _lines(events), outcome, cancel)
+            added = _import_events(
+                conn, manifest, author, _lines(events), outcome, cancel, None, session.changes
+            )
             stager.run()
             state.staged.extend(stager.staged)
         stager.raise_error()
@@ -352,6 +358,7 @@ def _import_events(
     outcome: ImportOutcome,
     cancel: Cancel | None,
     abandon: Cancel | None = None,
+    changes: ChangeNotifier | None = None,
 ) -> dict[str, Any]:
     """Verify and store the events; returns the media items they add (SHA-256 -> size).
 
@@ -401,6 +408,8 @@ def _import_events(
                     _("bundle damaged: event seq {seq} cannot be stored").format(seq=seq),
                 ) from None
             outcome.new_events += 1
+            if changes is not None and changes.has_subscribers:
+                changes.stage(change_of(event))
             stored_head = (seq, event.hash)
         previous = event.hash
         expected_seq += 1

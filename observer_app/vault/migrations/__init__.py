@@ -28,6 +28,7 @@ MIGRATION_MODULES = (
     "m0006_validated_projections",
     "m0007_settings_drafts",
     "m0008_short_refs",
+    "m0009_read_models",
 )
 
 

@@ -66,7 +66,7 @@ def list_drafts(conn: Connection, kind: str | None = None) -> list[DraftRow]:
     """Newest first (the order a "continue where you left off" list wants)."""
     where, params = ("WHERE kind = ?", (kind,)) if kind is not None else ("", ())
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM drafts {where} ORDER BY updated_utc DESC, id", params
+        f"SELECT {_COLUMNS} FROM drafts {where} ORDER BY updated_utc DESC, rowid DESC", params
     ).fetchall()
     return [_row(tuple(r)) for r in rows]
 

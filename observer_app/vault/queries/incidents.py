@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from observer_app.core.incidents import Incident
+from observer_app.core.paging import Cursor, Page, check_cursor, check_limit
 from observer_app.vault.connection import Connection
 from observer_app.vault.journal import Event, parse_valid
 from observer_app.vault.projection.incidents import (
@@ -64,6 +65,18 @@ def newest_incidents(
     include_voided: bool = True,
 ) -> list[Incident]:
     """Incidents by the time they happened, newest first (index `incidents_station_time`)."""
+    clauses, params = _incident_where(station, category, severity, include_voided)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    sql = f"SELECT {_COLUMNS} FROM incidents {where} ORDER BY occurred_utc DESC, id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_row(r) for r in conn.execute(sql, params).fetchall()]
+
+
+def _incident_where(
+    station: str | None, category: str | None, severity: str | None, include_voided: bool
+) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for column, value in (("station", station), ("category", category), ("severity", severity)):
@@ -72,12 +85,50 @@ def newest_incidents(
             params.append(value)
     if not include_voided:
         clauses.append("voided = 0")
+    return clauses, params
+
+
+def incidents_page(
+    conn: Connection,
+    after: Cursor | None = None,
+    limit: int = 100,
+    *,
+    station: str | None = None,
+    category: str | None = None,
+    severity: str | None = None,
+    include_voided: bool = True,
+) -> Page[Incident]:
+    """Newest first by (occurred_utc, id), after the cursor (indexes `incidents_station_time`,
+    `incidents_time`, `incidents_category`, `incidents_severity`)."""
+    limit = check_limit(limit)
+    clauses, params = _incident_where(station, category, severity, include_voided)
+    key = check_cursor(after, (str, str))
+    if key is not None:
+        clauses.append("(occurred_utc, id) < (?, ?)")
+        params += list(key)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    sql = f"SELECT {_COLUMNS} FROM incidents {where} ORDER BY occurred_utc DESC, id DESC"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return [_row(r) for r in conn.execute(sql, params).fetchall()]
+    rows = [
+        _row(r)
+        for r in conn.execute(
+            f"SELECT {_COLUMNS} FROM incidents {where} ORDER BY occurred_utc DESC, id DESC LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+    ]
+    last = rows[-1] if len(rows) == limit else None
+    return Page(tuple(rows), None if last is None else Cursor((last.occurred_utc, last.id)))
+
+
+def count_incidents(
+    conn: Connection,
+    *,
+    station: str | None = None,
+    category: str | None = None,
+    severity: str | None = None,
+    include_voided: bool = True,
+) -> int:
+    clauses, params = _incident_where(station, category, severity, include_voided)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return int(conn.execute(f"SELECT count(*) FROM incidents {where}", params).fetchone()[0])
 
 
 @dataclass(frozen=True)

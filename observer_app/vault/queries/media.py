@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from observer_app.core.paging import Cursor, Page, check_cursor, check_limit
 from observer_app.vault.connection import Connection
 
 _COLUMNS = (
@@ -93,6 +94,47 @@ def list_media(
             (link_kind, link_ref),
         ).fetchall()
     return [_item(row) for row in rows]
+
+
+def _media_where(link_kind: str | None, link_ref: str | None) -> tuple[list[str], list[Any]]:
+    if link_kind is None:
+        return [], []
+    return ["id IN (SELECT media_id FROM media_links WHERE kind = ? AND ref = ?)"], [
+        link_kind,
+        link_ref,
+    ]
+
+
+def media_page(
+    conn: Connection,
+    after: Cursor | None = None,
+    limit: int = 100,
+    *,
+    link_kind: str | None = None,
+    link_ref: str | None = None,
+) -> Page[MediaItem]:
+    """Items with their links, oldest first by (time_utc, id) after the cursor (`media_time`)."""
+    limit = check_limit(limit)
+    clauses, params = _media_where(link_kind, link_ref)
+    key = check_cursor(after, (str, str))
+    if key is not None:
+        clauses.append("(time_utc, id) > (?, ?)")
+        params += list(key)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = conn.execute(
+        f"{_SELECT} {where} ORDER BY time_utc, id LIMIT ?", (*params, limit)
+    ).fetchall()
+    items = [_item(row) for row in rows]
+    last = items[-1] if len(items) == limit else None
+    return Page(tuple(items), None if last is None else Cursor((last.time_utc, last.id)))
+
+
+def count_media(
+    conn: Connection, *, link_kind: str | None = None, link_ref: str | None = None
+) -> int:
+    clauses, params = _media_where(link_kind, link_ref)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return int(conn.execute(f"SELECT count(*) FROM media {where}", params).fetchone()[0])
 
 
 def media_ids(conn: Connection) -> list[str]:

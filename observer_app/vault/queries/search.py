@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from observer_app.core.paging import Cursor, Page, check_cursor, check_limit
 from observer_app.core.snippets import has_hit, snippet
 from observer_app.vault.connection import Connection
 
@@ -91,18 +92,30 @@ def _hit(row: Sequence[Any], stems: Sequence[str]) -> SearchHit:
 
 
 def search(conn: Connection, words: Sequence[QueryWord], limit: int = 50) -> list[SearchHit]:
-    stems = [stem for word in words for stem in word.stems]
+    return list(_hits(conn, words, None, limit).rows)
+
+
+def search_page(
+    conn: Connection, words: Sequence[QueryWord], after: Cursor | None = None, limit: int = 50
+) -> Page[SearchHit]:
+    """Hits newest first (index row id, descending) after the cursor."""
+    return _hits(conn, words, check_cursor(after, (int,)), check_limit(limit))
+
+
+def count_hits(conn: Connection, words: Sequence[QueryWord]) -> int:
+    found = _hit_rowids(words)
+    if found is None:
+        return 0
+    sql, params = found
+    return int(conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+
+def _hit_rowids(words: Sequence[QueryWord]) -> tuple[str, list[Any]] | None:
+    """SQL selecting the index row ids that hold every word (a category word: or name it)."""
     if match_expression(words) is None:
-        return []
+        return None
     plain = [word for word in words if word.stems and not word.categories]
     named = [word for word in words if word.stems and word.categories]
-    if not named:
-        rows = conn.execute(
-            f"{_COLUMNS} FROM search_index AS s{_JOINS}"
-            " WHERE search_index MATCH ? ORDER BY s.rowid DESC LIMIT ?",
-            (match_expression(plain), limit),
-        ).fetchall()
-        return [_hit(row, stems) for row in rows]
     sets: list[str] = []
     params: list[Any] = []
     if plain:
@@ -115,10 +128,35 @@ def search(conn: Connection, words: Sequence[QueryWord], limit: int = 50) -> lis
             f" UNION SELECT {_INCIDENT_ROWID} FROM incidents WHERE category IN ({marks}))"
         )
         params.extend([_phrases(word), *word.categories])
-    rows = conn.execute(
-        f"WITH hits(rowid) AS ({' INTERSECT '.join(sets)})"
-        f" {_COLUMNS} FROM hits JOIN search_index AS s ON s.rowid = hits.rowid{_JOINS}"
-        " ORDER BY hits.rowid DESC LIMIT ?",
-        (*params, limit),
-    ).fetchall()
-    return [_hit(row, stems) for row in rows]
+    return " INTERSECT ".join(sets), params
+
+
+def _hits(
+    conn: Connection, words: Sequence[QueryWord], key: tuple[int | str, ...] | None, limit: int
+) -> Page[SearchHit]:
+    stems = [stem for word in words for stem in word.stems]
+    found = _hit_rowids(words)
+    if found is None:
+        return Page((), None)
+    before = [] if key is None else list(key)
+    if not any(word.categories for word in words if word.stems):
+        # One MATCH: FTS5 streams it in row-id order and stops after `limit` hits.
+        rows = conn.execute(
+            f"{_COLUMNS}, s.rowid FROM search_index AS s{_JOINS}"
+            " WHERE search_index MATCH ?"
+            + (" AND s.rowid < ?" if before else "")
+            + " ORDER BY s.rowid DESC LIMIT ?",
+            (match_expression(words), *before, limit),
+        ).fetchall()
+    else:
+        sql, params = found
+        rows = conn.execute(
+            f"WITH hits(rowid) AS ({sql})"
+            f" {_COLUMNS}, s.rowid FROM hits JOIN search_index AS s ON s.rowid = hits.rowid{_JOINS}"
+            + (" WHERE hits.rowid < ?" if before else "")
+            + " ORDER BY hits.rowid DESC LIMIT ?",
+            (*params, *before, limit),
+        ).fetchall()
+    hits = tuple(_hit(row, stems) for row in rows)
+    last = rows[-1] if len(rows) == limit else None
+    return Page(hits, None if last is None else Cursor((int(last[7]),)))

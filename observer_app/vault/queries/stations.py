@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from observer_app.core.paging import Cursor, Page, check_cursor, check_limit
 from observer_app.vault.connection import Connection
 
 _COLUMNS = "id, feed, code, number, name, address, region, commission, tz, time_utc"
@@ -62,3 +63,53 @@ def list_stations(conn: Connection, feed: str | None = None) -> list[StationRow]
         params,
     ).fetchall()
     return [_row(tuple(row)) for row in rows]
+
+
+@dataclass(frozen=True)
+class StationListRow:
+    """A station with its visits (of its own feed) and incidents (of every feed) counted."""
+
+    station: StationRow
+    visits: int
+    incidents: int
+    voided_incidents: int
+
+
+_ORDER = "number IS NULL, coalesce(number, 0), code, feed"
+
+
+def stations_page(
+    conn: Connection, after: Cursor | None = None, limit: int = 100, feed: str | None = None
+) -> Page[StationListRow]:
+    """Stations in the reader's order with their counts (index `stations_order`; each count an
+    index range: `visits_station`, `incidents_station_voided`)."""
+    limit = check_limit(limit)
+    clauses: list[str] = ["feed = ?"] if feed else []
+    params: list[Any] = [feed] if feed else []
+    key = check_cursor(after, (int, int, str, str))
+    if key is not None:
+        clauses.append(f"({_ORDER}) > (?, ?, ?, ?)")
+        params += list(key)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS}, number IS NULL, coalesce(number, 0),"
+        " (SELECT count(*) FROM visits AS v WHERE v.station = s.code AND v.feed = s.feed),"
+        " (SELECT count(*) FROM incidents AS i WHERE i.station = s.code),"
+        " (SELECT count(*) FROM incidents AS i WHERE i.station = s.code AND i.voided <> 0)"
+        f" FROM stations AS s {where} ORDER BY {_ORDER} LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+    width = len(_COLUMNS.split(","))
+    found = [
+        StationListRow(_row(tuple(r[:width])), int(r[-3]), int(r[-2]), int(r[-1])) for r in rows
+    ]
+    last = rows[-1] if len(rows) == limit else None
+    cursor = None
+    if last is not None:
+        cursor = Cursor((int(last[width]), int(last[width + 1]), str(last[2]), str(last[1])))
+    return Page(tuple(found), cursor)
+
+
+def count_stations(conn: Connection, feed: str | None = None) -> int:
+    where, params = ("WHERE feed = ?", (feed,)) if feed else ("", ())
+    return int(conn.execute(f"SELECT count(*) FROM stations {where}", params).fetchone()[0])

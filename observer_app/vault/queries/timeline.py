@@ -1,56 +1,126 @@
-"""Filters for the timeline (`log --station/--category/--severity`) as SQL over `events`.
+"""The timeline read model over `events`: pages in (time_utc, feed, seq) order and counts.
 
-An event belongs to a station when its body names the station, or when it adds, amends or voids
-something (an incident, a note) that is at the station now: an incident moved to another station
-shows its whole history under both. Category and severity select incident events by the
-incident's current values, with its whole history.
+A `TimelineFilter` becomes SQL here and nowhere else. An event belongs to a station when its
+body names the station, when it adds the station, or when it adds, amends or voids something (an
+incident, a note) that is at the station now: an incident moved to another station shows its
+whole history under both. Category and severity select incident events by the incident's
+current values, with its whole history; `voided` by whether the incident or note is voided.
 
-Each part is a lookup, not a scan of the journal: the body's station by the indexed `station`
-column of migration 5, an incident's report by its (feed, seq), amendments and voids by their
-type.
+Each part is an index lookup, not a scan of the journal: the body's station, record and phase
+are columns of `events` (migrations 5 and 6) set from the signed body. A page selects row ids
+in key order first (`events_time`, or `events_feed_time` for one feed) and reads the payloads of
+those rows only, so that a filter that matches thousands of events never sorts their payloads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-_BODY = "json_extract(CAST(payload AS TEXT), '$.body.{field}')"
-_CODE, _TARGET = (_BODY.format(field=f) for f in ("code", "target"))
-_STATION = "station"  # a column of `events` (migration 5), set from the signed body
-_CORRECTIONS = "('incident.amended', 'incident.voided', 'note.amended', 'note.voided')"
+from observer_app.core.paging import Cursor, check_cursor, check_limit
+from observer_app.core.timeline_filter import TimelineFilter
+from observer_app.vault.connection import Connection
+
+_INCIDENT_EVENTS = "('incident.added', 'incident.amended', 'incident.voided')"
+_RECORD_EVENTS = (
+    "('incident.added', 'incident.amended', 'incident.voided', 'note.amended', 'note.voided')"
+)
+_VOIDABLE_EVENTS = (
+    "('incident.added', 'incident.amended', 'incident.voided',"
+    " 'note.added', 'note.amended', 'note.voided')"
+)
+_KEY_SHAPE = (str, str, int)
 
 
-def _events_of(columns: list[str], more_targets: str = "") -> str:
-    """Rowids of the report, amendment and void events of incidents where each column = ?.
+@dataclass(frozen=True)
+class StoredEvent:
+    """One row of a timeline page: the signed bytes, parsed and checked by the caller."""
 
-    Takes the parameters twice (once per part), then those of `more_targets`.
-    """
-    joined = " AND ".join(f"i.{column} = ?" for column in columns)
-    plain = " AND ".join(f"{column} = ?" for column in columns)
-    return (
-        "SELECT e.rowid FROM incidents AS i JOIN events AS e ON e.feed = i.feed AND e.seq = i.seq"
-        f" WHERE {joined}"
-        f" UNION ALL SELECT rowid FROM events WHERE type IN {_CORRECTIONS}"
-        f" AND {_TARGET} IN (SELECT id FROM incidents WHERE {plain}{more_targets})"
-    )
+    payload: bytes
+    signature: bytes
 
 
-def timeline_filter(
-    station: str | None = None, category: str | None = None, severity: str | None = None
-) -> tuple[str, tuple[Any, ...]]:
-    """A WHERE clause (without `WHERE`) and its parameters; empty when nothing is filtered."""
+def _where(selection: TimelineFilter) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    if station is not None:
-        notes = " UNION ALL SELECT id FROM notes WHERE station = ?"
+    if selection.feed is not None:
+        clauses.append("feed = ?")
+        params.append(selection.feed)
+    if selection.station is not None:
         clauses.append(
-            f"rowid IN (SELECT rowid FROM events WHERE {_STATION} = ?"
-            f" UNION ALL SELECT rowid FROM events WHERE type = 'station.added' AND {_CODE} = ?"
-            f" UNION ALL {_events_of(['station'], notes)})"
+            "(station = ?"
+            " OR (type = 'station.added' AND record IN (SELECT id FROM stations WHERE code = ?))"
+            f" OR (type IN {_RECORD_EVENTS} AND record IN (SELECT id FROM incidents"
+            " WHERE station = ? UNION ALL SELECT id FROM notes WHERE station = ?)))"
         )
-        params += [station] * 5
-    chosen = [(c, v) for c, v in (("category", category), ("severity", severity)) if v is not None]
-    if chosen:
-        clauses.append(f"rowid IN ({_events_of([column for column, _ in chosen])})")
-        params += [value for _, value in chosen] * 2
-    return " AND ".join(clauses), tuple(params)
+        params += [selection.station] * 4
+    terms = [
+        (column, value)
+        for column, value in (("category", selection.category), ("severity", selection.severity))
+        if value is not None
+    ]
+    if terms:
+        joined = " AND ".join(f"{column} = ?" for column, _ in terms)
+        clauses.append(
+            f"(type IN {_INCIDENT_EVENTS} AND record IN (SELECT id FROM incidents WHERE {joined}))"
+        )
+        params += [value for _, value in terms]
+    if selection.phase is not None:
+        clauses.append("phase = ?")
+        params.append(selection.phase)
+    if selection.since_utc is not None:
+        clauses.append("time_utc >= ?")
+        params.append(selection.since_utc)
+    if selection.until_utc is not None:
+        clauses.append("time_utc < ?")
+        params.append(selection.until_utc)
+    if selection.voided is not None:
+        voided = (
+            f"(type IN {_VOIDABLE_EVENTS} AND record IN (SELECT id FROM incidents WHERE voided <> 0"
+            " UNION ALL SELECT id FROM notes WHERE voided <> 0))"
+        )
+        clauses.append(voided if selection.voided else f"NOT coalesce({voided}, 0)")
+    if selection.record is not None:
+        clauses.append(
+            "(record = ? OR (type = 'media.derived' AND record IN"
+            " (SELECT id FROM media WHERE derived_from = ?)))"
+        )
+        params += [selection.record] * 2
+    return clauses, params
+
+
+def timeline_page(
+    conn: Connection,
+    selection: TimelineFilter,
+    after: Cursor | None = None,
+    limit: int = 100,
+    *,
+    newest_first: bool = False,
+) -> tuple[list[StoredEvent], Cursor | None]:
+    """Up to `limit` events after the cursor, oldest (or newest) first, and the next cursor."""
+    limit = check_limit(limit)
+    key = check_cursor(after, _KEY_SHAPE)
+    clauses, params = _where(selection)
+    if key is not None:
+        clauses.append(f"(time_utc, feed, seq) {'<' if newest_first else '>'} (?, ?, ?)")
+        params += list(key)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    direction = "DESC" if newest_first else ""
+    order = f"time_utc {direction}, feed {direction}, seq {direction}"
+    rows = conn.execute(
+        f"SELECT payload, signature, time_utc, feed, seq FROM events WHERE rowid IN"
+        f" (SELECT rowid FROM events {where} ORDER BY {order} LIMIT ?) ORDER BY {order}",
+        (*params, limit),
+    ).fetchall()
+    events = [StoredEvent(bytes(r[0]), bytes(r[1])) for r in rows]
+    last: Sequence[Any] | None = rows[-1] if len(rows) == limit else None
+    cursor = None if last is None else Cursor((str(last[2]), str(last[3]), int(last[4])))
+    return events, cursor
+
+
+def timeline_count(conn: Connection, selection: TimelineFilter) -> int:
+    """How many stored events the filter selects (events a view skips as invalid included)."""
+    clauses, params = _where(selection)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return int(conn.execute(f"SELECT count(*) FROM events {where}", params).fetchone()[0])

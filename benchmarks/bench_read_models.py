@@ -1,0 +1,322 @@
+"""Read-models benchmark (issue 12): 100,000 events from 20 feeds, then what a window's lists ask.
+
+Goals: every page of 100 rows < 20 ms (the first page and one deep in the list, of the timeline
+unfiltered and with each filter, of incidents, media, search hits and stations with counts),
+every count < 50 ms, and memory flat in the number of events (the peak of Python allocations
+while reading pages, compared between half the events and all of them).
+
+The holder's feed and 19 more are real feeds: each other author is made by `init_vault` in a
+scratch vault, its signed `identity.declared` event stored in the benchmark vault, and its events
+appended with its own key, in batches of one transaction each (projections and the full-text
+index maintained exactly as in use). The vault uses the cheap test KDF. At the end the
+migration's timeline indexes are dropped and the first page measured again: the figure "before".
+Run: `.venv/bin/python benchmarks/bench_read_models.py` (`--events N` for a shorter run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from observer_app.core.catalogue import AnswerType, load_catalogue
+from observer_app.core.ids import new_id
+from observer_app.core.paging import Cursor, Page
+from observer_app.core.timeline_filter import ALL_EVENTS, TimelineFilter
+from observer_app.core.timeutil import format_utc, parse_utc
+from observer_app.logbook import read_models, stations
+from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.setup import NewIdentity, init_vault
+from observer_app.logbook.timeline import timeline_count, timeline_page
+from observer_app.vault import journal
+from observer_app.vault.connection import Transaction
+from observer_app.vault.header import KdfParams
+from observer_app.vault.queries import timeline as queries_timeline
+from observer_app.vault.store import open_vault
+
+PASSPHRASE = "benchmark passphrase"
+FEEDS = 20
+STATIONS = 50
+BATCH = 5000
+PAGE = 100
+PAGE_GOAL_MS = 20.0
+COUNT_GOAL_MS = 50.0
+results: list[bool] = []
+
+
+def measure(label: str, action: Callable[[], Any], goal_ms: float | None, runs: int = 20) -> float:
+    action()  # warm caches, as a window that is already open would have them
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    median = statistics.median(samples)
+    if goal_ms is None:
+        print(f"{label:<62} median {median:8.2f} ms")
+    else:
+        ok = median < goal_ms
+        results.append(ok)
+        verdict = "ok" if ok else "not ok"
+        print(f"{label:<62} median {median:8.2f} ms (goal < {goal_ms:.0f} ms)  {verdict}")
+    return median
+
+
+def authors(root: Path) -> list[tuple[journal.Author, journal.Event, bytes]]:
+    """19 more real authors: their key, their signed identity event, their public key."""
+    made = []
+    for index in range(FEEDS - 1):
+        path = root / f"author-{index}"
+        init_vault(path, PASSPHRASE, NewIdentity(name=f"Observer {index}"), KdfParams.for_tests())
+        other = LogbookSession(open_vault(path, PASSPHRASE))
+        first = next(journal.read_events(other.conn, other.identity.feed))
+        made.append((other.identity.author, first, other.identity.public_key_der))
+        other.close()
+    return made
+
+
+class Filler:
+    """The stations, the 20 authors, and events appended up to a total, in batches."""
+
+    def __init__(self, session: LogbookSession, root: Path, rng: random.Random) -> None:
+        self.session, self.rng = session, rng
+        catalogue = load_catalogue()
+        self.codes = [f"{100 + i}" for i in range(STATIONS)]
+        for code in self.codes:
+            stations.add_station(session, catalogue, code, f"Школа № {code}", region="almaty_city")
+        self.categories = list(catalogue.incident_categories)
+        self.items = [
+            (phase.id, item.id)
+            for phase in catalogue.phases
+            for item in phase.items
+            if item.type is AnswerType.YES_NO_DK
+        ]
+        others = authors(root)
+        with Transaction(session.conn):
+            for _author, first, key in others:
+                journal.store_event(session.conn, first, key)
+        self.feeds = [session.identity.author, *(author for author, _e, _k in others)]
+        self.own: dict[str, list[str]] = {}
+        self.day_start = parse_utc("2026-03-15T01:00:00Z").timestamp()
+
+    def body(self, index: int, author: journal.Author, at: str) -> tuple[str, dict[str, Any]]:
+        rng, mine = self.rng, self.own.setdefault(author.feed, [])
+        roll = index % 10
+        if roll < 5:
+            category = rng.choice(self.categories)
+            mine.append(new_id())
+            return "incident.added", {
+                "id": mine[-1],
+                "station": rng.choice(self.codes),
+                "category": category.id,
+                "severity": category.default_severity,
+                "seen": "directly",
+                "status": "unmarked",
+                "follow_up": "none_needed",
+                "text": f"инцидент {index} бюллетень",
+                "persons": [],
+                "witnesses": [],
+                "at": at,
+            }
+        if roll == 5 and mine:
+            return "incident.voided", {"target": mine.pop(), "reason": "дубль"}
+        if roll < 8:
+            phase, item = rng.choice(self.items)
+            return "checklist.answered", {
+                "id": new_id(),
+                "station": rng.choice(self.codes),
+                "phase": phase,
+                "item": item,
+                "value": "yes",
+                "note": None,
+            }
+        return "note.added", {
+            "id": new_id(),
+            "station": rng.choice(self.codes),
+            "text": f"заметка {index}",
+        }
+
+    def fill(self, total: int) -> int:
+        conn = self.session.conn
+        stored = int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+        for offset in range(stored, total, BATCH):
+            with Transaction(conn):
+                for index in range(offset, min(total, offset + BATCH)):
+                    author = self.feeds[index % FEEDS]
+                    moment = self.day_start + self.rng.randrange(16 * 3600)
+                    at = format_utc(dt.datetime.fromtimestamp(moment, dt.UTC))
+                    kind, body = self.body(index, author, at)
+                    journal.append(conn, author, kind, body, "Asia/Almaty", time_utc=at)
+        return max(stored, total)
+
+
+def deep(fetch: Callable[[Cursor | None], Page[Any]], pages: int) -> Cursor | None:
+    """The cursor `pages` pages into a list (or its last page's)."""
+    cursor: Cursor | None = None
+    for _ in range(pages):
+        page = fetch(cursor)
+        if page.next is None:
+            break
+        cursor = page.next
+    return cursor
+
+
+def timeline_figures(session: LogbookSession, codes: list[str], feed: str) -> None:
+    conn = session.conn
+    filters = {
+        "all feeds": ALL_EVENTS,
+        "own feed": TimelineFilter(feed=session.identity.feed),
+        "one observer": TimelineFilter(feed=feed),
+        "station": TimelineFilter(station=codes[17]),
+        "phase": TimelineFilter(phase="voting"),
+        "category": TimelineFilter(category="ballot_stuffing"),
+        "severity": TimelineFilter(severity="critical"),
+        "category + severity": TimelineFilter(category="ballot_stuffing", severity="critical"),
+        "period (two hours)": TimelineFilter(
+            since_utc="2026-03-15T05:00:00.000Z", until_utc="2026-03-15T07:00:00.000Z"
+        ),
+        "voided only": TimelineFilter(voided=True),
+        "not voided": TimelineFilter(voided=False),
+    }
+    measure(
+        "timeline all feeds: first page, SQL only (no parse, no check)",
+        lambda: queries_timeline.timeline_page(conn, ALL_EVENTS, None, PAGE, newest_first=True),
+        None,
+    )
+    for name, selection in filters.items():
+        total = timeline_count(conn, selection)
+        for newest in (True, False):
+            order = "newest" if newest else "oldest"
+
+            def fetch(c: Cursor | None, s: TimelineFilter = selection, n: bool = newest) -> Any:
+                return timeline_page(conn, s, c, PAGE, newest_first=n)
+
+            measure(
+                f"timeline {name}: first page ({order} first)",
+                lambda f=fetch: f(None),
+                PAGE_GOAL_MS,
+            )
+        cursor = deep(fetch, max(1, total // PAGE // 2))
+        measure(
+            f"timeline {name}: page deep in the list ({total} rows)",
+            lambda f=fetch, c=cursor: f(c),
+            PAGE_GOAL_MS,
+        )
+        measure(
+            f"timeline {name}: count", lambda s=selection: timeline_count(conn, s), COUNT_GOAL_MS
+        )
+
+
+def other_figures(session: LogbookSession, codes: list[str]) -> None:
+    lists: dict[str, tuple[Callable[[Cursor | None], Page[Any]], Callable[[], int]]] = {
+        "incidents": (
+            lambda c: read_models.incidents_page(session, c, PAGE),
+            lambda: read_models.count_incidents(session),
+        ),
+        "incidents of a station": (
+            lambda c: read_models.incidents_page(session, c, PAGE, station=codes[17]),
+            lambda: read_models.count_incidents(session, station=codes[17]),
+        ),
+        "incidents, category + severity": (
+            lambda c: read_models.incidents_page(
+                session, c, PAGE, category="ballot_stuffing", severity="critical"
+            ),
+            lambda: read_models.count_incidents(
+                session, category="ballot_stuffing", severity="critical"
+            ),
+        ),
+        "search hits, common word": (
+            lambda c: read_models.search_page(session, "бюллетень", c, PAGE),
+            lambda: read_models.count_hits(session, "бюллетень"),
+        ),
+        "media with links": (
+            lambda c: read_models.media_page(session, c, PAGE),
+            lambda: read_models.count_media(session),
+        ),
+        "stations with counts": (
+            lambda c: read_models.stations_page(session, c, PAGE),
+            lambda: read_models.count_stations(session),
+        ),
+    }
+    for name, (fetch, count) in lists.items():
+        total = count()
+        measure(f"{name}: first page", lambda f=fetch: f(None), PAGE_GOAL_MS)
+        cursor = deep(fetch, max(1, total // PAGE // 2))
+        measure(
+            f"{name}: page deep in the list ({total} rows)",
+            lambda f=fetch, c=cursor: f(c),
+            PAGE_GOAL_MS,
+        )
+        measure(f"{name}: count", count, COUNT_GOAL_MS)
+
+
+def read_peak(session: LogbookSession) -> int:
+    """Peak Python allocations while paging the whole timeline, page by page."""
+    tracemalloc.start()
+    cursor: Cursor | None = None
+    while True:
+        page = timeline_page(session.conn, ALL_EVENTS, cursor, PAGE)
+        if page.next is None:
+            break
+        cursor = page.next
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=100_000)
+    count = parser.parse_args().events
+    rng = random.Random(2026)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        vault_dir = root / "vault"
+        init_vault(vault_dir, PASSPHRASE, NewIdentity(name="Bench"), KdfParams.for_tests())
+        session = LogbookSession(open_vault(vault_dir, PASSPHRASE))
+        start = time.perf_counter()
+        filler = Filler(session, root, rng)
+        filler.fill(count // 2)
+        half_peak = read_peak(session)
+        built = filler.fill(count)
+        codes = filler.codes
+        print(f"{built} events from {FEEDS} feeds built in {time.perf_counter() - start:.0f} s")
+        session.close()
+        session = LogbookSession(open_vault(vault_dir, PASSPHRASE))
+        other_feed = str(
+            session.conn.execute(
+                "SELECT feed FROM feeds WHERE feed <> ? ORDER BY feed LIMIT 1",
+                (session.identity.feed,),
+            ).fetchone()[0]
+        )
+        timeline_figures(session, codes, other_feed)
+        other_figures(session, codes)
+        full_peak = read_peak(session)
+        flat = full_peak < 1.5 * half_peak + 256 * 1024
+        results.append(flat)
+        print(
+            f"{'memory paging the whole timeline: half / all events':<62} peak "
+            f"{half_peak / 2**20:.1f} / {full_peak / 2**20:.1f} MiB (goal: flat)  "
+            f"{'ok' if flat else 'not ok'}"
+        )
+        for index in ("events_time", "events_feed_time"):
+            session.conn.execute(f"DROP INDEX {index}")
+        measure(
+            "before (without migration 6's timeline indexes): first page",
+            lambda: timeline_page(session.conn, ALL_EVENTS, None, PAGE, newest_first=True),
+            None,
+            runs=3,
+        )
+        session.close()
+    print("all figures ok" if all(results) else "some figures not ok")
+
+
+if __name__ == "__main__":
+    main()
