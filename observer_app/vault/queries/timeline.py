@@ -7,15 +7,18 @@ whole history under both. Category and severity select incident events by the in
 current values, with its whole history; `voided` by whether the incident or note is voided.
 
 Each part is an index lookup, not a scan of the journal: the body's station, record and phase
-are columns of `events` (migrations 5 and 6) set from the signed body. A page selects row ids
+are columns of `events` (migrations 5 and 9) set from the signed body. A page selects row ids
 in key order first (`events_time`, or `events_feed_time` for one feed) and reads the payloads of
 those rows only, so that a filter that matches thousands of events never sorts their payloads.
+The event type is tested as `+type` (no index): the type index would otherwise drive the lookup
+and read every incident event's row, where the record index (migration 9) answers from the few
+records that match.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from observer_app.core.paging import Cursor, check_cursor, check_limit
@@ -50,8 +53,8 @@ def _where(selection: TimelineFilter) -> tuple[list[str], list[Any]]:
     if selection.station is not None:
         clauses.append(
             "(station = ?"
-            " OR (type = 'station.added' AND record IN (SELECT id FROM stations WHERE code = ?))"
-            f" OR (type IN {_RECORD_EVENTS} AND record IN (SELECT id FROM incidents"
+            " OR (+type = 'station.added' AND record IN (SELECT id FROM stations WHERE code = ?))"
+            f" OR (+type IN {_RECORD_EVENTS} AND record IN (SELECT id FROM incidents"
             " WHERE station = ? UNION ALL SELECT id FROM notes WHERE station = ?)))"
         )
         params += [selection.station] * 4
@@ -63,7 +66,7 @@ def _where(selection: TimelineFilter) -> tuple[list[str], list[Any]]:
     if terms:
         joined = " AND ".join(f"{column} = ?" for column, _ in terms)
         clauses.append(
-            f"(type IN {_INCIDENT_EVENTS} AND record IN (SELECT id FROM incidents WHERE {joined}))"
+            f"(+type IN {_INCIDENT_EVENTS} AND record IN (SELECT id FROM incidents WHERE {joined}))"
         )
         params += [value for _, value in terms]
     if selection.phase is not None:
@@ -77,7 +80,8 @@ def _where(selection: TimelineFilter) -> tuple[list[str], list[Any]]:
         params.append(selection.until_utc)
     if selection.voided is not None:
         voided = (
-            f"(type IN {_VOIDABLE_EVENTS} AND record IN (SELECT id FROM incidents WHERE voided <> 0"
+            f"(+type IN {_VOIDABLE_EVENTS} AND record IN"
+            " (SELECT id FROM incidents WHERE voided <> 0"
             " UNION ALL SELECT id FROM notes WHERE voided <> 0))"
         )
         clauses.append(voided if selection.voided else f"NOT coalesce({voided}, 0)")
@@ -120,7 +124,14 @@ def timeline_page(
 
 
 def timeline_count(conn: Connection, selection: TimelineFilter) -> int:
-    """How many stored events the filter selects (events a view skips as invalid included)."""
+    """How many stored events the filter selects (events a view skips as invalid included).
+
+    "Not voided" is counted as all minus voided: both are index lookups, where testing each
+    event for not being voided visits every event."""
+    if selection.voided is False:
+        return timeline_count(conn, replace(selection, voided=None)) - timeline_count(
+            conn, replace(selection, voided=True)
+        )
     clauses, params = _where(selection)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return int(conn.execute(f"SELECT count(*) FROM events {where}", params).fetchone()[0])
