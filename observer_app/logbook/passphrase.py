@@ -8,4 +8,5 @@ from observer_app.vault.store import change_passphrase as rekey_vault
 
 def change_passphrase(session: LogbookSession, new_passphrase: str) -> None:
     """Re-key the session's vault; an empty passphrase is refused (exit 4), nothing changed."""
-    rekey_vault(session.vault, new_passphrase)
+    with session.exclusive() as vault:  # workers' connections hold the old key: stop them
+        rekey_vault(vault, new_passphrase)

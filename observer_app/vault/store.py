@@ -13,7 +13,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from observer_app.errors import UserActionError, VaultOpenError, damaged_advice
@@ -40,12 +40,27 @@ PAGE_SIZE = 4096
 
 @dataclass
 class Vault:
-    """An open vault: its folder and this thread's database connection."""
+    """An open vault: its folder, its one writer connection and the raw database key.
+
+    The key is kept (in a `bytearray`, so that `forget_key` can zero it) for the worker
+    connections a session opens (docs/threads.md): the passphrase is never derived again.
+    """
 
     path: Path
     conn: db.Connection
     header: VaultHeader
     read_only: bool = False
+    key: bytearray = field(default_factory=bytearray, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_NAME
+
+    def forget_key(self) -> None:
+        """Overwrite the held key with zeros (in place: the one copy this program controls)."""
+        for index in range(len(self.key)):
+            self.key[index] = 0
+        self.key.clear()
 
     @property
     def blobs_dir(self) -> Path:
@@ -145,7 +160,7 @@ def open_vault(path: Path, passphrase: str) -> Vault:
     key_known = check_matches(header, keys)
     # Nothing can have been created on a read-only medium (and unlink would fail there).
     existing = None if read_only else {p.name for p in path.iterdir()}
-    conn = db.connect_keyed(db_path, keys.database_key, read_only=read_only)
+    conn = db.connect_keyed(db_path, keys.database_key, read_only=read_only, same_thread=False)
     try:
         db.probe(conn)
         version = migrations.schema_version(conn)
@@ -179,7 +194,13 @@ def open_vault(path: Path, passphrase: str) -> Vault:
         raise
     if not read_only and (not key_known or len(header.key_checks) > 1):
         write_header(path, VaultHeader(kdf=header.kdf, key_checks=(keys.key_check,)))
-    return Vault(path=path, conn=conn, header=header, read_only=read_only)
+    return Vault(
+        path=path,
+        conn=conn,
+        header=header,
+        read_only=read_only,
+        key=bytearray(keys.database_key),
+    )
 
 
 def check_database(vault: Vault) -> None:
@@ -235,6 +256,8 @@ def change_passphrase(vault: Vault, new_passphrase: str) -> None:
     )
     write_header(vault.path, pending)
     db.rekey(vault.conn, new_keys.database_key)
+    vault.forget_key()
+    vault.key.extend(new_keys.database_key)
     vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     final = VaultHeader(kdf=vault.header.kdf, key_checks=(new_keys.key_check,))
     write_header(vault.path, final)
