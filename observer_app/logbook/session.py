@@ -117,6 +117,12 @@ class LogbookSession:
         assert self._identity is not None
         return self._identity
 
+    def reload_identity(self) -> None:
+        """Read the holder's identity again (enrollment gave it a new certificate)."""
+        identity = load_identity(self.conn)
+        with self._state:
+            self._identity = identity
+
     @property
     def conn(self) -> Connection:
         """The connection for this thread: the writer on the session's own thread and inside
@@ -176,9 +182,7 @@ class LogbookSession:
             raise RuntimeError("a thread other than the session's reads only inside worker()")
         self._raise_if_cancelled(me)
         if ticket.reader is None:
-            reader = connect_keyed(
-                vault.db_path, vault.key, reader=True, read_only=vault.read_only
-            )
+            reader = connect_keyed(vault.db_path, vault.key, reader=True, read_only=vault.read_only)
             try:
                 probe(reader)
                 configure_reader(reader)
