@@ -163,6 +163,8 @@ class LogbookSession:
         try:
             yield cancelled
         finally:
+            if ticket.reader is not None:
+                self.check_locked_memory()  # what the worker's reads locked, at its peak
             with self._state:
                 if ticket.reader is not None:
                     with contextlib.suppress(DatabaseError):
@@ -322,6 +324,7 @@ class LogbookSession:
         return event
 
     def _transaction_ended(self, committed: bool) -> None:
+        self.check_locked_memory()
         self.changes.transaction_ended(committed)
 
     # -- checks ----------------------------------------------------------------------------------
@@ -333,7 +336,7 @@ class LogbookSession:
     def check_locked_memory(self) -> None:
         """Warn once (LockedMemoryWarning, in the UI language) when the locked-memory limit is
         too small for the planned caches, or the kernel has started refusing to lock."""
-        if self.memory_warning is not None:
+        if self.memory_warning is not None or self.is_locked:
             return
         if self._plan.sufficient and not locking_failed(self._plan):
             return

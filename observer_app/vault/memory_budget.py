@@ -46,10 +46,13 @@ class MemoryPlan:
         return RESERVE_KIB + self.connections * (FIXED_KIB_PER_CONNECTION + per_page)
 
 
-def plan_memory(connections: int, limit_bytes: int | None = None) -> MemoryPlan:
-    """The page-cache budget for `connections` connections under the process's limit (or
-    `limit_bytes`, for tests and benchmarks)."""
-    limit = locked_memory_limit() if limit_bytes is None else limit_bytes
+def plan_memory(connections: int) -> MemoryPlan:
+    """The page-cache budget for `connections` connections under this process's limit."""
+    return plan_for_limit(connections, locked_memory_limit())
+
+
+def plan_for_limit(connections: int, limit: int | None) -> MemoryPlan:
+    """The page-cache budget for `connections` connections under `limit` bytes (None: none)."""
     connections = max(connections, 1)
     if limit is None:
         return MemoryPlan(None, connections, DEFAULT_CACHE_KIB, True)

@@ -16,9 +16,9 @@ import pytest
 
 from observer_app.core.changes import Change
 from observer_app.core.paging import Cursor
+from observer_app.core.timeline_filter import ALL_EVENTS
 from observer_app.errors import OperationCancelled, VaultLockedError, VaultOpenError
 from observer_app.logbook import drafts, notes
-from observer_app.core.timeline_filter import ALL_EVENTS
 from observer_app.logbook.session import DatabaseError, LogbookSession
 from observer_app.logbook.timeline import timeline_page
 
