@@ -5,13 +5,18 @@ An event that is not valid as data is reported but does not stop the feed's chai
 still part of the signed chain, and the replay skips it exactly as an import would have refused it.
 
 Signature checks dominate the cost (~145 µs each), so they run in a process pool across the
-machine's cores once a journal is large enough for that to pay off.
+machine's cores once a journal is large enough for that to pay off. The pool never forks: a
+forked child of a process that runs Qt (or any) threads inherits their locks held and their
+state half-changed, and a copy of every decrypted page in memory. Its workers are started
+fresh (`forkserver` where the platform has it, else `spawn`) and receive only public keys,
+payloads and signatures.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -109,7 +114,13 @@ def _pool(total: int) -> ProcessPoolExecutor | None:
     workers = min(os.cpu_count() or 1, 4)
     if total < PARALLEL_THRESHOLD or workers < 2:
         return None
-    return ProcessPoolExecutor(max_workers=workers)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=pool_context())
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How the pool starts its workers: never `fork` (see the module's docstring)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _verify_feed(
