@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from observer_app.errors import UserActionError, VaultOpenError, damaged_advice
+from observer_app.core.progress import Cancel, Progress, never_cancel, no_progress
+from observer_app.errors import OperationCancelled, UserActionError, VaultOpenError, damaged_advice
 from observer_app.i18n import _
 from observer_app.vault import connection as db
 from observer_app.vault import migrations
@@ -246,19 +247,34 @@ def _remove_new_side_files(path: Path, existing: set[str] | None) -> None:
                 (path / name).unlink()
 
 
-def change_passphrase(vault: Vault, new_passphrase: str) -> None:
-    """Re-key the database; the salt stays. Crash-safe: the header lists both keys meanwhile."""
+def change_passphrase(
+    vault: Vault,
+    new_passphrase: str,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
+) -> None:
+    """Re-key the database; the salt stays. Crash-safe: the header lists both keys meanwhile.
+
+    Progress in four steps: the key derived, the header prepared, every page re-encrypted
+    (one `PRAGMA rekey`, which reports nothing while it runs), the header final. Cancel is
+    honoured until the re-encryption starts; after that the change is seen through."""
     if not new_passphrase:
         raise UserActionError(_("the passphrase must not be empty"))
     new_keys = derive_keys(new_passphrase, vault.header.kdf)
+    progress(1, 4)
+    if cancel():
+        raise OperationCancelled(_("the passphrase change was cancelled; nothing was changed"))
     pending = VaultHeader(
         kdf=vault.header.kdf, key_checks=(*vault.header.key_checks, new_keys.key_check)
     )
     write_header(vault.path, pending)
+    progress(2, 4)
     db.rekey(vault.conn, new_keys.database_key)
     vault.forget_key()
     vault.key.extend(new_keys.database_key)
     vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    progress(3, 4)
     final = VaultHeader(kdf=vault.header.kdf, key_checks=(new_keys.key_check,))
     write_header(vault.path, final)
     vault.header = final
+    progress(4, 4)
