@@ -417,7 +417,7 @@ def make_redacted_copy(
         raise UserActionError(_("redact the original, not a copy"))
     if not boxes:
         raise UsageError(_("give at least one --box x,y,w,h"))
-    steps = Steps(progress, cancel, [1, 4, 1, 2], _("redaction cancelled"))
+    steps = Steps(progress, cancel, [1, 4, 1, 2], _("redaction cancelled; no copy was made"))
     original = original_bytes(session, item)
     steps.finish(0)
     steps.check()

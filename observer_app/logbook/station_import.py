@@ -191,7 +191,12 @@ def import_stations(
     Progress: the file read and checked, then each station recorded; a cancel (asked before
     each station) rolls the transaction back, so no station of the file is declared."""
     rows = read_station_file(path)
-    steps = Steps(progress, cancel, [len(rows), len(rows)], _("station import cancelled"))
+    steps = Steps(
+        progress,
+        cancel,
+        [len(rows), len(rows)],
+        _("station import cancelled; no station was added"),
+    )
     bodies = _check_lines(catalogue, rows)
     steps.finish(0)
     recorded = steps.part(1)
