@@ -103,6 +103,11 @@ class LogbookSession:
             return self._vault
 
     @property
+    def memory_plan(self) -> MemoryPlan:
+        """The page-cache budget the connections were given (for diagnostics, benchmarks)."""
+        return self._plan
+
+    @property
     def is_locked(self) -> bool:
         with self._state:
             return self._vault is None
