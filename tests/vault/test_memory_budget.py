@@ -48,6 +48,13 @@ READER = textwrap.dedent(
 
     warnings.simplefilter("ignore")
     workers = int(sys.argv[2])
+    if len(sys.argv) > 4 and sys.argv[4] == "unbudgeted":  # SQLite's default caches, as before
+        import observer_app.logbook.session as session_module
+        from observer_app.vault.memory_budget import DEFAULT_CACHE_KIB, MemoryPlan
+
+        session_module.plan_memory = lambda n: MemoryPlan(
+            locked_memory_limit() // 1024, n, DEFAULT_CACHE_KIB, True
+        )
     session = open_session(Path(sys.argv[1]), sys.argv[3])
     peak = 0
     guard = threading.Lock()
@@ -180,6 +187,20 @@ def test_a_writer_and_workers_stay_under_the_limit_of_an_ordinary_user(
     assert figures["peak"] > 2 * MIB  # pages really are locked, for this user too
     assert figures["peak"] < limit  # ... and all of them could be: none left swappable
     assert figures["warning"] is None
+
+
+def test_when_locking_starts_failing_the_user_is_warned(nobody_vault: Path) -> None:
+    """Without the budget (SQLite's default caches) four connections reach the limit: the
+    kernel refuses further locks, which the session notices and says."""
+    limit, _workers = _usable_limit()
+    done = as_nobody(
+        [sys.executable, "-c", READER, str(nobody_vault), "3", PASSPHRASE, "unbudgeted"], limit
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["uid"] == NOBODY
+    assert figures["peak"] >= limit - 1024 * 1024  # at the limit: later pages stay unlocked
+    assert figures["warning"] is not None and "ulimit -l" in figures["warning"]
 
 
 def test_the_cli_warns_once_in_the_users_language_when_the_limit_is_too_small(
