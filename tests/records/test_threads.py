@@ -243,3 +243,21 @@ def test_a_worker_cannot_start_while_locked(day: LogbookSession) -> None:
     thread.start()
     thread.join(timeout=30)
     assert len(outcome) == 1
+
+
+def test_a_service_called_while_locked_says_so_in_the_users_language(
+    day: LogbookSession,
+) -> None:
+    from observer_app.i18n import current_language, set_language
+
+    day.lock()
+    before = current_language()
+    try:
+        for language, words in (("ru", "заблокировано"), ("kk", "құлыпталған")):
+            set_language(language)
+            with pytest.raises(VaultLockedError) as locked:
+                notes.add_note(day, "while locked")
+            assert words in locked.value.message
+            assert locked.value.exit_code == 4
+    finally:
+        set_language(before)
