@@ -137,3 +137,9 @@ class EventSchemaError(NotValidError):
         self.event_type = event_type
         self.path = path
         self.reason = reason
+
+
+class VaultLockedError(UserActionError):
+    """A service was called while the session is locked: unlock it with the passphrase first."""
+
+    exit_code = 4

@@ -23,3 +23,32 @@ def forbid_core_dumps() -> bool:
     except (OSError, ValueError):  # pragma: no cover - a platform that refuses
         return False
     return resource.getrlimit(resource.RLIMIT_CORE)[0] == 0
+
+
+def locked_memory_limit() -> int | None:
+    """How many bytes this process may lock into RAM (RLIMIT_MEMLOCK, soft), or None when
+    there is no limit or the platform has none. SQLCipher's memory security locks every page it
+    holds; past this limit the kernel refuses and pages stay swappable without a word."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    try:
+        soft, _hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)
+    except (OSError, ValueError):  # pragma: no cover - a platform that refuses
+        return None
+    if soft == resource.RLIM_INFINITY or soft < 0:
+        return None
+    return int(soft)
+
+
+def locked_memory_now() -> int | None:
+    """Bytes this process has locked now (Linux: VmLck in /proc/self/status), None elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmLck:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None

@@ -39,7 +39,7 @@ from observer_app.cli.types import Subparsers
 from observer_app.errors import ObserverError, UserActionError, environment_error, system_reason
 from observer_app.i18n import _, detect_language, ngettext, set_language
 from observer_app.logbook.faults import record_fault
-from observer_app.logbook.session import DatabaseError, InvalidEventSkipped
+from observer_app.logbook.session import DatabaseError, InvalidEventSkipped, LockedMemoryWarning
 from observer_app.process_limits import forbid_core_dumps
 
 COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
@@ -161,10 +161,14 @@ def _run(argv: Sequence[str] | None) -> int:
         refuse_undecodable_text(parser, args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", InvalidEventSkipped)
+            warnings.simplefilter("always", LockedMemoryWarning)
             try:
                 code: int = args.handler(context)
             finally:
+                if context.has_session:
+                    context.session.check_locked_memory()
                 _report_skipped(caught)
+                _report_locked_memory(caught)
         return code
     except ObserverError as error:
         print(_("error: {message}").format(message=error.message), file=sys.stderr)
@@ -203,6 +207,12 @@ def _report_skipped(caught: Sequence[warnings.WarningMessage]) -> None:
             ).format(count=count),
             file=sys.stderr,
         )
+
+
+def _report_locked_memory(caught: Sequence[warnings.WarningMessage]) -> None:
+    """The session's locked-memory warning (already in the UI language), once on stderr."""
+    for message in {str(w.message) for w in caught if issubclass(w.category, LockedMemoryWarning)}:
+        print(message, file=sys.stderr)
 
 
 def _internal_fault(context: CliContext, error: Exception) -> int:

@@ -8,7 +8,9 @@ signal. `total` is 0 when the amount of work is not known yet.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+from observer_app.errors import OperationCancelled
 
 Progress = Callable[[int, int], None]
 """`progress(done, total)`: units done so far out of `total` (0: not known yet)."""
@@ -24,3 +26,39 @@ def no_progress(done: int, total: int) -> None:
 def never_cancel() -> bool:
     """The default when nothing can cancel."""
     return False
+
+
+class Steps:
+    """One long operation made of steps of known weight, reported as one `progress(done,
+    total)` over the sum of the weights (a file's bytes, then its metadata, its thumbnail...).
+
+    `part(i)` is the Progress for step `i` (its own `done`/`total` scaled into the step's
+    weight); `finish(i)` reports step `i` complete; `check()` raises OperationCancelled with
+    `message` once `cancel()` is true, for the service to clean up and stop between steps.
+    """
+
+    def __init__(
+        self, progress: Progress, cancel: Cancel, weights: Sequence[int], message: str
+    ) -> None:
+        self._progress = progress
+        self._cancel = cancel
+        self._weights = [max(int(w), 1) for w in weights]
+        self._starts = [sum(self._weights[:i]) for i in range(len(self._weights))]
+        self.total = sum(self._weights)
+        self._message = message
+
+    def part(self, index: int) -> Progress:
+        start, weight = self._starts[index], self._weights[index]
+
+        def report(done: int, total: int) -> None:
+            within = weight * min(done, total) // total if total > 0 else 0
+            self._progress(start + within, self.total)
+
+        return report
+
+    def finish(self, index: int) -> None:
+        self._progress(self._starts[index] + self._weights[index], self.total)
+
+    def check(self) -> None:
+        if self._cancel():
+            raise OperationCancelled(self._message)

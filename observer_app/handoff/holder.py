@@ -22,12 +22,18 @@ class HolderSession(Protocol):
     and must not import it (DESIGN.md "Shape").
     """
 
-    vault: Vault
-    identity: HolderIdentity
     changes: ChangeNotifier
 
     @property
+    def vault(self) -> Vault: ...
+
+    @property
+    def identity(self) -> HolderIdentity: ...
+
+    @property
     def conn(self) -> Connection: ...
+
+    def reload_identity(self) -> None: ...
 
     def append_in_transaction(
         self,

@@ -23,8 +23,14 @@ from observer_app.core.consent import (
 from observer_app.core.file_names import readable_file_name
 from observer_app.core.ids import new_id
 from observer_app.core.media_terms import RedactionStyle
-from observer_app.core.progress import Cancel, Progress
-from observer_app.errors import UsageError, UserActionError, read_only_message, system_reason
+from observer_app.core.progress import Cancel, Progress, Steps, never_cancel, no_progress
+from observer_app.errors import (
+    OperationCancelled,
+    UsageError,
+    UserActionError,
+    read_only_message,
+    system_reason,
+)
 from observer_app.i18n import _
 from observer_app.logbook.output import write_user_file
 from observer_app.logbook.refs import resolve_record
@@ -133,21 +139,32 @@ def import_stream(
     cancel: Cancel | None = None,
     total: int = 0,
 ) -> ImportResult:
-    """Import from an open stream (a file, or bytes made in memory) under the name `name`."""
+    """Import from an open stream (a file, or bytes made in memory) under the name `name`.
+
+    Progress covers the bytes encrypted (`total` of them, 0 if unknown), then the metadata
+    read back and the thumbnail made from the encrypted copy. A cancel between any of these
+    raises OperationCancelled and leaves no blob file and no record."""
     if session.vault.read_only:  # said plainly, not as the blob write's EROFS
         raise UserActionError(read_only_message())
     blobs = store(session)
+    steps = Steps(
+        progress or no_progress,
+        cancel or never_cancel,
+        [total, total // 50, total // 5],  # bytes, metadata, thumbnail (decoding is costly)
+        _("import cancelled"),
+    )
+    encrypted = steps.part(0)
     try:
         blob = blobs.write(
-            source,
-            progress=(lambda done: progress(done, total)) if progress else None,
-            cancel=cancel,
+            source, progress=lambda done: encrypted(done, total), cancel=cancel or never_cancel
         )
     except OSError as error:
         raise UserActionError(
             _("cannot import {path}: {reason}").format(path=name, reason=system_reason(error))
         ) from None
     try:
+        steps.finish(0)
+        steps.check()
         existing = find_by_sha256(session.conn, blob.sha256, session.identity.feed)
         if existing is not None and existing.purged:
             blobs.discard(blob.file)
@@ -159,8 +176,9 @@ def import_stream(
         if existing is not None:
             blobs.discard(blob.file)
             _add_link(session, existing, link)
+            steps.finish(2)
             return ImportResult(existing.id, blob.sha256, Path(name), True, existing.decode_error)
-        return _record_new(session, blobs, blob, name, link, consent, note)
+        return _record_new(session, blobs, blob, name, link, consent, note, steps)
     except BaseException:
         stored = find_blob(session.conn, blob.sha256)
         if stored is None or stored.file != blob.file:
@@ -185,12 +203,17 @@ def _record_new(
     link: Link,
     consent: ConsentState,
     note: str | None,
+    steps: Steps,
 ) -> ImportResult:
     mime = sniff_mime(blob.head, name)
     kind = media_kind(mime)
     with blobs.open(blob.file, blob.key) as reader:
         metadata = extract_metadata(reader, mime)
+    steps.finish(1)
+    steps.check()
     thumb = _thumbnail_blob(blobs, blob, kind)
+    steps.finish(2)
+    _check_keeping_nothing(steps, blobs, thumb)
     media_id = new_id()
     body = {
         "id": media_id,
@@ -236,6 +259,17 @@ def _commit_with_blob(
     else:
         blobs.settle(blob)
         blobs.settle(thumb)
+
+
+def _check_keeping_nothing(steps: Steps, blobs: BlobStore, *written: StoredBlob | None) -> None:
+    """`steps.check()`, removing the blob files written so far if it was cancelled."""
+    try:
+        steps.check()
+    except OperationCancelled:
+        for blob in written:
+            if blob is not None:
+                blobs.discard(blob.file)
+        raise
 
 
 def _discard_new(blobs: BlobStore, blob: StoredBlob, thumb: StoredBlob | None) -> None:
@@ -343,19 +377,39 @@ def placeholder_jpeg(item: MediaItem) -> bytes:
     return placeholder_thumbnail(item.kind)
 
 
-def suggest_faces(session: LogbookSession, media_id: str) -> list[Box]:
+def suggest_faces(
+    session: LogbookSession,
+    media_id: str,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
+) -> list[Box]:
+    """Boxes where faces seem to be (the original decrypted, then the detector run)."""
     from observer_app.media.faces import suggest_faces as detect
 
     item = require_media(session, media_id)
     if item.kind != "photo":
         raise UserActionError(_("face suggestions work on photos only"))
-    return detect(original_bytes(session, item))
+    steps = Steps(progress, cancel, [1, 9], _("face suggestions cancelled"))
+    data = original_bytes(session, item)
+    steps.finish(0)
+    steps.check()
+    boxes = detect(data)
+    steps.finish(1)
+    return boxes
 
 
 def make_redacted_copy(
-    session: LogbookSession, media_id: str, boxes: Sequence[Box], style: RedactionStyle
+    session: LogbookSession,
+    media_id: str,
+    boxes: Sequence[Box],
+    style: RedactionStyle,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
 ) -> str:
-    """A new item derived from the original, boxes covered, metadata stripped, `anonymised`."""
+    """A new item derived from the original, boxes covered, metadata stripped, `anonymised`.
+
+    Progress: the original decrypted, the boxes drawn and re-encoded, the copy encrypted, its
+    thumbnail, the commit. A cancel stops between them and keeps no file and no record."""
     item = require_media(session, media_id)
     if item.kind != "photo":
         raise UserActionError(_("only photos can be redacted in this version"))
@@ -363,10 +417,20 @@ def make_redacted_copy(
         raise UserActionError(_("redact the original, not a copy"))
     if not boxes:
         raise UsageError(_("give at least one --box x,y,w,h"))
-    redacted = redact(original_bytes(session, item), boxes, style)
+    steps = Steps(progress, cancel, [1, 4, 1, 2], _("redaction cancelled; no copy was made"))
+    original = original_bytes(session, item)
+    steps.finish(0)
+    steps.check()
+    redacted = redact(original, boxes, style)
+    steps.finish(1)
+    steps.check()
     blobs = store(session)
     blob = blobs.write_bytes(redacted)
+    steps.finish(2)
+    _check_keeping_nothing(steps, blobs, blob)
     thumb = _thumbnail_blob(blobs, blob, "photo")
+    steps.finish(3)
+    _check_keeping_nothing(steps, blobs, blob, thumb)
     new_item = new_id()
     mime = sniff_mime(redacted[:64], "copy")
     body = {
@@ -392,8 +456,19 @@ def _derived_name(original: str, mime: str) -> str:
     return f"{stem}-anonymised{'.png' if mime == 'image/png' else '.jpg'}"
 
 
-def export(session: LogbookSession, media_id: str, out: Path, *, publication: bool) -> Path:
-    """Original bytes, or a publication copy with all metadata removed when consent allows."""
+def export(
+    session: LogbookSession,
+    media_id: str,
+    out: Path,
+    *,
+    publication: bool,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
+) -> Path:
+    """Original bytes, or a publication copy with all metadata removed when consent allows.
+
+    Progress counts the bytes written (a publication copy is decoded and re-encoded first);
+    a cancel raises OperationCancelled and leaves no file at `out`, not even a partial one."""
     item = require_media(session, media_id)
     if publication:
         reason = refusal_reason(
@@ -407,12 +482,15 @@ def export(session: LogbookSession, media_id: str, out: Path, *, publication: bo
                     kind=item.kind
                 )
             )
+        steps = Steps(progress, cancel, [item.size, item.size], _("export cancelled"))
         data = strip_for_publication(original_bytes(session, item))
-        write_user_file(out, data)
+        steps.finish(0)
+        steps.check()
+        write_user_file(out, data, progress=steps.part(1), cancel=cancel)
         return out
     record = find_blob(session.conn, item.sha256)
     if item.purged or record is None:
         raise UserActionError(_("the content of {id} was purged").format(id=item.id))
     with store(session).open(record.file, record.key) as reader:
-        write_user_file(out, reader)
+        write_user_file(out, reader, progress=progress, cancel=cancel, total=item.size)
     return out

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from observer_app.core.catalogue import Catalogue
+from observer_app.core.progress import Cancel, Progress, Steps, never_cancel, no_progress
 from observer_app.errors import ObserverError, UsageError, UserActionError, system_reason
 from observer_app.i18n import _
 from observer_app.logbook import stations
@@ -176,21 +177,43 @@ def _check_lines(catalogue: Catalogue, rows: list[StationLine]) -> list[dict[str
     return bodies
 
 
-def import_stations(session: LogbookSession, catalogue: Catalogue, path: Path) -> ImportedStations:
+def import_stations(
+    session: LogbookSession,
+    catalogue: Catalogue,
+    path: Path,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
+) -> ImportedStations:
     """Check every line, then declare the new stations in one transaction (see the module
     docstring). Any failure while recording (full disk, a database error) rolls all of them
-    back and propagates unchanged, for the caller to report as for any other command."""
-    bodies = _check_lines(catalogue, read_station_file(path))
+    back and propagates unchanged, for the caller to report as for any other command.
+
+    Progress: the file read and checked, then each station recorded; a cancel (asked before
+    each station) rolls the transaction back, so no station of the file is declared."""
+    rows = read_station_file(path)
+    steps = Steps(
+        progress,
+        cancel,
+        [len(rows), len(rows)],
+        _("station import cancelled; no station was added"),
+    )
+    bodies = _check_lines(catalogue, rows)
+    steps.finish(0)
+    recorded = steps.part(1)
     added: list[str] = []
     skipped: list[str] = []
     # The held codes are read inside the transaction (BEGIN IMMEDIATE): another program cannot
     # declare one between the look-up and the write.
     with Transaction(session.conn):
-        for body in bodies:
+        for done, body in enumerate(bodies):
+            steps.check()
+            recorded(done, len(bodies))
             code = str(body["code"])
             if stations.holds_code(session, code):
                 skipped.append(code)
                 continue
             session.append_in_transaction(STATION_ADDED, body, tz=str(body["tz"]))
             added.append(code)
+        steps.check()
+    steps.finish(1)
     return ImportedStations(tuple(added), tuple(skipped))

@@ -7,6 +7,7 @@ level is silenced so a wrong key does not spray stderr, and commits are durable
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,18 +19,41 @@ Connection = sqlcipher3.Connection  # typed by the small stubs in stubs/sqlciphe
 DatabaseError = sqlcipher3.DatabaseError
 
 
-def connect_keyed(db_path: Path, database_key: bytes, *, read_only: bool = False) -> Connection:
+def connect_keyed(
+    db_path: Path,
+    database_key: bytes | bytearray,
+    *,
+    read_only: bool = False,
+    reader: bool = False,
+    same_thread: bool = True,
+) -> Connection:
     """Connect and key; nothing is read yet (SQLCipher unlocks lazily on first access).
 
     `read_only` is for a vault on a read-only medium: SQLite's `immutable` open reads the file
     without the WAL index or any lock file it could not create there, and refuses every write
     (SQLITE_READONLY), which the CLI reports as exit 4.
+
+    `reader` is a worker thread's connection (docs/threads.md): opened read-only (`mode=ro`,
+    still reading the WAL, so it sees every commit of the writer) and bound to the thread that
+    opens it. `same_thread=False` is only for the session's one writer, which a write lock
+    guards instead.
+
+    The key travels to SQLCipher as a hex string in the PRAGMA: that string (an immutable
+    Python object) cannot be wiped; docs/threads.md lists such copies.
     """
-    target = f"{db_path.absolute().as_uri()}?mode=ro&immutable=1" if read_only else str(db_path)
+    if read_only:
+        target, uri = f"{db_path.absolute().as_uri()}?mode=ro&immutable=1", True
+    elif reader:
+        target, uri = f"{db_path.absolute().as_uri()}?mode=ro", True
+    else:
+        target, uri = str(db_path), False
     conn = connect_with_pool(
         install_lookaside(),
         lambda: sqlcipher3.connect(
-            target, isolation_level=None, check_same_thread=True, uri=read_only
+            target,
+            isolation_level=None,
+            check_same_thread=same_thread or reader,
+            uri=uri,
         ),
         db_path,
     )
@@ -37,6 +61,20 @@ def connect_keyed(db_path: Path, database_key: bytes, *, read_only: bool = False
     conn.execute("PRAGMA cipher_memory_security = ON")
     conn.execute(f"PRAGMA key = \"x'{database_key.hex()}'\"")
     return conn
+
+
+def configure_reader(conn: Connection) -> None:
+    """A worker's connection: it never writes (`query_only` on top of `mode=ro`)."""
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def set_cache_kib(conn: Connection, kib: int) -> None:
+    """Bound the connection's page cache (KiB): its pages are locked memory (see
+    `vault/memory_budget.py`)."""
+    conn.execute(f"PRAGMA cache_size = -{max(int(kib), 1)}")
 
 
 def configure(conn: Connection, *, read_only: bool = False) -> None:
@@ -88,14 +126,38 @@ def transaction_ended(conn: Connection, committed: bool) -> None:
         hook(committed)
 
 
+# Connection id -> the lock every `Transaction` on it holds: a session's one writer is shared
+# by the threads that write (docs/threads.md), and a transaction must not interleave with
+# another thread's statements on the same connection.
+_write_guards: dict[int, threading.RLock] = {}
+
+
+def guard_writes(conn: Connection, lock: threading.RLock | None) -> None:
+    """Make every `Transaction` on `conn` hold `lock` from BEGIN to its end (None: stop)."""
+    if lock is None:
+        _write_guards.pop(id(conn), None)
+    else:
+        _write_guards[id(conn)] = lock
+
+
 class Transaction:
-    """`with Transaction(conn):` BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+    """`with Transaction(conn):` BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception.
+
+    On a session's writer it holds the session's write lock throughout (`guard_writes`)."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._guard = _write_guards.get(id(conn))
 
     def __enter__(self) -> Connection:
-        self._conn.execute("BEGIN IMMEDIATE")
+        if self._guard is not None:
+            self._guard.acquire()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            if self._guard is not None:
+                self._guard.release()
+            raise
         return self._conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -108,4 +170,8 @@ class Transaction:
                 # SQLite may already have rolled back (disk full, I/O error): keep the real error.
                 self._conn.execute("ROLLBACK")
         finally:
-            transaction_ended(self._conn, committed)
+            try:
+                transaction_ended(self._conn, committed)
+            finally:
+                if self._guard is not None:
+                    self._guard.release()

@@ -13,10 +13,11 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from observer_app.errors import UserActionError, VaultOpenError, damaged_advice
+from observer_app.core.progress import Cancel, Progress, never_cancel, no_progress
+from observer_app.errors import OperationCancelled, UserActionError, VaultOpenError, damaged_advice
 from observer_app.i18n import _
 from observer_app.vault import connection as db
 from observer_app.vault import migrations
@@ -40,12 +41,27 @@ PAGE_SIZE = 4096
 
 @dataclass
 class Vault:
-    """An open vault: its folder and this thread's database connection."""
+    """An open vault: its folder, its one writer connection and the raw database key.
+
+    The key is kept (in a `bytearray`, so that `forget_key` can zero it) for the worker
+    connections a session opens (docs/threads.md): the passphrase is never derived again.
+    """
 
     path: Path
     conn: db.Connection
     header: VaultHeader
     read_only: bool = False
+    key: bytearray = field(default_factory=bytearray, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_NAME
+
+    def forget_key(self) -> None:
+        """Overwrite the held key with zeros (in place: the one copy this program controls)."""
+        for index in range(len(self.key)):
+            self.key[index] = 0
+        self.key.clear()
 
     @property
     def blobs_dir(self) -> Path:
@@ -145,7 +161,7 @@ def open_vault(path: Path, passphrase: str) -> Vault:
     key_known = check_matches(header, keys)
     # Nothing can have been created on a read-only medium (and unlink would fail there).
     existing = None if read_only else {p.name for p in path.iterdir()}
-    conn = db.connect_keyed(db_path, keys.database_key, read_only=read_only)
+    conn = db.connect_keyed(db_path, keys.database_key, read_only=read_only, same_thread=False)
     try:
         db.probe(conn)
         version = migrations.schema_version(conn)
@@ -179,7 +195,13 @@ def open_vault(path: Path, passphrase: str) -> Vault:
         raise
     if not read_only and (not key_known or len(header.key_checks) > 1):
         write_header(path, VaultHeader(kdf=header.kdf, key_checks=(keys.key_check,)))
-    return Vault(path=path, conn=conn, header=header, read_only=read_only)
+    return Vault(
+        path=path,
+        conn=conn,
+        header=header,
+        read_only=read_only,
+        key=bytearray(keys.database_key),
+    )
 
 
 def check_database(vault: Vault) -> None:
@@ -225,17 +247,34 @@ def _remove_new_side_files(path: Path, existing: set[str] | None) -> None:
                 (path / name).unlink()
 
 
-def change_passphrase(vault: Vault, new_passphrase: str) -> None:
-    """Re-key the database; the salt stays. Crash-safe: the header lists both keys meanwhile."""
+def change_passphrase(
+    vault: Vault,
+    new_passphrase: str,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
+) -> None:
+    """Re-key the database; the salt stays. Crash-safe: the header lists both keys meanwhile.
+
+    Progress in four steps: the key derived, the header prepared, every page re-encrypted
+    (one `PRAGMA rekey`, which reports nothing while it runs), the header final. Cancel is
+    honoured until the re-encryption starts; after that the change is seen through."""
     if not new_passphrase:
         raise UserActionError(_("the passphrase must not be empty"))
     new_keys = derive_keys(new_passphrase, vault.header.kdf)
+    progress(1, 4)
+    if cancel():
+        raise OperationCancelled(_("the passphrase change was cancelled; nothing was changed"))
     pending = VaultHeader(
         kdf=vault.header.kdf, key_checks=(*vault.header.key_checks, new_keys.key_check)
     )
     write_header(vault.path, pending)
+    progress(2, 4)
     db.rekey(vault.conn, new_keys.database_key)
+    vault.forget_key()
+    vault.key.extend(new_keys.database_key)
     vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    progress(3, 4)
     final = VaultHeader(kdf=vault.header.kdf, key_checks=(new_keys.key_check,))
     write_header(vault.path, final)
     vault.header = final
+    progress(4, 4)

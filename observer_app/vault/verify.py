@@ -5,13 +5,18 @@ An event that is not valid as data is reported but does not stop the feed's chai
 still part of the signed chain, and the replay skips it exactly as an import would have refused it.
 
 Signature checks dominate the cost (~145 µs each), so they run in a process pool across the
-machine's cores once a journal is large enough for that to pay off.
+machine's cores once a journal is large enough for that to pay off. The pool never forks: a
+forked child of a process that runs Qt (or any) threads inherits their locks held and their
+state half-changed, and a copy of every decrypted page in memory. Its workers are started
+fresh (`forkserver` where the platform has it, else `spawn`) and receive only public keys,
+payloads and signatures.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -27,7 +32,7 @@ from observer_app.i18n import _
 from observer_app.vault import migrations, projection
 from observer_app.vault.connection import Connection
 from observer_app.vault.event_schema import check_event, valid_for_replay
-from observer_app.vault.journal import EventFormatError, parse_event, read_events
+from observer_app.vault.journal import Event, EventFormatError, parse_event, read_events
 from observer_app.vault.projection.people import IDENTITY_DECLARED
 
 PARALLEL_THRESHOLD = 4000
@@ -79,7 +84,7 @@ def verify_journal(
                 bytes(public_key_der),
                 int(head_seq),
                 str(head_hash),
-                total,
+                2 * total,  # progress: every event checked, then every event replayed
                 pool,
                 progress,
                 cancel,
@@ -93,7 +98,8 @@ def verify_journal(
         def note(error: EventSchemaError) -> None:
             refused.setdefault((error.feed, error.seq), _invalid(error))
 
-        report.replay_matches = replay_matches(conn, note)
+        replayed = _counted(read_events(conn), total, progress, cancel)
+        report.replay_matches = replay_matches(conn, note, replayed)
         report.problems = sorted(refused.values(), key=lambda p: (p.feed, p.seq or 0))
     return report
 
@@ -109,7 +115,13 @@ def _pool(total: int) -> ProcessPoolExecutor | None:
     workers = min(os.cpu_count() or 1, 4)
     if total < PARALLEL_THRESHOLD or workers < 2:
         return None
-    return ProcessPoolExecutor(max_workers=workers)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=pool_context())
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How the pool starts its workers: never `fork` (see the module's docstring)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _verify_feed(
@@ -251,8 +263,26 @@ def _chunks(
         yield chunk
 
 
+def _counted(
+    events: Iterator[Event], total: int, progress: Progress | None, cancel: Cancel | None
+) -> Iterator[Event]:
+    """The replay's events, reporting `total + n` of `2 * total` every BATCH and stopping
+    (OperationCancelled) on cancel; nothing is written but the in-memory scratch copy."""
+    for replayed, event in enumerate(events, 1):
+        if replayed % BATCH == 0:
+            if cancel is not None and cancel():
+                raise OperationCancelled(_("verification cancelled"))
+            if progress is not None:
+                progress(total + replayed, 2 * total)
+        yield event
+    if progress is not None:
+        progress(2 * total, 2 * total)
+
+
 def replay_matches(
-    conn: Connection, refused: Callable[[EventSchemaError], None] = lambda error: None
+    conn: Connection,
+    refused: Callable[[EventSchemaError], None] = lambda error: None,
+    events: Iterable[Event] | None = None,
 ) -> bool:
     """Replay the journal into an empty in-memory schema and compare it with the tables.
 
@@ -266,7 +296,8 @@ def replay_matches(
         scratch.execute("PRAGMA temp_store = MEMORY")
         migrations.migrate(scratch)
         scratch.execute("BEGIN")
-        projection.rebuild(scratch, valid_for_replay(scratch, read_events(conn), refused))
+        source = read_events(conn) if events is None else events
+        projection.rebuild(scratch, valid_for_replay(scratch, source, refused))
         scratch.execute("COMMIT")
         return projection.snapshot(scratch) == projection.snapshot(conn)
     finally:

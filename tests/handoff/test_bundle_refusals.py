@@ -224,7 +224,7 @@ def clone(observer: LogbookSession, tmp_path: Path) -> Iterator[LogbookSession]:
     """The observer's vault copied, key and all, then used on its own."""
     observer.close()
     copy_vault(tmp_path / "observer", tmp_path / "clone")
-    observer.vault = open_vault(tmp_path / "observer", PASSPHRASE)
+    observer.unlock(PASSPHRASE)  # closed (locked) for the copy, then open again
     session = LogbookSession(open_vault(tmp_path / "clone", PASSPHRASE))
     yield session
     session.close()

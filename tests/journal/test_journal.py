@@ -194,3 +194,21 @@ def test_a_note_names_only_a_known_station(session: LogbookSession) -> None:
     with pytest.raises(UserActionError, match="Unknown station"):
         notes.add_note(session, "очередь у входа", "NOPE")
     assert notes.note_ids(session) == []
+
+
+def test_the_verify_pool_never_forks(
+    session: LogbookSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked child of a process running Qt threads inherits their locks mid-use."""
+    from observer_app.vault import verify as verify_module
+
+    monkeypatch.setattr(verify_module.os, "cpu_count", lambda: 4)
+    pool = verify_module._pool(verify_module.PARALLEL_THRESHOLD + 1)
+    assert pool is not None
+    try:
+        assert pool._mp_context.get_start_method() in ("forkserver", "spawn")
+        # ... and it works: a worker started that way checks signatures.
+        key = session.identity.public_key_der
+        assert pool.submit(verify_module._first_bad_signature, key, []).result() is None
+    finally:
+        pool.shutdown()

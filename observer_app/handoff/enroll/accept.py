@@ -26,7 +26,7 @@ from observer_app.handoff.enroll.package import SetupPackage, read_package
 from observer_app.handoff.holder import HolderSession, parse_fingerprint, require_role
 from observer_app.i18n import _
 from observer_app.vault.connection import Connection, Transaction
-from observer_app.vault.identity_store import load_identity, update_certificate
+from observer_app.vault.identity_store import update_certificate
 from observer_app.vault.projection.enrollment import COORDINATOR_PINNED
 from observer_app.vault.projection.mission import MISSION_SET
 from observer_app.vault.projection.people import CERTIFICATE_CHANGED
@@ -86,7 +86,7 @@ def accept_package(
             (),
         )
     added, kept = _record_acceptance(session, package)
-    session.identity = load_identity(conn)
+    session.reload_identity()
     return AcceptedPackage(
         coordinator=package.coordinator,
         coordinator_name=package.coordinator_name,
