@@ -93,22 +93,24 @@ READER = textwrap.dedent(
 def nobody_vault() -> Iterator[Path]:
     """A vault several times larger than any page cache, owned by `nobody`."""
     folder = Path(tempfile.mkdtemp(prefix="observer-memlock-"))
-    vault = folder / "vault"
-    init_vault(vault, PASSPHRASE, NewIdentity(name="Nobody"), KdfParams.for_tests())
-    session = open_session(vault, PASSPHRASE)
-    with Transaction(session.conn):
-        for index in range(120):
-            text = f"{index} " + " ".join(os.urandom(8).hex() for _ in range(700))
-            session.append_in_transaction(
-                "note.added", {"id": new_id(), "station": None, "text": text}
-            )
-    session.close()
-    (folder / "passphrase").write_text(PASSPHRASE, encoding="utf-8")
-    (folder / "config").mkdir()
-    for path in (folder, *folder.rglob("*")):
-        os.chown(path, NOBODY, NOBODY)
-    yield vault
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        vault = folder / "vault"
+        init_vault(vault, PASSPHRASE, NewIdentity(name="Nobody"), KdfParams.for_tests())
+        session = open_session(vault, PASSPHRASE)
+        with Transaction(session.conn):
+            for index in range(120):
+                text = f"{index} " + " ".join(os.urandom(8).hex() for _ in range(700))
+                session.append_in_transaction(
+                    "note.added", {"id": new_id(), "station": None, "text": text}
+                )
+        session.close()
+        (folder / "passphrase").write_text(PASSPHRASE, encoding="utf-8")
+        (folder / "config").mkdir()
+        for path in (folder, *folder.rglob("*")):
+            os.chown(path, NOBODY, NOBODY)
+        yield vault
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def as_nobody(
