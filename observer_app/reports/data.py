@@ -34,6 +34,7 @@ from observer_app.vault.queries.checklist import answers
 from observer_app.vault.queries.incidents import incident_histories, newest_incidents
 from observer_app.vault.queries.mission import MissionRow, current_mission
 from observer_app.vault.queries.protocol import figure_history
+from observer_app.vault.queries.refs import refs_by_feed
 from observer_app.vault.queries.stations import StationRow, list_stations
 from observer_app.vault.queries.visits import VisitRow, list_visits
 
@@ -48,6 +49,14 @@ class ReportOptions:
     commission: str | None = None
     # For a complaint: the incidents it names (full ids); empty means every live incident.
     incidents: tuple[str, ...] = ()
+    # What a public report names instead of the observer (the organisation); None: "observer 1".
+    organisation: str | None = None
+    # The complaint's applicant contact (address, phone, e-mail), from the vault's settings.
+    contact: str | None = None
+    # The law the complaint invokes, and the day it is cited as in force (ISO; None: the
+    # mission's date, the law that governed the election day).
+    legal_basis: str | None = None
+    legal_basis_date: str | None = None
 
 
 class MediaRecord(Protocol):
@@ -139,6 +148,7 @@ class ReportData:
     stations: list[StationData]
     other_media: list[MediaRecord]
     events: list[Event]  # every event the report derives from, by feed and seq
+    refs: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (`I-12`, feed)
 
     @property
     def all_media(self) -> list[MediaRecord]:
@@ -169,6 +179,7 @@ def gather(
     feeds = sorted({s.station.feed for s in sections} | {holder_feed})
     authors = [_author(conn, feed) for feed in feeds]
     scanned = sorted(set(feeds) | ({mission.feed} if mission else set()))
+    entity_ids = _entity_ids(sections, other)
     return ReportData(
         report_id=report_id,
         generated_utc=generated_utc,
@@ -179,7 +190,8 @@ def gather(
         mission=mission,
         stations=sections,
         other_media=other,
-        events=source_events(conn, scanned, _entity_ids(sections, other), mission),
+        events=source_events(conn, scanned, entity_ids, mission),
+        refs=refs_by_feed(conn, entity_ids),
     )
 
 
