@@ -107,6 +107,7 @@ class _Attempt:
             "duplicate": r.duplicate if r else False,
             "decode_error": r.decode_error if r else None,
             "error": self.error.message if self.error else None,
+            "warnings": [w.to_json() | {"text": w.text} for w in r.warnings] if r else [],
         }
 
 
@@ -192,6 +193,12 @@ def _report(ctx: CliContext, attempt: _Attempt) -> None:
     note = _(" (already held: linked)") if result.duplicate else ""
     ctx.out(f"{result.id}  {result.sha256}  {attempt.file}{note}")
     sys.stdout.flush()
+    for warning in result.warnings:
+        print(
+            _("warning: {file}: {text}").format(file=attempt.file, text=warning.text),
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def run_list(ctx: CliContext) -> int:
@@ -205,18 +212,22 @@ def run_list(ctx: CliContext) -> int:
 
 
 def run_show(ctx: CliContext) -> int:
+    from observer_app.logbook.evidence import media_warnings
     from observer_app.logbook.media_history import media_history
     from observer_app.logbook.media_words import media_lines, media_words
 
     session = ctx.session
     item = media.require_media(session, _media_id(ctx, ctx.args.id))
     history = media_history(session.conn, item.id)
+    warnings = media_warnings(session, item)
     if ctx.wants_json:
         document = item.to_json()
         document["history"] = [entry.to_json() for entry in history]
+        document["warnings"] = [w.to_json() | {"text": w.text} for w in warnings]
         ctx.out_json(document)
         return 0
-    for name, value in media_lines(item, media_words(session, [item], load_catalogue())):
+    words = media_words(session, [item], load_catalogue())
+    for name, value in media_lines(item, words, warnings):
         ctx.out(f"{name}: {value}")
     ctx.out(_("History:"))
     for entry in history:

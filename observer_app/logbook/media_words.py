@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from observer_app.core.catalogue import Catalogue
+from observer_app.core.evidence import EvidenceWarning
 from observer_app.i18n import _
 from observer_app.logbook.localtime import format_local
 from observer_app.logbook.record_words import LINK_KIND_NAMES, MEDIA_KIND_NAMES, RecordWords, named
@@ -57,7 +58,9 @@ def _position(item: MediaItem) -> str | None:
     return f"{item.gps_lat_microdeg / 1e6:.6f}, {item.gps_lon_microdeg / 1e6:.6f}"
 
 
-def media_lines(item: MediaItem, words: RecordWords) -> list[tuple[str, str]]:
+def media_lines(
+    item: MediaItem, words: RecordWords, warnings: Sequence[EvidenceWarning] = ()
+) -> list[tuple[str, str]]:
     """(label, value) pairs, in reading order, leaving out what the item does not have."""
     camera = " ".join(p for p in (item.camera_make, item.camera_model) if p) or None
     duration = (
@@ -95,4 +98,5 @@ def media_lines(item: MediaItem, words: RecordWords) -> list[tuple[str, str]]:
         (_("Linked to"), links or None),
         (_("Content purged"), item.purge_reason if item.purged else None),
     ]
+    lines += [(_("Warning"), warning.text) for warning in warnings]
     return [(label, value) for label, value in lines if value not in (None, "")]

@@ -13,6 +13,7 @@ from typing import Any
 
 from observer_app.core.audience import Audience
 from observer_app.core.checklist_answer import ChecklistAnswer
+from observer_app.core.evidence import EvidenceWarning
 from observer_app.core.incidents import Incident
 from observer_app.core.refs import with_author
 from observer_app.reports.audience import (
@@ -59,6 +60,7 @@ class MediaView:
     consent_note: str | None
     derived_from: str | None
     purged: bool
+    warnings: tuple[EvidenceWarning, ...] = ()  # implausible capture time or place
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,9 @@ def _station(
     shown: set[str],
     author: str,
 ) -> StationView:
-    media = tuple(_media(m, policy) for m in data.media if m.id in shown)
+    media = tuple(
+        _media(m, policy, data.evidence.get(m.id, ())) for m in data.media if m.id in shown
+    )
     media_of: dict[str, list[str]] = {}
     for item in data.media:
         if item.id in shown:
@@ -342,7 +346,9 @@ def _changes(changes: object, names: Pseudonyms | None) -> dict[str, Any]:
     return result
 
 
-def _media(item: MediaRecord, policy: AudiencePolicy) -> MediaView:
+def _media(
+    item: MediaRecord, policy: AudiencePolicy, warnings: Sequence[EvidenceWarning] = ()
+) -> MediaView:
     gps: tuple[int, int] | None = None
     if policy.show_gps and item.gps_lat_microdeg is not None and item.gps_lon_microdeg is not None:
         gps = (item.gps_lat_microdeg, item.gps_lon_microdeg)
@@ -364,6 +370,7 @@ def _media(item: MediaRecord, policy: AudiencePolicy) -> MediaView:
         consent_note=item.consent_note if policy.show_media_details else None,
         derived_from=item.derived_from,
         purged=item.purged,
+        warnings=tuple(warnings),
     )
 
 

@@ -83,6 +83,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
         pdfs["public-kk"] = make_report(
             session, ReportOptions(Audience.PUBLIC, "kk"), root / "public-kk.pdf"
         ).path
+        pdfs["internal-kk"] = make_report(
+            session, ReportOptions(Audience.INTERNAL, "kk"), root / "internal-kk.pdf"
+        ).path
         pdfs["complaint-kk"] = make_report(
             session,
             ReportOptions(Audience.COMPLAINT, "kk", incidents=(sample.stuffing, sample.voided)),
@@ -182,6 +185,16 @@ def test_header_words_fit_their_column(label: str, width_mm: int) -> None:
     size = cell.style.fontSize
     for word in label.split():
         assert stringWidth(word, styles.fonts.bold, size) <= width - 2 * CELL_PADDING, word
+
+
+def test_implausible_photos_are_flagged_with_their_capture_year(reports: Reports) -> None:
+    """The GPS photo of the samples was taken in 2008, abroad: the internal report says so in
+    words, other audiences flag it; both print the capture date with its year."""
+    internal = reports.text("internal-kk")
+    assert "елден тыс" in internal and "камераның сағатын тексеріңіз" in internal
+    public = reports.text("public-ru")
+    assert tr("ru", "time or place of capture questionable") in public
+    assert "2008" in public and "за пределами страны" not in public
 
 
 def test_signatures_stay_valid(reports: Reports) -> None:
