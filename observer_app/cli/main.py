@@ -33,6 +33,7 @@ from observer_app.cli import (
     vault_commands,
     visit_commands,
     vocabulary_commands,
+    wipe_commands,
 )
 from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
 from observer_app.cli.context import CliContext
@@ -62,6 +63,7 @@ COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     keys_commands.register,
     known_vaults_commands.register,
     vocabulary_commands.register,
+    wipe_commands.register,
 )
 
 EXIT_INTERNAL = 70
