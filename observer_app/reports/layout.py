@@ -380,7 +380,7 @@ def _fit(value: str, font: str, size: float, width: float) -> str:
     return value + "…"
 
 
-def _header_lines(value: str, fonts: FontNames, width: float) -> list[tuple[str, float]]:
+def header_lines(value: str, fonts: FontNames, width: float) -> list[tuple[str, float]]:
     """The page header's right text, never cut: a smaller size first, then two lines (split
     between words); only a single word wider than the room is shortened."""
     size = 8.0
@@ -416,7 +416,7 @@ def _decorate(canvas: Canvas, decor: PageDecor, fonts: FontNames, number: int, t
     canvas.setFillColor(MUTED_INK)
     canvas.setFont(fonts.regular, 8)
     right_width = FRAME_WIDTH - stringWidth(mark, fonts.bold, size) - 8 * mm
-    for offset, line in enumerate(reversed(_header_lines(decor.header_right, fonts, right_width))):
+    for offset, line in enumerate(reversed(header_lines(decor.header_right, fonts, right_width))):
         canvas.setFont(fonts.regular, line[1])
         canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top + offset * 3 * mm, line[0])
     canvas.setStrokeColor(colour)

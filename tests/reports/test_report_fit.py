@@ -24,7 +24,7 @@ from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import update_settings
 from observer_app.reports.cover import fingerprint_lines
 from observer_app.reports.data import ReportOptions
-from observer_app.reports.layout import CELL_PADDING, header_cell, make_styles
+from observer_app.reports.layout import CELL_PADDING, header_cell, header_lines, make_styles
 from observer_app.reports.report_json import ATTACHMENT_NAME
 from observer_app.reports.signing import read_attachment
 from tests.conftest import Cli
@@ -213,3 +213,13 @@ def test_report_settings_cli_in_russian(cli_vault: Cli) -> None:
     assert bad.code == 2 and "legal_basis_date" in bad.err
     ru("report-settings", "--clear", "contact", check=True)
     assert json.loads(ru("report-settings", "--json", check=True).out)["contact"] is None
+
+
+def test_a_long_page_header_is_set_smaller_or_on_two_lines_never_cut() -> None:
+    fonts = make_styles().fonts
+    title = "Внеочередные выборы депутатов маслихата Бостандыкского района города Алматы 2026"
+    lines = header_lines(title, fonts, 90 * mm)
+    assert " ".join(line for line, _size in lines) == title  # every word, none shortened
+    assert len(lines) == 2 and all(size >= 6 for _line, size in lines)
+    assert all(stringWidth(line, fonts.regular, size) <= 90 * mm for line, size in lines)
+    assert header_lines("Выборы 2026", fonts, 90 * mm) == [("Выборы 2026", 8.0)]
