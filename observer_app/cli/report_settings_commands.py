@@ -64,6 +64,7 @@ def run(ctx: CliContext) -> int:
         "legal_basis": _("Legal basis (complaints)"),
         "legal_basis_date": _("Law cited as in force on"),
     }
+    unset = _("not set")
     for name, value in shown.items():
-        ctx.out(f"{labels[name]}: {value or _('not set')}")
+        ctx.out(f"{labels[name]}: {value or unset}")
     return 0
