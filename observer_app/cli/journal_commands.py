@@ -59,7 +59,7 @@ def run_log(ctx: CliContext) -> int:
         ctx.out_json([entry.to_json() for entry in entries])
         return 0
     for entry in entries:
-        ctx.out(f"{entry.local_time}  {entry.author}  {entry.text}")
+        ctx.out(f"{entry.local_time}  {entry.author}  {entry.ref or '':<6} {entry.text}")
     return 0
 
 

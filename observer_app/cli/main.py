@@ -27,11 +27,13 @@ from observer_app.cli import (
     mission_commands,
     protocol_commands,
     report_commands,
+    report_settings_commands,
     search_commands,
     station_commands,
     vault_commands,
     visit_commands,
     vocabulary_commands,
+    wipe_commands,
 )
 from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
 from observer_app.cli.context import CliContext
@@ -55,11 +57,13 @@ COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     search_commands.register,
     media_commands.register,
     report_commands.register,
+    report_settings_commands.register,
     enroll_commands.register,
     handoff_commands.register,
     keys_commands.register,
     known_vaults_commands.register,
     vocabulary_commands.register,
+    wipe_commands.register,
 )
 
 EXIT_INTERNAL = 70

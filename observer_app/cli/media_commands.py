@@ -18,8 +18,8 @@ from observer_app.errors import ObserverError, UsageError, UserActionError, envi
 from observer_app.i18n import _, ngettext
 from observer_app.logbook import media
 from observer_app.logbook.media import STYLES, Box
-from observer_app.logbook.record_words import RecordWords
-from observer_app.logbook.refs import record_label, record_labels
+from observer_app.logbook.media_words import media_list_lines
+from observer_app.logbook.refs import record_label
 from observer_app.logbook.session import DatabaseError, LogbookSession
 
 
@@ -107,6 +107,7 @@ class _Attempt:
             "duplicate": r.duplicate if r else False,
             "decode_error": r.decode_error if r else None,
             "error": self.error.message if self.error else None,
+            "warnings": [w.to_json() | {"text": w.text} for w in r.warnings] if r else [],
         }
 
 
@@ -192,6 +193,12 @@ def _report(ctx: CliContext, attempt: _Attempt) -> None:
     note = _(" (already held: linked)") if result.duplicate else ""
     ctx.out(f"{result.id}  {result.sha256}  {attempt.file}{note}")
     sys.stdout.flush()
+    for warning in result.warnings:
+        print(
+            _("warning: {file}: {text}").format(file=attempt.file, text=warning.text),
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def run_list(ctx: CliContext) -> int:
@@ -199,31 +206,28 @@ def run_list(ctx: CliContext) -> int:
     if ctx.wants_json:
         ctx.out_json([item.to_json() for item in items])
         return 0
-    refs = record_labels(ctx.session, [item.id for item in items])
-    for item in items:
-        flags = " ".join(
-            flag for flag, on in ((_("purged"), item.purged), (_("copy"), item.is_derivative)) if on
-        )
-        ref = refs.get(item.id, "")
-        ctx.out(
-            f"{ref:<6} {item.id}  {item.kind:<8} {item.consent:<16} {item.original_name} {flags}"
-        )
+    for line in media_list_lines(ctx.session, items, load_catalogue()):
+        ctx.out(line)
     return 0
 
 
 def run_show(ctx: CliContext) -> int:
+    from observer_app.logbook.evidence import media_warnings
     from observer_app.logbook.media_history import media_history
-    from observer_app.logbook.media_words import media_lines
+    from observer_app.logbook.media_words import media_lines, media_words
 
     session = ctx.session
     item = media.require_media(session, _media_id(ctx, ctx.args.id))
     history = media_history(session.conn, item.id)
+    warnings = media_warnings(session, item)
     if ctx.wants_json:
         document = item.to_json()
         document["history"] = [entry.to_json() for entry in history]
+        document["warnings"] = [w.to_json() | {"text": w.text} for w in warnings]
         ctx.out_json(document)
         return 0
-    for name, value in media_lines(item, RecordWords(load_catalogue())):
+    words = media_words(session, [item], load_catalogue())
+    for name, value in media_lines(item, words, warnings):
         ctx.out(f"{name}: {value}")
     ctx.out(_("History:"))
     for entry in history:

@@ -29,6 +29,8 @@ def register(commands: Subparsers) -> None:
     )
     add.add_argument("--commission", help=_("the territorial commission"))
     add.add_argument("--tz", metavar="ZONE", help=_("IANA time zone (default: the region's)"))
+    add.add_argument("--lat", metavar="DEGREES", help=_("the station's latitude, e.g. 43.2389"))
+    add.add_argument("--lon", metavar="DEGREES", help=_("the station's longitude, e.g. 76.8897"))
     add.set_defaults(handler=run_add)
     listing = actions.add_parser("list", help=_("list the stations"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -51,6 +53,7 @@ def run_add(ctx: CliContext) -> int:
         region=args.region,
         commission=args.commission,
         tz=args.tz,
+        position=stations.parse_position(args.lat, args.lon),
     )
     ctx.out(
         _("Station {code} added: {name} ({zone})").format(

@@ -9,6 +9,7 @@ from observer_app.cli.records_support import local, short_id
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
 from observer_app.logbook import visits
+from observer_app.logbook.refs import record_labels
 from observer_app.logbook.session import LogbookSession
 
 Action = Callable[[LogbookSession, str, str | None], str]
@@ -62,9 +63,13 @@ def run_list(ctx: CliContext) -> int:
     if ctx.wants_json:
         ctx.out_json([row.to_json() for row in rows])
         return 0
+    refs = record_labels(ctx.session, [row.id for row in rows])
     for row in rows:
         ended = local(row.ended_utc, row.tz) if row.ended_utc else _("open")
-        ctx.out(f"{short_id(row.id)}  {row.station:<10} {local(row.started_utc, row.tz)} - {ended}")
+        ctx.out(
+            f"{refs.get(row.id, ''):<6} {short_id(row.id)}  {row.station:<10} "
+            f"{local(row.started_utc, row.tz)} - {ended}"
+        )
         for pause in row.breaks:
             until = local(pause.ended_utc, row.tz) if pause.ended_utc else _("open")
             ctx.out(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -20,6 +20,7 @@ from observer_app.core.consent import (
     parse_consent_state,
     refusal_reason,
 )
+from observer_app.core.evidence import EvidenceWarning
 from observer_app.core.file_names import readable_file_name
 from observer_app.core.ids import new_id
 from observer_app.core.media_terms import RedactionStyle
@@ -32,6 +33,7 @@ from observer_app.errors import (
     system_reason,
 )
 from observer_app.i18n import _
+from observer_app.logbook.evidence import media_warnings
 from observer_app.logbook.output import write_user_file
 from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
@@ -83,6 +85,8 @@ class ImportResult:
     path: Path
     duplicate: bool
     decode_error: str | None
+    # What is implausible about the item's own time and place (warned, never refused).
+    warnings: tuple[EvidenceWarning, ...] = ()
 
 
 def store(session: LogbookSession) -> BlobStore:
@@ -177,8 +181,9 @@ def import_stream(
             blobs.discard(blob.file)
             _add_link(session, existing, link)
             steps.finish(2)
-            return ImportResult(existing.id, blob.sha256, Path(name), True, existing.decode_error)
-        return _record_new(session, blobs, blob, name, link, consent, note, steps)
+            result = ImportResult(existing.id, blob.sha256, Path(name), True, existing.decode_error)
+        else:
+            result = _record_new(session, blobs, blob, name, link, consent, note, steps)
     except BaseException:
         stored = find_blob(session.conn, blob.sha256)
         if stored is None or stored.file != blob.file:
@@ -186,6 +191,10 @@ def import_stream(
         else:
             blobs.settle(blob)
         raise
+    item = get_media(session.conn, result.id)
+    if item is None:
+        return result
+    return replace(result, warnings=tuple(media_warnings(session, item)))
 
 
 def _size_of(source: Any) -> int:

@@ -10,7 +10,6 @@ language through `RecordWords` (no `ARR01 = given` or `(ballot_stuffing, critica
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from observer_app.core.incidents import FIELD_LABELS
 from observer_app.crypto.keys import format_fingerprint
@@ -33,10 +32,6 @@ from observer_app.vault.projection.enrollment import (
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED, HANDOFF_RECEIVED
 
 Describer = Callable[[Event, RecordWords], str]
-
-
-def _short(value: Any) -> str:
-    return str(value or "")[:13]
 
 
 def _at(event: Event) -> str:
@@ -87,13 +82,13 @@ def _incident_amended(event: Event, words: RecordWords) -> str:
         else ""
     )
     return _("incident {id} amended: {fields}").format(
-        id=_short(event.body.get("target")), fields=names
+        id=words.ref(event.body.get("target")), fields=names
     )
 
 
 def _incident_voided(event: Event, words: RecordWords) -> str:
     return _("incident {id} voided: {reason}").format(
-        id=_short(event.body.get("target")), reason=event.body.get("reason", "")
+        id=words.ref(event.body.get("target")), reason=event.body.get("reason", "")
     )
 
 
@@ -117,10 +112,14 @@ def _identity(event: Event, words: RecordWords) -> str:
     )
 
 
-def _link(link: object) -> str:
+def _link(link: object, words: RecordWords) -> str:
     if not isinstance(link, dict):
         return "?"
-    return f"{named(LINK_KIND_NAMES, link.get('kind', '?'))} {_short(link.get('ref'))}"
+    kind = link.get("kind", "?")
+    target = link.get("ref")
+    # stations and protocols are linked by their code, records by their id
+    shown = words.ref(target) if kind in ("incident", "answer") else str(target or "?")
+    return f"{named(LINK_KIND_NAMES, kind)} {shown}"
 
 
 def _media_added(event: Event, words: RecordWords) -> str:
@@ -132,7 +131,7 @@ def _media_added(event: Event, words: RecordWords) -> str:
         consent=words.consent(body.get("consent", "?")),
     )
     if isinstance(links, list) and links:
-        text += "; " + _("linked to {what}").format(what=", ".join(_link(x) for x in links))
+        text += "; " + _("linked to {what}").format(what=", ".join(_link(x, words) for x in links))
     return text
 
 
@@ -140,19 +139,19 @@ def _media_derived(event: Event, words: RecordWords) -> str:
     redaction = event.body.get("redaction")
     style = redaction.get("style", "?") if isinstance(redaction, dict) else "?"
     return _("anonymised copy of {id} made ({style})").format(
-        id=_short(event.body.get("derived_from")), style=named(REDACTION_NAMES, style)
+        id=words.ref(event.body.get("derived_from")), style=named(REDACTION_NAMES, style)
     )
 
 
 def _media_linked(event: Event, words: RecordWords) -> str:
     return _("media item {id} linked to {what}").format(
-        id=_short(event.body.get("target")), what=_link(event.body.get("link"))
+        id=words.ref(event.body.get("target")), what=_link(event.body.get("link"), words)
     )
 
 
 def _media_consent(event: Event, words: RecordWords) -> str:
     return _("consent for media item {id} changed: {state} ({reason})").format(
-        id=_short(event.body.get("target")),
+        id=words.ref(event.body.get("target")),
         state=words.consent(event.body.get("state", "?")),
         reason=event.body.get("reason", ""),
     )
@@ -160,7 +159,7 @@ def _media_consent(event: Event, words: RecordWords) -> str:
 
 def _media_purged(event: Event, words: RecordWords) -> str:
     return _("content of media item {id} purged: {reason}").format(
-        id=_short(event.body.get("target")), reason=event.body.get("reason", "")
+        id=words.ref(event.body.get("target")), reason=event.body.get("reason", "")
     )
 
 

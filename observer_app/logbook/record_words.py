@@ -9,7 +9,7 @@ so nothing vanishes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from observer_app.core.answers import answer_from_json, format_answer
@@ -55,6 +55,14 @@ class RecordWords:
     """The catalogue's names in the UI language (the language is read at each call)."""
 
     catalogue: Catalogue
+    refs: Mapping[str, str] = field(default_factory=dict)
+    """Record id -> its short reference (`I-12`), for the records the described events name."""
+
+    def ref(self, record_id: object) -> str:
+        """A record by its short reference; by its short id when it has none (a record this
+        vault does not hold)."""
+        text = str(record_id or "")
+        return self.refs.get(text) or text[:13]
 
     def label(self, text: Label) -> str:
         return text.get(current_language())

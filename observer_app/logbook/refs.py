@@ -14,6 +14,7 @@ from observer_app.core.refs import REF_KINDS, ShortRef, parse_ref, with_author
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
+from observer_app.vault.connection import Connection
 from observer_app.vault.queries import refs as queries
 from observer_app.vault.queries.refs import RefHolder
 
@@ -74,11 +75,17 @@ def resolve_record(
     return _by_ref(session, ref, ids)
 
 
-def record_labels(session: LogbookSession, ids: Iterable[str]) -> dict[str, str]:
-    """Record id -> `I-12`, or `I-12@Ержан Нурланов` when several authors' records are held."""
-    refs = queries.refs_of(session.conn, ids)
-    several = queries.feeds_with_records(session.conn) > 1
+def labels_for(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    """Record id -> `I-12`, or `I-12@Ержан Нурланов` when several authors' records are held
+    (the one rule for every listing, the timeline and the reports)."""
+    refs = queries.refs_of(conn, ids)
+    several = queries.feeds_with_records(conn) > 1
     return {i: with_author(ref, author if several else None) for i, (ref, author) in refs.items()}
+
+
+def record_labels(session: LogbookSession, ids: Iterable[str]) -> dict[str, str]:
+    """Record id -> its label (`labels_for` over the session's vault)."""
+    return labels_for(session.conn, ids)
 
 
 def record_label(session: LogbookSession, record_id: str) -> str:

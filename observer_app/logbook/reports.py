@@ -27,6 +27,7 @@ from observer_app.handoff.enroll import trust as handoff_trust
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.output import write_user_file
 from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.settings import Settings, load_settings
 from observer_app.reports.builder import MediaView, build_view
 from observer_app.reports.data import ReportOptions as ReportOptions  # the shells fill it
 from observer_app.reports.data import gather
@@ -42,7 +43,6 @@ from observer_app.reports.signing import attach_json, sign_pdf
 from observer_app.reports.sources import feed_public_keys
 from observer_app.reports.verification import PdfVerdict, verify_pdf
 from observer_app.vault.blobs import BlobStore
-from observer_app.vault.identity_store import get_person
 from observer_app.vault.queries.media import list_media, thumbnail_keys
 
 _STEPS = 4  # gather, pages, sign, write
@@ -91,6 +91,7 @@ def make_report(
             progress(done, _STEPS)
 
     catalogue = catalogue or load_catalogue()
+    options = with_report_settings(options, load_settings(session))
     texts = ReportTexts.for_language(options.lang, catalogue)
     identity = session.identity
     step(0)
@@ -136,13 +137,12 @@ def make_report(
     public_keys = feed_public_keys(session.conn, sorted({e.feed for e in view.events}))
     document = encode_document(build_document(view, public_keys))
     with_data = attach_json(pdf, ATTACHMENT_NAME, document, texts.gettext("Report data (JSON)"))
-    person = get_person(session.conn, identity.feed)
     signed = sign_pdf(
         with_data,
         identity.signing_key,
         identity.certificate,
         signing_chain(session),
-        signer_name=person.name if person else identity.certificate.subject.rfc4514_string(),
+        signer_name=view.signer.name,
         reason=texts.gettext("Election observation report {id}").format(id=view.report_id),
     )
     signed_at = time.perf_counter()
@@ -161,6 +161,17 @@ def make_report(
             signing=signed_at - rendered,
             write=written - signed_at,
         ),
+    )
+
+
+def with_report_settings(options: ReportOptions, settings: Settings) -> ReportOptions:
+    """The options, with what the vault's settings say where the caller left a field unset."""
+    return replace(
+        options,
+        organisation=options.organisation or settings.report_organisation,
+        contact=options.contact or settings.report_contact,
+        legal_basis=options.legal_basis or settings.legal_basis,
+        legal_basis_date=options.legal_basis_date or settings.legal_basis_date,
     )
 
 

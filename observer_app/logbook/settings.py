@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -49,6 +50,14 @@ class Settings:
     window_state: bytes | None = None
     last_station: str | None = None
     column_widths: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    report_organisation: str | None = None
+    """What a public report names instead of the observer (the observers' organisation)."""
+    report_contact: str | None = None
+    """The applicant's contact a complaint gives (address, phone, e-mail)."""
+    legal_basis: str | None = None
+    """The law a complaint invokes, instead of the catalogue's wording."""
+    legal_basis_date: str | None = None
+    """The day (ISO) the law is cited as in force; unset: the mission's date."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +91,17 @@ def _widths_from_json(document: dict[str, list[int]]) -> dict[str, tuple[int, ..
     return {view: tuple(columns) for view, columns in document.items()}
 
 
+def _real_date(text: str) -> str:
+    dt.date.fromisoformat(text)  # a ValueError (2026-02-30) is "not in the expected form"
+    return text
+
+
 _BASE64: Final = Text(
     (MAX_WINDOW_BYTES * 4) // 3 + 4, 0, re.compile(r"[A-Za-z0-9+/]*={0,2}", re.ASCII)
 )
 _VIEW_NAME: Final = Text(64, 1, re.compile(r"[a-z][a-z0-9_.-]*", re.ASCII))
+_ONE_LINE: Final = Text(300, 1, re.compile(r"[^\x00-\x1f\x7f]+"))
+_ISO_DATE: Final = Text(10, 10, re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII))
 
 _CODECS: Final[Mapping[str, _Codec]] = {
     "ui_language": _Codec(Text(8, 2, vocabulary=SUPPORTED_LANGUAGES)),
@@ -98,6 +114,10 @@ _CODECS: Final[Mapping[str, _Codec]] = {
         _widths_to_json,
         _widths_from_json,
     ),
+    "report_organisation": _Codec(_ONE_LINE),
+    "report_contact": _Codec(_ONE_LINE),
+    "legal_basis": _Codec(_ONE_LINE),
+    "legal_basis_date": _Codec(_ISO_DATE, _real_date, _real_date),
 }
 _DEFAULTS: Final = Settings()
 

@@ -31,7 +31,7 @@ from observer_app.vault.connection import Transaction
 from observer_app.vault.projection.stations import STATION_ADDED
 
 REQUIRED = ("code", "name")
-OPTIONAL = ("address", "region", "commission", "tz")
+OPTIONAL = ("address", "region", "commission", "tz", "lat", "lon")
 ALIASES = {"number": "code"}
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
@@ -45,6 +45,8 @@ class StationLine:
     region: str | None
     commission: str | None
     tz: str | None
+    lat: str | None = None
+    lon: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ def read_station_file(path: Path) -> list[StationLine]:
                     region=get("region"),
                     commission=get("commission"),
                     tz=get("tz"),
+                    lat=get("lat"),
+                    lon=get("lon"),
                 )
             )
     except csv.Error as error:
@@ -153,6 +157,7 @@ def _body(catalogue: Catalogue, row: StationLine) -> dict[str, Any]:
             region=row.region,
             commission=row.commission,
             tz=row.tz,
+            position=stations.parse_position(row.lat, row.lon),
         )
     except ObserverError as error:
         raise _line_error(row.line, error.message) from None

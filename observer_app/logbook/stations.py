@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from observer_app.core.catalogue import Catalogue
@@ -45,6 +46,7 @@ def station_body(
     region: str | None = None,
     commission: str | None = None,
     tz: str | None = None,
+    position: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The `station.added` body these values make, or a usage error (exit 2).
 
@@ -81,7 +83,36 @@ def station_body(
         "region": region_id,
         "commission": _clean(commission),
         "tz": zone,
+        **(
+            {"lat_microdeg": position[0], "lon_microdeg": position[1]}
+            if position is not None
+            else {}
+        ),
     }
+
+
+def parse_position(lat: str | None, lon: str | None) -> tuple[int, int] | None:
+    """Degrees as people type them (`43.2389`, `43,2389`) -> microdegrees; both or neither."""
+    if not (lat or "").strip() and not (lon or "").strip():
+        return None
+    try:
+        lat_value = Decimal((lat or "").strip().replace(",", "."))
+        lon_value = Decimal((lon or "").strip().replace(",", "."))
+    except InvalidOperation:
+        lat_value = lon_value = Decimal("NaN")
+    if not (
+        lat_value.is_finite()
+        and lon_value.is_finite()
+        and -90 <= lat_value <= 90
+        and -180 <= lon_value <= 180
+    ):
+        raise UsageError(
+            _(
+                "A station's position is a latitude and a longitude in degrees, both given, "
+                "such as 43.2389 and 76.8897."
+            )
+        )
+    return int(lat_value * 1_000_000), int(lon_value * 1_000_000)
 
 
 def holds_code(session: LogbookSession, code: str) -> bool:
@@ -101,10 +132,18 @@ def add_station(
     region: str | None = None,
     commission: str | None = None,
     tz: str | None = None,
+    position: tuple[int, int] | None = None,
 ) -> StationRow:
     """Declare a station (see `station_body` for the rules); a code held already is refused."""
     body = station_body(
-        catalogue, code, name, address=address, region=region, commission=commission, tz=tz
+        catalogue,
+        code,
+        name,
+        address=address,
+        region=region,
+        commission=commission,
+        tz=tz,
+        position=position,
     )
     if holds_code(session, body["code"]):
         raise UserActionError(_("Station {code} already exists.").format(code=body["code"]))

@@ -20,6 +20,7 @@ from observer_app.core.timeutil import to_local
 from observer_app.i18n import _
 from observer_app.logbook.record_describers import HANDOFF_DESCRIBERS, RECORD_DESCRIBERS
 from observer_app.logbook.record_words import RecordWords
+from observer_app.logbook.refs import labels_for
 from observer_app.vault.connection import Connection
 from observer_app.vault.journal import Event, parse_valid
 from observer_app.vault.queries import timeline as queries_timeline
@@ -28,28 +29,30 @@ from observer_app.vault.queries.timeline import StoredEvent
 Describer = Callable[[Event], str]
 
 
-def _note(event: Event) -> str:
+def _note(event: Event, words: RecordWords) -> str:
     return _("note: {text}").format(text=event.body.get("text", ""))
 
 
-def _note_amended(event: Event) -> str:
+def _note_amended(event: Event, words: RecordWords) -> str:
     return _("note {id} amended: {text}").format(
-        id=str(event.body.get("target", ""))[:13], text=event.body.get("text", "")
+        id=words.ref(event.body.get("target")), text=event.body.get("text", "")
     )
 
 
-def _note_voided(event: Event) -> str:
+def _note_voided(event: Event, words: RecordWords) -> str:
     return _("note {id} voided: {reason}").format(
-        id=str(event.body.get("target", ""))[:13], reason=event.body.get("reason", "")
+        id=words.ref(event.body.get("target")), reason=event.body.get("reason", "")
     )
 
 
 DESCRIBERS: dict[str, Describer] = {
     "identity.certificate": lambda e: _("certificate changed"),
+    **HANDOFF_DESCRIBERS,
+}
+NOTE_DESCRIBERS: dict[str, Callable[[Event, RecordWords], str]] = {
     "note.added": _note,
     "note.amended": _note_amended,
     "note.voided": _note_voided,
-    **HANDOFF_DESCRIBERS,
 }
 
 
@@ -59,6 +62,7 @@ class TimelineEntry:
     author: str
     local_time: str
     text: str
+    ref: str | None = None  # the short reference of the record the event is about (`I-12`)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +76,7 @@ class TimelineEntry:
             "type": self.event.type,
             "body": self.event.body,
             "text": self.text,
+            "ref": self.ref,
         }
 
 
@@ -84,7 +89,7 @@ def _shipped_catalogue() -> Catalogue:
 
 def describe(event: Event, words: RecordWords | None = None) -> str:
     """The event in words; `words` (the catalogue's names) is loaded when not given."""
-    record_describer = RECORD_DESCRIBERS.get(event.type)
+    record_describer = RECORD_DESCRIBERS.get(event.type) or NOTE_DESCRIBERS.get(event.type)
     if record_describer is not None:
         return record_describer(event, words or RecordWords(_shipped_catalogue()))
     describer = DESCRIBERS.get(event.type)
@@ -102,16 +107,40 @@ def _entries(conn: Connection, stored: Iterable[StoredEvent]) -> list[TimelineEn
             (feeds,),
         ).fetchall()
     )
-    words = RecordWords(_shipped_catalogue())
+    labels = labels_for(conn, (i for event in valid for i in _named_records(event)))
+    words = RecordWords(_shipped_catalogue(), labels)
     return [
         TimelineEntry(
             event,
             str(names.get(event.feed, event.feed[:16])),
             to_local(event.time_utc, event.tz).isoformat(timespec="seconds"),
             describe(event, words),
+            _subject_label(event, labels),
         )
         for event in valid
     ]
+
+
+def _subject_label(event: Event, labels: dict[str, str]) -> str | None:
+    """The reference of the record the event is about: the one it adds, else its target (a
+    break has its own id, but people know it by its visit)."""
+    for key in ("id", "target", "visit"):
+        label = labels.get(str(event.body.get(key) or ""))
+        if label is not None:
+            return label
+    return None
+
+
+def _named_records(event: Event) -> list[str]:
+    """The ids of the records an event creates or names (for their short references)."""
+    body = event.body
+    ids = [body.get("id"), body.get("target"), body.get("visit"), body.get("derived_from")]
+    links = body.get("links")
+    link = body.get("link")
+    for item in (links if isinstance(links, list) else []) + [link]:
+        if isinstance(item, dict):
+            ids.append(item.get("ref"))
+    return [str(i) for i in ids if isinstance(i, str) and i]
 
 
 def timeline_page(

@@ -8,12 +8,14 @@ report's pseudonyms, missing GPS and withheld media are decided exactly once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from observer_app.core.audience import Audience
 from observer_app.core.checklist_answer import ChecklistAnswer
+from observer_app.core.evidence import EvidenceWarning
 from observer_app.core.incidents import Incident
+from observer_app.core.refs import with_author
 from observer_app.reports.audience import (
     AudiencePolicy,
     Pseudonyms,
@@ -58,6 +60,7 @@ class MediaView:
     consent_note: str | None
     derived_from: str | None
     purged: bool
+    warnings: tuple[EvidenceWarning, ...] = ()  # implausible capture time or place
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,14 @@ class ReportView:
     events: tuple[Event, ...]
     catalogue_version: str
     legal_framework_date: str
+    refs: Mapping[str, str] = field(default_factory=dict)  # record id -> `I-12`, `I-12@name`
+    contact: str | None = None
+    legal_basis: str | None = None
+    legal_basis_date: str | None = None  # ISO date
+
+    def ref(self, record_id: str) -> str:
+        """A record by its short reference, else by its short id."""
+        return self.refs.get(record_id) or record_id[:13]
 
     @property
     def media(self) -> list[MediaView]:
@@ -137,15 +148,21 @@ def build_view(data: ReportData, texts: ReportTexts, fingerprint: str) -> Report
     options = data.options
     policy = policy_for(options.audience)
     names = _pseudonyms(data, texts) if policy.pseudonymise else None
+    authors = _shown_authors(data, texts, policy)
+    signer = next(a for a in authors if a.feed == data.signer.feed)
     shown, withheld = split_media(data.all_media, policy)
     shown_ids = {m.id for m in shown}
     stations = tuple(
-        _station(s, policy, names, shown_ids, _author_name(data, s.station.feed))
+        _station(s, policy, names, shown_ids, _author_name(authors, s.station.feed))
         for s in data.stations
     )
     incidents = [i for s in stations for i in s.incidents]
     if options.incidents:  # the ones the user named, as far as the report covers them
-        chosen = tuple(i.incident.id for i in incidents if i.incident.id in options.incidents)
+        chosen = tuple(
+            i.incident.id
+            for i in incidents
+            if i.incident.id in options.incidents and not i.incident.voided
+        )
     else:  # every incident still standing
         records = [i.incident for i in incidents]
         chosen = tuple(i.id for i in records if not i.voided and i.status != "rejected")
@@ -155,10 +172,10 @@ def build_view(data: ReportData, texts: ReportTexts, fingerprint: str) -> Report
         policy=policy,
         lang=options.lang,
         generated_utc=data.generated_utc,
-        signer=data.signer,
+        signer=signer,
         signer_tz=data.signer_tz,
         fingerprint=fingerprint,
-        authors=tuple(data.authors),
+        authors=authors,
         mission=data.mission,
         period=(options.period_from, options.period_to),
         stations=stations,
@@ -169,11 +186,43 @@ def build_view(data: ReportData, texts: ReportTexts, fingerprint: str) -> Report
         events=tuple(data.events),
         catalogue_version=texts.catalogue.catalogue_version,
         legal_framework_date=texts.catalogue.legal_framework_date.isoformat(),
+        refs=_refs(data, authors),
+        contact=options.contact,
+        legal_basis=options.legal_basis,
+        legal_basis_date=options.legal_basis_date or (data.mission.date if data.mission else None),
     )
 
 
-def _author_name(data: ReportData, feed: str) -> str:
-    return next((a.name for a in data.authors if a.feed == feed), feed[:16])
+def _shown_authors(
+    data: ReportData, texts: ReportTexts, policy: AudiencePolicy
+) -> tuple[Author, ...]:
+    """The authors as the audience may see them. A public report names no observer and no
+    accreditation number (observers are exposed to pressure): the organisation when the vault
+    names one, else "observer 1", "observer 2"; a complaint must be signed by a person."""
+    if not policy.pseudonymise:
+        return tuple(data.authors)
+    organisation = data.options.organisation
+    shown = []
+    for number, author in enumerate(data.authors, start=1):
+        name = organisation or texts.gettext("observer {number}").format(number=number)
+        if organisation and len(data.authors) > 1:
+            name = f"{organisation} ({number})"
+        shown.append(replace(author, name=name, accreditation=None))
+    return tuple(shown)
+
+
+def _refs(data: ReportData, authors: Sequence[Author]) -> dict[str, str]:
+    """Short references, with the author's shown name where the report holds several feeds."""
+    several = len({feed for _ref, feed in data.refs.values()}) > 1
+    names = {a.feed: a.name for a in authors}
+    return {
+        record_id: with_author(ref, names.get(feed, feed[:16]) if several else None)
+        for record_id, (ref, feed) in data.refs.items()
+    }
+
+
+def _author_name(authors: Sequence[Author], feed: str) -> str:
+    return next((a.name for a in authors if a.feed == feed), feed[:16])
 
 
 def _pseudonyms(data: ReportData, texts: ReportTexts) -> Pseudonyms:
@@ -201,7 +250,9 @@ def _station(
     shown: set[str],
     author: str,
 ) -> StationView:
-    media = tuple(_media(m, policy) for m in data.media if m.id in shown)
+    media = tuple(
+        _media(m, policy, data.evidence.get(m.id, ())) for m in data.media if m.id in shown
+    )
     media_of: dict[str, list[str]] = {}
     for item in data.media:
         if item.id in shown:
@@ -295,7 +346,9 @@ def _changes(changes: object, names: Pseudonyms | None) -> dict[str, Any]:
     return result
 
 
-def _media(item: MediaRecord, policy: AudiencePolicy) -> MediaView:
+def _media(
+    item: MediaRecord, policy: AudiencePolicy, warnings: Sequence[EvidenceWarning] = ()
+) -> MediaView:
     gps: tuple[int, int] | None = None
     if policy.show_gps and item.gps_lat_microdeg is not None and item.gps_lon_microdeg is not None:
         gps = (item.gps_lat_microdeg, item.gps_lon_microdeg)
@@ -317,6 +370,7 @@ def _media(item: MediaRecord, policy: AudiencePolicy) -> MediaView:
         consent_note=item.consent_note if policy.show_media_details else None,
         derived_from=item.derived_from,
         purged=item.purged,
+        warnings=tuple(warnings),
     )
 
 

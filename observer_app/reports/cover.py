@@ -9,14 +9,17 @@ included item with its hash and every withheld item with its reason only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Final
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from observer_app.core.audience import Audience
 from observer_app.crypto.keys import format_fingerprint
+from observer_app.i18n import N_
 from observer_app.reports.audience import WITHHELD_CONSENT, WITHHELD_PURGED, Withheld
-from observer_app.reports.builder import ReportView, chosen_incidents
+from observer_app.reports.builder import IncidentView, ReportView, StationView, chosen_incidents
 from observer_app.reports.data import ReportOptions, period_for
 from observer_app.reports.labels import ReportTexts
 from observer_app.reports.layout import (
@@ -97,6 +100,14 @@ def _person(name: str, accreditation: str | None, texts: ReportTexts) -> str:
     )
 
 
+def fingerprint_lines(fingerprint: str) -> str:
+    """The fingerprint as two lines of eight groups: read aloud in halves, and never wrapped
+    by the layout so that one group stands alone on a line."""
+    groups = fingerprint.split()
+    half = (len(groups) + 1) // 2
+    return "<br/>".join("&nbsp;".join(part) for part in (groups[:half], groups[half:]) if part)
+
+
 def cover(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
     t = texts.gettext
     observers = [a for a in view.authors if any(s.station.feed == a.feed for s in view.stations)]
@@ -120,7 +131,7 @@ def cover(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable
             or _person(view.signer.name, view.signer.accreditation, texts),
         ),
         (t("Signed by"), _person(view.signer.name, view.signer.accreditation, texts)),
-        (t("Signer fingerprint"), view.fingerprint),
+        (t("Signer fingerprint"), fingerprint_lines(view.fingerprint)),
         (t("Stations"), stations),
         (t("Period"), text(period_text(view, texts))),
         (
@@ -164,26 +175,73 @@ def cover(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable
     ]
 
 
+def _codes(stations: Sequence[StationView]) -> str:
+    """Station codes once each, in report order (two feeds may hold the same station)."""
+    return ", ".join(dict.fromkeys(s.station.code for s in stations))
+
+
+def complaint_groups(view: ReportView) -> list[tuple[str | None, list[IncidentView]]]:
+    """The complaint's incidents by the commission they are addressed to: one letter per
+    commission (a commission examines only its own stations). `--commission` addresses one
+    letter with everything; a station with no commission recorded gets a letter of its own."""
+    incidents = chosen_incidents(view)
+    if view.commission:
+        return [(view.commission, list(incidents))]
+    groups: dict[tuple[str | None, str], list[IncidentView]] = {}
+    for incident in incidents:
+        station = view.station_of(incident.incident.id)
+        commission = station.station.commission if station else None
+        key = (commission, "" if commission else (station.station.code if station else "?"))
+        groups.setdefault(key, []).append(incident)
+    if not groups:
+        commissions = {s.station.commission for s in view.stations}
+        return [(commissions.pop() if len(commissions) == 1 else None, [])]
+    return [(commission, items) for (commission, _code), items in groups.items()]
+
+
 def complaint_letter(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
+    story: list[Flowable] = []
+    for commission, incidents in complaint_groups(view):
+        story += _letter(view, commission, incidents, texts, styles)
+        story += _letter_appendix(view, incidents, texts, styles)
+    return story
+
+
+def _letter(
+    view: ReportView,
+    commission: str | None,
+    incidents: Sequence[IncidentView],
+    texts: ReportTexts,
+    styles: Styles,
+) -> list[Flowable]:
     t = texts.gettext
-    codes = ", ".join(s.station.code for s in view.stations)
-    commissions = {s.station.commission for s in view.stations if s.station.commission}
-    commission = view.commission or (commissions.pop() if len(commissions) == 1 else None)
-    addressee = commission or t(
-        "Precinct election commission of polling station(s) {codes}"
+    stations = [
+        s for s in view.stations if any(view.station_of(i.incident.id) is s for i in incidents)
+    ]
+    if not stations:
+        stations = list(view.stations)
+    codes = _codes(stations)
+    addressee = commission or texts.ngettext(
+        "Precinct election commission of polling station {codes}",
+        "Precinct election commissions of polling stations {codes}",
+        len(stations),
     ).format(codes=codes)
+    applicant = _person(view.signer.name, view.signer.accreditation, texts)
     story: list[Flowable] = [
         para(text(t("To:")) + " " + text(addressee), styles.body),
-        para(
-            text(t("From:")) + " " + _person(view.signer.name, view.signer.accreditation, texts),
-            styles.body,
-        ),
+        para(text(t("From:")) + " " + applicant, styles.body),
+    ]
+    if view.contact:
+        story.append(para(text(t("Contact:")) + " " + text(view.contact), styles.body))
+    story += [
         Spacer(1, 8 * mm),
         para(text(t("COMPLAINT")), styles.title),
         para(
             text(
-                t(
-                    "about violations of the election legislation at polling station(s) {codes}"
+                texts.ngettext(
+                    "about violations of the election legislation at polling station {codes}",
+                    "about violations of the election legislation at polling stations {codes}",
+                    len(stations),
                 ).format(codes=codes)
             ),
             styles.h3,
@@ -199,7 +257,6 @@ def complaint_letter(view: ReportView, texts: ReportTexts, styles: Styles) -> li
             styles.body,
         ),
     ]
-    incidents = chosen_incidents(view)
     if not incidents:
         story.append(para(text(t("No incidents were selected.")), styles.indented))
     for number, incident in enumerate(incidents, start=1):
@@ -215,27 +272,17 @@ def complaint_letter(view: ReportView, texts: ReportTexts, styles: Styles) -> li
             severity=texts.term("severity", record.severity),
             seen=texts.term("seen", record.seen),
         )
-        evidence = texts.ngettext(
-            "Evidence: {count} media item, listed in the attached report (incident {id}).",
-            "Evidence: {count} media items, listed in the attached report (incident {id}).",
-            len(incident.media),
-        ).format(count=len(incident.media), id=record.id)
-        story.append(para(f"<b>{number}. {text(head)}</b> {text(record.text)}", styles.indented))
-        story.append(para(text(evidence), styles.muted))
+        reference = t("record {ref}").format(ref=view.ref(record.id))
+        story.append(
+            para(
+                f"<b>{number}. {text(head)}</b> {text(record.text)} ({text(reference)})",
+                styles.indented,
+            )
+        )
+        story.append(para(text(_evidence(view, incident, texts)), styles.muted))
     story += [
         Spacer(1, 3 * mm),
-        para(
-            text(
-                t(
-                    "Legal framework applied: observation catalogue {version}, legislation as "
-                    "of {date}."
-                ).format(
-                    version=view.catalogue_version,
-                    date=texts.date(dt.date.fromisoformat(view.legal_framework_date)),
-                )
-            ),
-            styles.body,
-        ),
+        para(text(legal_basis_text(view, texts)), styles.body),
         para(
             text(
                 t(
@@ -246,26 +293,111 @@ def complaint_letter(view: ReportView, texts: ReportTexts, styles: Styles) -> li
             styles.body,
         ),
         para(
-            text(t("Attached: the signed observation report {id}.").format(id=view.report_id)),
+            text(
+                t(
+                    "Attached: the list of records with their hashes (next page) and the signed "
+                    "observation report {id}."
+                ).format(id=view.report_id)
+            ),
             styles.body,
         ),
         Spacer(1, 12 * mm),
         table(
             [
-                [para(text(t("Date:")), styles.cell), "", para(text(t("Signature:")), styles.cell)],
+                [
+                    para(text(t("Date:")) + " " + text(_letter_date(view, texts)), styles.cell),
+                    "",
+                    para(text(t("Signature:")), styles.cell),
+                ],
                 ["", "", para(f"({text(view.signer.name)})", styles.muted)],
             ],
             [FRAME_WIDTH * 0.4, FRAME_WIDTH * 0.15, FRAME_WIDTH * 0.45],
             header=False,
             extra=[
                 ("GRID", (0, 0), (-1, -1), 0, "white"),
-                ("LINEBELOW", (0, 0), (0, 0), 0.6, "black"),
                 ("LINEBELOW", (2, 0), (2, 0), 0.6, "black"),
                 ("TOPPADDING", (0, 0), (-1, 0), 14),
             ],
         ),
         PageBreak(),
     ]
+    return story
+
+
+def _letter_date(view: ReportView, texts: ReportTexts) -> str:
+    local = texts.local(view.generated_utc, view.signer_tz)
+    return texts.date(local.date())
+
+
+def _evidence(view: ReportView, incident: IncidentView, texts: ReportTexts) -> str:
+    """The media the report shows for this incident, counted and named by reference."""
+    if not incident.media:
+        return texts.gettext("No media evidence is attached to this record.")
+    return texts.ngettext(
+        "Evidence: {count} media item ({refs}), listed in the attached report.",
+        "Evidence: {count} media items ({refs}), listed in the attached report.",
+        len(incident.media),
+    ).format(
+        count=texts.number(len(incident.media)),
+        refs=", ".join(view.ref(m) for m in incident.media),
+    )
+
+
+def legal_basis_text(view: ReportView, texts: ReportTexts) -> str:
+    """The law the complaint invokes, dated: the holder's setting, else the catalogue's law,
+    cited as in force on the given day (the mission's date unless set)."""
+    law = view.legal_basis or texts.gettext(
+        "the Constitutional Law of the Republic of Kazakhstan «On Elections in the "
+        "Republic of Kazakhstan»"
+    )
+    if not view.legal_basis_date:
+        return texts.gettext("Legal basis: {law}").format(law=law)
+    try:
+        day = texts.date(dt.date.fromisoformat(view.legal_basis_date))
+    except ValueError:
+        day = view.legal_basis_date
+    return texts.gettext("Legal basis: {law} (as in force on {date})").format(law=law, date=day)
+
+
+def _letter_appendix(
+    view: ReportView, incidents: Sequence[IncidentView], texts: ReportTexts, styles: Styles
+) -> list[Flowable]:
+    """Right after the letter, in its language: each cited record and evidence item with the
+    hash a commission can check against the signed report."""
+    t = texts.gettext
+    story: list[Flowable] = [
+        para(text(t("Appendix to the complaint: records and their hashes")), styles.h2),
+    ]
+    cell, small = styles.cell, styles.small
+    rows: list[list[object]] = [
+        [para(text(t(label)), styles.cell_bold) for label in ("Reference", "Record")]
+        + [para("SHA-256", styles.cell_bold)]
+    ]
+    media = {m.id: m for m in view.media}
+    for incident in incidents:
+        record = incident.incident
+        rows.append(
+            [
+                para(text(view.ref(record.id)), cell),
+                para(text(texts.category(record.category)), cell),
+                para(f"<font size='6'>{incident.hash or '-'}</font>", small),
+            ]
+        )
+        for media_id in incident.media:
+            item = media.get(media_id)
+            if item is not None:
+                rows.append(
+                    [
+                        para(text(view.ref(media_id)), cell),
+                        para(text(t("media item")), cell),
+                        para(f"<font size='6'>{item.sha256}</font>", small),
+                    ]
+                )
+    if len(rows) == 1:
+        story.append(para(text(t("None.")), styles.body))
+    else:
+        story.append(table(rows, [20 * mm, 62 * mm, FRAME_WIDTH - 82 * mm]))
+    story.append(PageBreak())
     return story
 
 
@@ -285,6 +417,38 @@ def withheld_reason(item: Withheld, texts: ReportTexts) -> str:
     return reason
 
 
+EVENT_NAMES: Final[Mapping[str, str]] = {
+    "identity.declared": N_("identity declared"),
+    "identity.certificate": N_("certificate changed"),
+    "mission.set": N_("mission set"),
+    "station.added": N_("station added"),
+    "visit.started": N_("arrival"),
+    "visit.ended": N_("departure"),
+    "visit.paused": N_("break"),
+    "visit.resumed": N_("end of break"),
+    "checklist.answered": N_("checklist answer"),
+    "incident.added": N_("incident recorded"),
+    "incident.amended": N_("incident amended"),
+    "incident.voided": N_("incident voided"),
+    "protocol.recorded": N_("protocol figures"),
+    "media.added": N_("media item added"),
+    "media.derived": N_("anonymised copy"),
+    "media.linked": N_("media item linked"),
+    "media.consent": N_("consent changed"),
+    "media.purged": N_("media content purged"),
+    "note.added": N_("note added"),
+    "note.amended": N_("note amended"),
+    "note.voided": N_("note voided"),
+}
+"""Event types as the appendix names them, in the report's language (a newer peer's type is
+shown as it is)."""
+
+
+def event_name(texts: ReportTexts, event_type: str) -> str:
+    name = EVENT_NAMES.get(event_type)
+    return texts.gettext(name) if name else event_type
+
+
 def appendix(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
     t = texts.gettext
     cell, small = styles.cell, styles.small
@@ -293,18 +457,25 @@ def appendix(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowa
         para(text(t("Appendix: hashes and withheld items")), styles.h1),
         para(text(t("Media included")), styles.h2),
     ]
-    media_rows = [[t("Media id"), t("Type"), "SHA-256"]]
-    media_rows += [[m.id, m.mime, m.sha256] for m in view.media]
+    media_rows = [[t("Reference"), t("Media id"), t("Type"), "SHA-256"]]
+    media_rows += [[view.ref(m.id), m.id, m.mime, m.sha256] for m in view.media]
     if view.media:
-        story.append(fixed_table(media_rows, [50 * mm, 36 * mm, 88 * mm], styles.fonts))
+        story.append(fixed_table(media_rows, [16 * mm, 46 * mm, 24 * mm, 88 * mm], styles.fonts))
     else:
         story.append(para(text(t("None.")), styles.body))
     story.append(para(text(t("Signed events the report derives from")), styles.h2))
-    event_rows = [[t("Seq"), t("Event"), t("Item id"), t("Event SHA-256")]]
+    event_rows = [[t("Seq"), t("Event"), t("Record"), t("Event SHA-256")]]
     for event in view.events:
-        item = event.body.get("id") or event.body.get("target") or ""
-        event_rows.append([str(event.seq), event.type, str(item), event.hash])
-    story.append(fixed_table(event_rows, [11 * mm, 26 * mm, 49 * mm, 88 * mm], styles.fonts))
+        item = str(event.body.get("id") or event.body.get("target") or "")
+        event_rows.append(
+            [
+                str(event.seq),
+                event_name(texts, event.type),
+                view.ref(item) if item else "",
+                event.hash,
+            ]
+        )
+    story.append(fixed_table(event_rows, [10 * mm, 48 * mm, 28 * mm, 88 * mm], styles.fonts))
     story.append(para(text(t("Items withheld for this audience")), styles.h2))
     if view.withheld:
         rows: list[list[object]] = [[para(text(t("Id")), cell), para(text(t("Reason")), cell)]]

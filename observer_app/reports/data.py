@@ -16,6 +16,7 @@ from typing import Protocol
 from observer_app.core.audience import Audience
 from observer_app.core.catalogue import Catalogue
 from observer_app.core.checklist_answer import ChecklistAnswer
+from observer_app.core.evidence import EvidenceWarning, recorded_warnings
 from observer_app.core.incidents import Incident
 from observer_app.core.protocol import (
     ProtocolEvaluation,
@@ -34,7 +35,8 @@ from observer_app.vault.queries.checklist import answers
 from observer_app.vault.queries.incidents import incident_histories, newest_incidents
 from observer_app.vault.queries.mission import MissionRow, current_mission
 from observer_app.vault.queries.protocol import figure_history
-from observer_app.vault.queries.stations import StationRow, list_stations
+from observer_app.vault.queries.refs import refs_by_feed
+from observer_app.vault.queries.stations import StationRow, list_stations, station_position
 from observer_app.vault.queries.visits import VisitRow, list_visits
 
 
@@ -48,6 +50,14 @@ class ReportOptions:
     commission: str | None = None
     # For a complaint: the incidents it names (full ids); empty means every live incident.
     incidents: tuple[str, ...] = ()
+    # What a public report names instead of the observer (the organisation); None: "observer 1".
+    organisation: str | None = None
+    # The complaint's applicant contact (address, phone, e-mail), from the vault's settings.
+    contact: str | None = None
+    # The law the complaint invokes, and the day it is cited as in force (ISO; None: the
+    # mission's date, the law that governed the election day).
+    legal_basis: str | None = None
+    legal_basis_date: str | None = None
 
 
 class MediaRecord(Protocol):
@@ -125,6 +135,8 @@ class StationData:
     incidents: list[IncidentEntry]  # by time
     protocol: ProtocolData
     media: list[MediaRecord] = field(default_factory=list)
+    # media id -> what is implausible about its capture time or place (core.evidence)
+    evidence: dict[str, tuple[EvidenceWarning, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -139,6 +151,7 @@ class ReportData:
     stations: list[StationData]
     other_media: list[MediaRecord]
     events: list[Event]  # every event the report derives from, by feed and seq
+    refs: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (`I-12`, feed)
 
     @property
     def all_media(self) -> list[MediaRecord]:
@@ -166,9 +179,12 @@ def gather(
         for row in stations
     ]
     other = _place_media(media, sections, options)
+    for section in sections:
+        section.evidence = _evidence(conn, mission, section)
     feeds = sorted({s.station.feed for s in sections} | {holder_feed})
     authors = [_author(conn, feed) for feed in feeds]
     scanned = sorted(set(feeds) | ({mission.feed} if mission else set()))
+    entity_ids = _entity_ids(sections, other)
     return ReportData(
         report_id=report_id,
         generated_utc=generated_utc,
@@ -179,7 +195,8 @@ def gather(
         mission=mission,
         stations=sections,
         other_media=other,
-        events=source_events(conn, scanned, _entity_ids(sections, other), mission),
+        events=source_events(conn, scanned, entity_ids, mission),
+        refs=refs_by_feed(conn, entity_ids),
     )
 
 
@@ -327,6 +344,25 @@ def _place_media(
         elif not options.stations and not (options.period_from or options.period_to):
             other.append(item)
     return other
+
+
+def _evidence(
+    conn: Connection, mission: MissionRow | None, section: StationData
+) -> dict[str, tuple[EvidenceWarning, ...]]:
+    position = station_position(conn, section.station.id)
+    found: dict[str, tuple[EvidenceWarning, ...]] = {}
+    for item in section.media:
+        warnings = recorded_warnings(
+            capture_time=item.capture_time,
+            lat_microdeg=item.gps_lat_microdeg,
+            lon_microdeg=item.gps_lon_microdeg,
+            zone_name=section.station.tz,
+            mission_date=mission.date if mission else None,
+            station_position=position,
+        )
+        if warnings:
+            found[item.id] = tuple(warnings)
+    return found
 
 
 def media_moment(item: MediaRecord, zone_name: str) -> str:

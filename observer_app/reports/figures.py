@@ -11,7 +11,15 @@ from reportlab.platypus import Flowable, Spacer
 
 from observer_app.reports.builder import ReportView, StationView
 from observer_app.reports.labels import ReportTexts
-from observer_app.reports.layout import FAILED_FILL, FRAME_WIDTH, Styles, para, table, text
+from observer_app.reports.layout import (
+    FAILED_FILL,
+    FRAME_WIDTH,
+    Styles,
+    header_cell,
+    para,
+    table,
+    text,
+)
 
 MARKS = {True: "✓", False: "✗", None: "…"}
 
@@ -22,13 +30,18 @@ def protocol_summary(view: ReportView, texts: ReportTexts, styles: Styles) -> li
     story: list[Flowable] = [
         para(text(t("Protocol figures: control relations")), styles.h2),
         para(
-            text(t("✓ holds, ✗ failed (highlighted), … figures missing.")),
+            text(
+                t(
+                    "✓ holds, ✗ failed (highlighted), … figures for this relation missing, "
+                    "— no protocol recorded."
+                )
+            ),
             styles.muted,
         ),
     ]
     header = [
         para(text(t("Station")), styles.cell_bold),
-        para(text(t("Turnout")), styles.cell_bold),
+        header_cell(t("Turnout"), 30 * mm, styles),
     ]
     header += [para(str(n), styles.cell_bold) for n in range(1, len(rules) + 1)]
     rows: list[list[object]] = [header]

@@ -129,6 +129,26 @@ def para(markup: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(markup, style)
 
 
+CELL_PADDING = 3  # points each side, as `table` sets them
+_MIN_HEADER_SIZE = 5.5
+
+
+def header_cell(label: str, width: float, styles: Styles) -> Paragraph:
+    """A column header whose every word fits its column: the size goes down until the longest
+    word does (down to 5.5 pt), so that the layout never breaks a word ("Критическ/ая");
+    lines still break between words."""
+    font = styles.fonts.bold
+    room = width - 2 * CELL_PADDING
+    longest = max(label.split() or [""], key=lambda word: stringWidth(word, font, 8))
+    size = styles.cell_bold.fontSize
+    while size > _MIN_HEADER_SIZE and stringWidth(longest, font, size) > room:
+        size -= 0.25
+    style = ParagraphStyle(
+        f"header{size}", parent=styles.cell_bold, fontSize=size, leading=size * 1.2
+    )
+    return Paragraph(text(label), style)
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float],
@@ -360,6 +380,27 @@ def _fit(value: str, font: str, size: float, width: float) -> str:
     return value + "…"
 
 
+def header_lines(value: str, fonts: FontNames, width: float) -> list[tuple[str, float]]:
+    """The page header's right text, never cut: a smaller size first, then two lines (split
+    between words); only a single word wider than the room is shortened."""
+    size = 8.0
+    while size > 6 and stringWidth(value, fonts.regular, size) > width:
+        size -= 0.5
+    if stringWidth(value, fonts.regular, size) <= width:
+        return [(value, size)]
+    words = value.split()
+    best = len(words) // 2 or 1
+    for cut in range(1, len(words)):
+        first = " ".join(words[:cut])
+        if stringWidth(first, fonts.regular, size) <= width:
+            best = cut
+    first, second = " ".join(words[:best]), " ".join(words[best:])
+    return [
+        (_fit(first, fonts.regular, size, width), size),
+        (_fit(second, fonts.regular, size, width), size),
+    ]
+
+
 def _decorate(canvas: Canvas, decor: PageDecor, fonts: FontNames, number: int, total: int) -> None:
     canvas.saveState()
     top = PAGE_HEIGHT - 12 * mm
@@ -375,9 +416,9 @@ def _decorate(canvas: Canvas, decor: PageDecor, fonts: FontNames, number: int, t
     canvas.setFillColor(MUTED_INK)
     canvas.setFont(fonts.regular, 8)
     right_width = FRAME_WIDTH - stringWidth(mark, fonts.bold, size) - 8 * mm
-    canvas.drawRightString(
-        PAGE_WIDTH - MARGIN_X, top, _fit(decor.header_right, fonts.regular, 8, right_width)
-    )
+    for offset, line in enumerate(reversed(header_lines(decor.header_right, fonts, right_width))):
+        canvas.setFont(fonts.regular, line[1])
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top + offset * 3 * mm, line[0])
     canvas.setStrokeColor(colour)
     canvas.setLineWidth(0.8)
     canvas.line(MARGIN_X, top - 2.5 * mm, PAGE_WIDTH - MARGIN_X, top - 2.5 * mm)

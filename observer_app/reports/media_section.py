@@ -12,6 +12,7 @@ from collections.abc import Callable
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from observer_app.core.audience import Audience
 from observer_app.reports.builder import MediaView, ReportView
 from observer_app.reports.labels import ReportTexts
 from observer_app.reports.layout import (
@@ -78,7 +79,7 @@ def media_section(
 
 def _caption(item: MediaView, zone_name: str, view: ReportView, texts: ReportTexts) -> str:
     t = texts.gettext
-    lines = [f"<b>{text(item.id)}</b>"]
+    lines = [f"<b>{text(view.ref(item.id))}</b> · {text(item.id)}"]
     if item.capture_time:
         lines.append(
             text(t("Taken: {time}").format(time=texts.camera_time(item.capture_time, zone_name)))
@@ -90,16 +91,31 @@ def _caption(item: MediaView, zone_name: str, view: ReportView, texts: ReportTex
         consent += f" ({item.consent_note})"
     lines.append(text(consent))
     if item.derived_from:
-        lines.append(text(t("Anonymised copy of {id}").format(id=item.derived_from)))
+        lines.append(text(t("Anonymised copy of {id}").format(id=view.ref(item.derived_from))))
     if item.gps is not None:
         lines.append(text(t("GPS: {position}").format(position=texts.coordinate(*item.gps))))
     if item.name is not None:
         lines.append(text(t("File: {name}").format(name=item.name)))
+    lines += _evidence_flags(item, view, texts)
     if item.purged:
         lines.append(text(t("Content purged; the record and hash are kept.")))
     elif not item.decodable:
         lines.append(text(t("The file does not decode.")))
     return "<br/>".join(lines)
+
+
+def _evidence_flags(item: MediaView, view: ReportView, texts: ReportTexts) -> list[str]:
+    """The item's implausible time or place: worded in full in an internal report (where the
+    positions are shown too), flagged only for other audiences."""
+    if not item.warnings:
+        return []
+    if view.audience is Audience.INTERNAL:
+        return [
+            "<font color='#a10000'>⚠ " + text(w.worded(texts.gettext)) + "</font>"
+            for w in item.warnings
+        ]
+    flag = texts.gettext("time or place of capture questionable")
+    return [f"<font color='#a10000'>⚠ {text(flag)}</font>"]
 
 
 def _kind(kind: str, texts: ReportTexts) -> str:

@@ -23,6 +23,7 @@ from observer_app.reports.layout import (
     FAILED_FILL,
     FRAME_WIDTH,
     Styles,
+    header_cell,
     para,
     table,
     text,
@@ -55,10 +56,11 @@ def summary(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowab
     story.append(para(text(t("Incidents by category and severity")), styles.h2))
     severities = [term.id for term in texts.catalogue.severities]
     counts = Counter((i.category, i.severity) for i in live)
+    side = (FRAME_WIDTH - 70 * mm) / (len(severities) + 1)
     header = [para(text(t("Category")), styles.cell_bold)] + [
-        para(text(texts.term("severity", s)), styles.cell_bold) for s in severities
+        header_cell(texts.term("severity", s), side, styles) for s in severities
     ]
-    header.append(para(text(t("Total")), styles.cell_bold))
+    header.append(header_cell(t("Total"), side, styles))
     rows: list[list[object]] = [header]
     known = [c.id for c in texts.catalogue.incident_categories]
     categories = [c for c in known if any(k[0] == c for k in counts)]
@@ -76,7 +78,6 @@ def summary(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowab
     ]
     total_row.append(para(texts.number(len(live)), styles.number))
     rows.append(total_row)
-    side = (FRAME_WIDTH - 70 * mm) / (len(severities) + 1)
     story.append(table(rows, [70 * mm] + [side] * (len(severities) + 1)))
     story += _ratings(view, texts, styles)
     story += protocol_summary(view, texts, styles)
@@ -97,8 +98,9 @@ def _ratings(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowa
     t = texts.gettext
     items = _rating_items(texts)
     story: list[Flowable] = [para(text(t("Checklist ratings per phase")), styles.h2)]
+    width = (FRAME_WIDTH - 30 * mm) / max(1, len(items))
     header = [para(text(t("Station")), styles.cell_bold)] + [
-        para(text(texts.phase(phase)), styles.cell_bold) for phase, _item in items
+        header_cell(texts.phase(phase), width, styles) for phase, _item in items
     ]
     rows: list[list[object]] = [header]
     extra: list[tuple[object, ...]] = []
@@ -114,7 +116,6 @@ def _ratings(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowa
             if _concern(texts, item_id, answer.value):
                 extra.append(("BACKGROUND", (c, r), (c, r), FAILED_FILL))
         rows.append(row)
-    width = (FRAME_WIDTH - 30 * mm) / max(1, len(items))
     story.append(table(rows, [30 * mm] + [width] * len(items), extra=extra))
     return story
 
@@ -154,7 +155,7 @@ def station_section(
     ]
     story += _visits(station, texts, styles)
     story += _checklist(station, texts, styles)
-    story += _incidents(station, texts, styles)
+    story += _incidents(station, view, texts, styles)
     story += station_protocol(station, view, texts, styles)
     story += media_section(list(station.media), station.station.tz, view, texts, styles, thumbnails)
     return story
@@ -215,7 +216,7 @@ def _checklist(station: StationView, texts: ReportTexts, styles: Styles) -> list
         story.append(
             para(
                 f"<b>{text(answer.item)}</b> {text(texts.item(answer.item))}: {value} "
-                f"<font size='7' color='#555555'>{text(texts.time(answer.time_utc, answer.tz))}"
+                f"<font size='7' color='#555555'>{text(texts.datetime(answer.time_utc, answer.tz))}"
                 "</font>",
                 styles.body,
             )
@@ -237,21 +238,24 @@ def _checklist(station: StationView, texts: ReportTexts, styles: Styles) -> list
     return story
 
 
-def _incidents(station: StationView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
+def _incidents(
+    station: StationView, report: ReportView, texts: ReportTexts, styles: Styles
+) -> list[Flowable]:
     t = texts.gettext
     story: list[Flowable] = [para(text(t("Incidents")), styles.h2)]
     if not station.incidents:
         return [*story, para(text(t("No incidents recorded.")), styles.body)]
     for number, incident in enumerate(station.incidents, start=1):
-        story += _incident(number, incident, texts, styles)
+        story += _incident(number, incident, report, texts, styles)
     return story
 
 
 def _incident(
-    number: int, view: IncidentView, texts: ReportTexts, styles: Styles
+    number: int, view: IncidentView, report: ReportView, texts: ReportTexts, styles: Styles
 ) -> list[Flowable]:
     t = texts.gettext
     incident = view.incident
+    view_ref = report.ref(incident.id)
     head = " · ".join(
         [
             texts.datetime(incident.occurred_utc, incident.tz),
@@ -260,7 +264,7 @@ def _incident(
             texts.term("seen", incident.seen),
         ]
     )
-    markup = f"{number}. {text(head)}"
+    markup = f"{number}. {text(view_ref)} · {text(head)}"
     if incident.voided:
         voided = text(t("VOIDED"))
         markup = f"<strike>{markup}</strike> <font color='#a10000'>{voided}</font>"
@@ -300,7 +304,7 @@ def _incident(
         lines.append(para(text(line), styles.muted))
     refs = [f"id {incident.id}"]
     if view.media:
-        refs.append(t("media: {ids}").format(ids=", ".join(m[:13] for m in view.media)))
+        refs.append(t("media: {ids}").format(ids=", ".join(report.ref(m) for m in view.media)))
     lines.append(para(text(" · ".join(refs)), styles.muted))
     lines.append(Spacer(1, 2 * mm))
     return lines

@@ -55,6 +55,9 @@ STATION_FIELDS: Final = {
     "region": optional(TERM),
     "commission": optional(SHORT_TEXT),
     "tz": required(Zone()),
+    # where the station is (both or neither; integer microdegrees, no floats in signed bodies)
+    "lat_microdeg": optional(Integer(-90_000_000, 90_000_000)),
+    "lon_microdeg": optional(Integer(-180_000_000, 180_000_000)),
 }
 
 

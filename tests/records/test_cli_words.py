@@ -84,3 +84,21 @@ def test_media_show_reads_as_text(observer: Cli, catalogue: Catalogue) -> None:
     # The camera's own name (the photo's data) is the only Latin text left.
     camera = f"{item['camera_make']} {item['camera_model']}"
     assert camera in out and _latin_words(out.replace(camera, "")) == set()
+
+
+def test_listings_show_short_references(observer: Cli, catalogue: Catalogue) -> None:
+    """`log`, `visit list`, `media list` and `media show` name records by reference (I-1, M-1),
+    and `media list` reads as words: no raw ids, kinds or consent ids."""
+    observer("visit", "start", "--station", "101", "--time", "2026-03-15T07:00", check=True)
+    log = observer("log", check=True).out
+    assert re.search(r"\sI-1\s", log) and re.search(r"\sA-1\s", log) and re.search(r"\sM-1\s", log)
+    amended = next(line for line in log.splitlines() if "I-1" in line and "уточнено" not in line)
+    assert amended  # the amendment's line names the incident by its reference, not its id
+    assert not re.search(r"\b[0-9a-f]{8}-[0-9a-f]{4}\b", log)
+    assert re.search(r"^V-1\s", observer("visit", "list", check=True).out, re.MULTILINE)
+    [listed] = observer("media", "list", check=True).out.splitlines()
+    assert listed.startswith("M-1 ") and PHOTO.name in listed
+    assert catalogue.consent_state("not_asked").label.get(observer.lang) in listed
+    assert _latin_words(listed) == set()  # no "photo", "not_asked" or raw id
+    shown = observer("media", "show", "M-1", check=True).out
+    assert re.search(r"^\S+: M-1$", shown, re.MULTILINE)  # its reference, labelled in words

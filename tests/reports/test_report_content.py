@@ -217,8 +217,10 @@ def test_complaint_starts_with_a_formal_letter_to_the_commission(day: Day) -> No
     assert flat(STUFFING_TEXT) in first  # the live incidents are listed
     assert "Мекеме басшысы" in first
     assert "Дубликат записи" not in first  # voided: not part of the complaint
-    assert "2026.1" in first  # the catalogue's legal-framework version
-    assert "5 ноября 2022" in first  # its date, in Russian
+    # the law, cited as in force on the polling day (the mission's date), in Russian
+    assert "О выборах в Республике Казахстан" in first and "15 марта 2026" in first
+    assert ".." not in first  # a date ending in "г." gets no second full stop
+    assert "2 декабря 2026" not in first or tr("ru", "Date:") in first
     assert tr("ru", "Signature:") in first and "(Айгерим Сапарова)" in first
     assert tr("ru", "CONFIDENTIAL: for the election commission") in first
     complaint = day.json("complaint-ru")["complaint"]

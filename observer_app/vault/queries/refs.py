@@ -48,3 +48,19 @@ def refs_of(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
 def feeds_with_records(conn: Connection) -> int:
     """How many feeds hold records with references: above 1, references carry the author."""
     return int(conn.execute("SELECT COUNT(DISTINCT feed) FROM short_refs").fetchone()[0])
+
+
+def refs_by_feed(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Record id -> (its reference `I-12`, its author's feed): for a report, which names the
+    author as the report's audience may see them (a pseudonym in a public one)."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.execute(
+            f"SELECT id, kind, number, feed FROM short_refs WHERE id IN ({marks})", chunk
+        )
+        for record_id, kind, number, feed in rows:
+            found[str(record_id)] = (format_ref(str(kind), int(number)), str(feed))
+    return found

@@ -113,3 +113,19 @@ def stations_page(
 def count_stations(conn: Connection, feed: str | None = None) -> int:
     where, params = ("WHERE feed = ?", (feed,)) if feed else ("", ())
     return int(conn.execute(f"SELECT count(*) FROM stations {where}", params).fetchone()[0])
+
+
+def station_position(conn: Connection, station_id: str) -> tuple[int, int] | None:
+    """The station's coordinates (microdegrees) as its signed declaration gives them, or None.
+
+    Read from the `station.added` event itself (found by its record column): the position is
+    optional, only the evidence checks use it, and this keeps the projection table as it is."""
+    row = conn.execute(
+        "SELECT json_extract(CAST(payload AS TEXT), '$.body.lat_microdeg'),"
+        " json_extract(CAST(payload AS TEXT), '$.body.lon_microdeg')"
+        " FROM events WHERE record = ? AND type = 'station.added' ORDER BY seq LIMIT 1",
+        (station_id,),
+    ).fetchone()
+    if row is None or not isinstance(row[0], int) or not isinstance(row[1], int):
+        return None
+    return int(row[0]), int(row[1])
