@@ -36,6 +36,7 @@ from observer_app.media.images import (
     strip_for_publication,
 )
 from observer_app.media.metadata import extract_metadata
+from observer_app.media.playback import PlaybackReader
 from observer_app.media.redaction import STYLES as STYLES  # the shells offer these
 from observer_app.media.redaction import Box as Box
 from observer_app.media.redaction import redact
@@ -326,6 +327,27 @@ def original_bytes(session: LogbookSession, item: MediaItem) -> bytes:
     if item.purged or record is None:
         raise UserActionError(_("the content of {id} was purged").format(id=item.id))
     return store(session).read_all(record.file, record.key)
+
+
+def open_playback(session: LogbookSession, media_id: str) -> PlaybackReader:
+    """A thread-safe plaintext view of an item's content for a player or viewer.
+
+    The key is looked up here, on the calling thread (the session's connection belongs to it);
+    the reader returned holds it and never touches the database, so a player's own threads may
+    read from it. The caller closes it. Nothing is decrypted to disk.
+    """
+    item = require_media(session, media_id)
+    record = find_blob(session.conn, item.sha256)
+    if item.purged or record is None:
+        raise UserActionError(_("the content of {id} was purged").format(id=item.id))
+    try:
+        return PlaybackReader(store(session).root / record.file, record.key)
+    except OSError as error:
+        raise UserActionError(
+            _("cannot read the content of {id}: {reason}").format(
+                id=item.id, reason=system_reason(error)
+            )
+        ) from None
 
 
 def thumbnail_jpeg(session: LogbookSession, media_id: str) -> bytes | None:
