@@ -36,7 +36,7 @@ from observer_app.media.images import (
     strip_for_publication,
 )
 from observer_app.media.metadata import extract_metadata
-from observer_app.media.playback import PlaybackReader
+from observer_app.media.playback import PlaybackReader as PlaybackReader  # the shells hold it
 from observer_app.media.redaction import STYLES as STYLES  # the shells offer these
 from observer_app.media.redaction import Box as Box
 from observer_app.media.redaction import redact
