@@ -41,6 +41,7 @@ from observer_app.media.redaction import STYLES as STYLES  # the shells offer th
 from observer_app.media.redaction import Box as Box
 from observer_app.media.redaction import redact
 from observer_app.media.sniff import media_kind, sniff_mime
+from observer_app.media.video_frames import video_thumbnail
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, forget_blob, save_blob_record
 from observer_app.vault.connection import Transaction
 from observer_app.vault.projection.media import (
@@ -246,11 +247,16 @@ def _discard_new(blobs: BlobStore, blob: StoredBlob, thumb: StoredBlob | None) -
 
 
 def _thumbnail_blob(blobs: BlobStore, blob: StoredBlob, kind: str) -> StoredBlob | None:
-    """An encrypted upright thumbnail for photos that decode; None means "show a placeholder"."""
-    if kind != "photo" or blob.size > MAX_DECODE_BYTES:
-        return None
+    """An encrypted upright thumbnail for photos that decode and for videos (their first
+    frame, decoded from the blob with no plaintext file); None means "show a placeholder"."""
     try:
-        thumbnail = make_thumbnail(blobs.read_all(blob.file, blob.key))
+        if kind == "video":
+            with blobs.open(blob.file, blob.key) as reader:
+                thumbnail = video_thumbnail(reader)
+        elif kind == "photo" and blob.size <= MAX_DECODE_BYTES:
+            thumbnail = make_thumbnail(blobs.read_all(blob.file, blob.key))
+        else:
+            return None
     except ImageDecodeError:
         return None
     return blobs.write_bytes(thumbnail)
