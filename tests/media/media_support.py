@@ -26,6 +26,19 @@ def write_video(path: Path, frames: int = FRAMES) -> bytes:
     return path.read_bytes()
 
 
+def two_colour_video(path: Path) -> Path:
+    """An MJPEG AVI whose first frame is red on the left and blue on the right, then green."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10, (640, 360))
+    first = np.zeros((360, 640, 3), dtype=np.uint8)
+    first[:, :320] = (0, 0, 255)  # OpenCV's frames are BGR
+    first[:, 320:] = (255, 0, 0)
+    writer.write(first)
+    for _ in range(9):
+        writer.write(np.full((360, 640, 3), (0, 255, 0), dtype=np.uint8))
+    writer.release()
+    return path
+
+
 def imported_video(session: LogbookSession, folder: Path) -> tuple[str, bytes]:
     """The id of the video imported into `session`'s vault and the original file's bytes."""
     add_station(session, load_catalogue(), "101", "Школа-гимназия №12")

@@ -8,8 +8,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 from PIL import Image
 
@@ -20,6 +18,7 @@ from observer_app.logbook.stations import add_station
 from observer_app.media import video_frames
 from observer_app.media.images import ImageDecodeError
 from observer_app.vault.blobs import BlobStore, find_blob
+from tests.media.media_support import two_colour_video
 
 STATION = media.Link("station", "101")
 
@@ -28,19 +27,6 @@ STATION = media.Link("station", "101")
 def observer(session: LogbookSession) -> LogbookSession:
     add_station(session, load_catalogue(), "101", "Школа-гимназия №12")
     return session
-
-
-def two_colour_video(path: Path) -> Path:
-    """An MJPEG AVI whose first frame is red on the left and blue on the right, then green."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10, (640, 360))
-    first = np.zeros((360, 640, 3), dtype=np.uint8)
-    first[:, :320] = (0, 0, 255)  # OpenCV's frames are BGR
-    first[:, 320:] = (255, 0, 0)
-    writer.write(first)
-    for _ in range(9):
-        writer.write(np.full((360, 640, 3), (0, 255, 0), dtype=np.uint8))
-    writer.release()
-    return path
 
 
 def test_the_thumbnail_is_the_first_frame(
