@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(python3-venv poppler-utils age libnss3-tools fonts-dejavu-core
   libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0
-  libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth)
+  libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
+  libpulse0)  # Qt Multimedia (PySide6-Addons) does not import without it
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

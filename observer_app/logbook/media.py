@@ -44,10 +44,12 @@ from observer_app.media.images import (
     strip_for_publication,
 )
 from observer_app.media.metadata import extract_metadata
+from observer_app.media.playback import PlaybackReader as PlaybackReader  # the shells hold it
 from observer_app.media.redaction import STYLES as STYLES  # the shells offer these
 from observer_app.media.redaction import Box as Box
 from observer_app.media.redaction import redact
 from observer_app.media.sniff import media_kind, sniff_mime
+from observer_app.media.video_frames import video_thumbnail
 from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, forget_blob, save_blob_record
 from observer_app.vault.connection import Transaction
 from observer_app.vault.projection.media import (
@@ -288,11 +290,16 @@ def _discard_new(blobs: BlobStore, blob: StoredBlob, thumb: StoredBlob | None) -
 
 
 def _thumbnail_blob(blobs: BlobStore, blob: StoredBlob, kind: str) -> StoredBlob | None:
-    """An encrypted upright thumbnail for photos that decode; None means "show a placeholder"."""
-    if kind != "photo" or blob.size > MAX_DECODE_BYTES:
-        return None
+    """An encrypted upright thumbnail for photos that decode and for videos (their first
+    frame, decoded from the blob with no plaintext file); None means "show a placeholder"."""
     try:
-        thumbnail = make_thumbnail(blobs.read_all(blob.file, blob.key))
+        if kind == "video":
+            with blobs.open(blob.file, blob.key) as reader:
+                thumbnail = video_thumbnail(reader)
+        elif kind == "photo" and blob.size <= MAX_DECODE_BYTES:
+            thumbnail = make_thumbnail(blobs.read_all(blob.file, blob.key))
+        else:
+            return None
     except ImageDecodeError:
         return None
     return blobs.write_bytes(thumbnail)
@@ -369,6 +376,27 @@ def original_bytes(session: LogbookSession, item: MediaItem) -> bytes:
     if item.purged or record is None:
         raise UserActionError(_("the content of {id} was purged").format(id=item.id))
     return store(session).read_all(record.file, record.key)
+
+
+def open_playback(session: LogbookSession, media_id: str) -> PlaybackReader:
+    """A thread-safe plaintext view of an item's content for a player or viewer.
+
+    The key is looked up here, on the calling thread (the session's connection belongs to it);
+    the reader returned holds it and never touches the database, so a player's own threads may
+    read from it. The caller closes it. Nothing is decrypted to disk.
+    """
+    item = require_media(session, media_id)
+    record = find_blob(session.conn, item.sha256)
+    if item.purged or record is None:
+        raise UserActionError(_("the content of {id} was purged").format(id=item.id))
+    try:
+        return PlaybackReader(store(session).root / record.file, record.key)
+    except OSError as error:
+        raise UserActionError(
+            _("cannot read the content of {id}: {reason}").format(
+                id=item.id, reason=system_reason(error)
+            )
+        ) from None
 
 
 def thumbnail_jpeg(session: LogbookSession, media_id: str) -> bytes | None:

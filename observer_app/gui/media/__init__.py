@@ -1,0 +1,1 @@
+"""Media pieces of the window that need no window: the encrypted playback device."""
