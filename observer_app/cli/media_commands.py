@@ -9,7 +9,13 @@ from pathlib import Path
 
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext, add_yes_option
-from observer_app.cli.records_support import catalogue
+from observer_app.cli.records_support import (
+    add_observer_option,
+    catalogue,
+    named,
+    observer_feed,
+    observer_names,
+)
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import load_catalogue
 from observer_app.core.consent import ConsentState, parse_consent_state
@@ -41,6 +47,7 @@ def register(commands: Subparsers) -> None:
     add.set_defaults(handler=run_add)
 
     listing = actions.add_parser("list", help=_("list media items"))
+    add_observer_option(listing)
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(handler=run_list)
 
@@ -195,9 +202,10 @@ def _report(ctx: CliContext, attempt: _Attempt) -> None:
 
 
 def run_list(ctx: CliContext) -> int:
-    items = media.media_items(ctx.session)
+    items = media.media_items(ctx.session, observer_feed(ctx))
+    names = observer_names(ctx)
     if ctx.wants_json:
-        ctx.out_json([item.to_json() for item in items])
+        ctx.out_json([{**item.to_json(), "observer": named(names, item.feed)} for item in items])
         return 0
     refs = record_labels(ctx.session, [item.id for item in items])
     for item in items:
@@ -206,7 +214,8 @@ def run_list(ctx: CliContext) -> int:
         )
         ref = refs.get(item.id, "")
         ctx.out(
-            f"{ref:<6} {item.id}  {item.kind:<8} {item.consent:<16} {item.original_name} {flags}"
+            f"{ref:<6} {item.id}  {item.kind:<8} {item.consent:<16} {item.original_name} "
+            f"{named(names, item.feed)} {flags}".rstrip()
         )
     return 0
 

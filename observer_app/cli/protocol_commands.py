@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from observer_app.cli.context import CliContext
-from observer_app.cli.records_support import catalogue, label
+from observer_app.cli.records_support import add_observer_option, catalogue, label, observer_feed
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import Catalogue
 from observer_app.core.protocol import format_turnout
@@ -31,6 +31,7 @@ def register(commands: Subparsers) -> None:
     record.set_defaults(handler=run_record)
     show = actions.add_parser("show", help=_("show the figures and checks"))
     show.add_argument("--station", metavar="CODE", required=True)
+    add_observer_option(show)
     show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(handler=run_show)
 
@@ -40,7 +41,12 @@ def _print(ctx: CliContext, cat: Catalogue, view: ProtocolView) -> None:
         ctx.out_json(view.to_json())
         return
     ctx.out(_("Station {code}").format(code=view.station))
-    figures = ", ".join(f"{name}={value}" for name, value in view.figures.items())
+    if view.feed != ctx.session.identity.feed:
+        ctx.out("  " + _("Observer: {name}").format(name=view.observer))
+    figures = ", ".join(
+        f"{name}={value}{' ✓' if view.verified.get(name) else ''}"
+        for name, value in view.figures.items()
+    )
     ctx.out("  " + _("Figures: {figures}").format(figures=figures or "-"))
     for check in view.evaluation.checks:
         if check.ok is True:
@@ -88,5 +94,12 @@ def run_record(ctx: CliContext) -> int:
 
 def run_show(ctx: CliContext) -> int:
     cat = catalogue()
-    _print(ctx, cat, protocol_records.protocol_view(ctx.session, cat, ctx.args.station))
+    views = protocol_records.protocol_views(ctx.session, cat, ctx.args.station, observer_feed(ctx))
+    if ctx.wants_json:
+        # The first copy's fields at the top (the holder's, or the only observer's), as for
+        # one feed; `observers` holds every observer's copy.
+        ctx.out_json({**views[0].to_json(), "observers": [view.to_json() for view in views]})
+        return 0
+    for view in views:
+        _print(ctx, cat, view)
     return 0

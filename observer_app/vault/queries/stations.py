@@ -113,3 +113,16 @@ def stations_page(
 def count_stations(conn: Connection, feed: str | None = None) -> int:
     where, params = ("WHERE feed = ?", (feed,)) if feed else ("", ())
     return int(conn.execute(f"SELECT count(*) FROM stations {where}", params).fetchone()[0])
+
+
+def recording_feeds(conn: Connection, code: str) -> list[str]:
+    """The authors who recorded anything at the station: a visit, an answer, an incident or a
+    protocol figure (each an index lookup by station)."""
+    rows = conn.execute(
+        "SELECT feed FROM visits WHERE station = ?1"
+        " UNION SELECT feed FROM checklist_answers WHERE station = ?1"
+        " UNION SELECT feed FROM incidents WHERE station = ?1"
+        " UNION SELECT feed FROM protocol_figures WHERE station = ?1 ORDER BY 1",
+        (code,),
+    ).fetchall()
+    return [str(r[0]) for r in rows]
