@@ -69,3 +69,12 @@ def feeds_with_answers(conn: Connection, station: str) -> list[str]:
         "SELECT DISTINCT feed FROM checklist_answers WHERE station = ? ORDER BY feed", (station,)
     ).fetchall()
     return [str(r[0]) for r in rows]
+
+
+def all_answers(conn: Connection) -> list[ChecklistAnswer]:
+    """Every answer of every author, by station, author and time (for the CSV export)."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM checklist_answers AS a"
+        " ORDER BY a.station, a.feed, a.time_utc, a.id"
+    ).fetchall()
+    return [_row(r) for r in rows]
