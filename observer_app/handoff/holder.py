@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from observer_app.core.changes import ChangeNotifier
@@ -25,6 +25,8 @@ class HolderSession(Protocol):
     vault: Vault
     identity: HolderIdentity
     changes: ChangeNotifier
+    # Asks the person a yes/no question; nobody to ask means no.
+    confirm: Callable[[str], bool]
 
     @property
     def conn(self) -> Connection: ...
