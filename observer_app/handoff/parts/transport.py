@@ -278,7 +278,8 @@ def read_bundle(
     when the bundle proves not encrypted to `identity`, truncated or damaged; UserActionError
     when a file cannot be read. Nothing read may be committed unless the iteration ended
     normally. `progress(done, total)` counts the archive bytes the caller has taken (not the
-    encrypted bytes read ahead into the decryptor) and runs in the caller's thread. Leaving the `with` block early stops the background decryption.
+    encrypted bytes read ahead into the decryptor) and runs in the caller's thread. Leaving
+    the `with` block early stops the background decryption.
     """
     layout = order_parts(parts)
     reporter = _ProgressReporter(progress, layout.size)
