@@ -227,11 +227,14 @@ def run_show(ctx: CliContext) -> int:
     session = ctx.session
     item = media.require_media(session, _media_id(ctx, ctx.args.id))
     history = media_history(session.conn, item.id)
+    observer = named(observer_names(ctx), item.feed)
     if ctx.wants_json:
         document = item.to_json()
         document["history"] = [entry.to_json() for entry in history]
+        document["observer"] = observer
         ctx.out_json(document)
         return 0
+    ctx.out(f"{_('Observer')}: {observer}")
     for name, value in media_lines(item, RecordWords(load_catalogue())):
         ctx.out(f"{name}: {value}")
     ctx.out(_("History:"))

@@ -102,7 +102,7 @@ def test_mutated_requests_are_issued_or_refused(world: World, data: st.DataObjec
     issued: list[Path] = []
     refuses_cleanly(
         world.coordinator,
-        lambda: issued.append(issue_package(world.coordinator, path, out).path),
+        lambda: issued.append(issue_package(world.coordinator, path, out, replace=True).path),
         NOT_VALID,
     )
     for package in issued:  # an issued package is sealed to the requester it names
