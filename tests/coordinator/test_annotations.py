@@ -79,3 +79,17 @@ def test_annotate_through_the_cli_is_shown_in_incident_views(coord_cli: Cli, nig
     assert row["annotation"]["status"] == "confirmed"
     log = coord_cli("log", "--all", "--json", check=True).json()
     assert any(entry["type"] == "annotation.set" for entry in log)
+
+
+def test_the_coordinators_events_replay_into_the_same_tables(night: Night) -> None:
+    """`journal verify` rebuilds every projection from the journal and compares: annotations,
+    marks and published results are derived from signed events only."""
+    from observer_app.logbook.comparison import record_published
+    from observer_app.logbook.journal_check import verify_vault_journal
+
+    coord = night.coordinator
+    annotate(coord, night.catalogue, night.incident2, "confirmed", "resolved", "по телефону")
+    mark_verified(coord, night.catalogue, "101", night.obs2.identity.feed, ["P3"])
+    record_published(coord, night.catalogue, "101", ["P3=650"])
+    verdict = verify_vault_journal(coord)
+    assert verdict.valid, verdict.messages()
