@@ -126,8 +126,21 @@ def require_station(session: LogbookSession, code: str) -> StationRow:
 
 
 def list_stations(session: LogbookSession) -> list[StationRow]:
-    """Every station known to the vault (each author's declaration)."""
-    return queries.list_stations(session.conn)
+    """Every station known to the vault, once per code (stations are matched across observers
+    by their code): the holder's declaration, else the oldest; in the reader's order."""
+    own = session.identity.feed
+    chosen: dict[str, StationRow] = {}
+    for row in queries.list_stations(session.conn):
+        held = chosen.get(row.code)
+        if held is None or _preferred(row, held, own):
+            chosen[row.code] = row
+    return list(chosen.values())
+
+
+def _preferred(row: StationRow, held: StationRow, own: str) -> bool:
+    if (row.feed == own) != (held.feed == own):
+        return row.feed == own
+    return row.time_utc < held.time_utc
 
 
 @dataclass(frozen=True)

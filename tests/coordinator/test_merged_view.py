@@ -83,3 +83,10 @@ def test_log_all_filters_by_observer_region_and_period(night: Night) -> None:
     assert 0 < len(list(timeline(coord.conn, later))) < len(everything)
     before = timeline_filter(coord, night.catalogue, until="2020-01-01T00:00")
     assert list(timeline(coord.conn, before)) == []
+
+
+def test_station_list_names_each_station_once(night: Night) -> None:
+    codes = [row.code for row in stations.list_stations(night.coordinator)]
+    assert codes == ["101", "205"]  # declared by the coordinator and by both observers
+    (row,) = [r for r in stations.list_stations(night.coordinator) if r.code == "101"]
+    assert row.feed == night.coordinator.identity.feed
