@@ -234,7 +234,7 @@ def run_show(ctx: CliContext) -> int:
         document["observer"] = observer
         ctx.out_json(document)
         return 0
-    ctx.out(f"{_('Observer')}: {observer}")
+    ctx.out(_("Observer: {name}").format(name=observer))
     for name, value in media_lines(item, RecordWords(load_catalogue())):
         ctx.out(f"{name}: {value}")
     ctx.out(_("History:"))
