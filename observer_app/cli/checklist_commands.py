@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from observer_app.cli.context import CliContext
-from observer_app.cli.records_support import catalogue, label, local
+from observer_app.cli.records_support import (
+    add_observer_option,
+    catalogue,
+    label,
+    local,
+    observer_feed,
+)
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
+from observer_app.core.catalogue import Catalogue
 from observer_app.i18n import _
 from observer_app.logbook import checklist
 from observer_app.logbook.refs import record_label
@@ -27,6 +34,7 @@ def register(commands: Subparsers) -> None:
     show = actions.add_parser("show", help=_("show a station's answers"))
     show.add_argument("--station", metavar="CODE", required=True)
     show.add_argument("--phase", metavar="P")
+    add_observer_option(show)
     show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(handler=run_show)
     items = actions.add_parser("items", help=_("list the catalogue's items and answer types"))
@@ -63,10 +71,30 @@ def run_answer(ctx: CliContext) -> int:
 def run_show(ctx: CliContext) -> int:
     cat = catalogue()
     station = require_station(ctx.session, ctx.args.station)
-    lines = checklist.checklist(ctx.session, cat, station.code, ctx.args.phase)
+    sheets = checklist.station_checklists(
+        ctx.session, cat, station.code, ctx.args.phase, observer_feed(ctx)
+    )
     if ctx.wants_json:
-        ctx.out_json({"station": station.code, "answers": [line.to_json() for line in lines]})
+        # `answers` stays the first sheet's (the holder's, or the only observer's) for scripts
+        # written against one feed; `observers` holds every sheet.
+        ctx.out_json(
+            {
+                "station": station.code,
+                "answers": [line.to_json() for line in sheets[0].lines],
+                "observers": [sheet.to_json() for sheet in sheets],
+            }
+        )
         return 0
+    for sheet in sheets:
+        if len(sheets) > 1 or sheet.feed != ctx.session.identity.feed:
+            ctx.out(_("Observer: {name}").format(name=sheet.observer))
+        _print_sheet(ctx, cat, sheet.lines)
+    return 0
+
+
+def _print_sheet(
+    ctx: CliContext, cat: Catalogue, lines: tuple[checklist.ChecklistLine, ...]
+) -> None:
     phase = None
     for line in lines:
         if line.phase != phase:
@@ -84,7 +112,6 @@ def run_show(ctx: CliContext) -> int:
                 for row in line.superseded
             )
             ctx.out("        " + _("earlier: {answers}").format(answers=earlier))
-    return 0
 
 
 def run_items(ctx: CliContext) -> int:

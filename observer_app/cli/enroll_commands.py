@@ -46,6 +46,7 @@ def register(commands: Subparsers) -> None:
     issue.add_argument(
         "--fingerprint", metavar="FP", help=_("refuse unless the request has this fingerprint")
     )
+    add_yes_option(issue)
     issue.set_defaults(handler=run_issue)
 
     accept = actions.add_parser("accept", help=_("accept a setup package and pin the coordinator"))
@@ -99,6 +100,7 @@ def run_issue(ctx: CliContext) -> int:
         Path(args.out),
         _stations(args.stations),
         expected,
+        replace=args.yes,
     )
     if not confirmed:
         _show_request(ctx, issued.request)

@@ -54,8 +54,10 @@ def register(commands: Subparsers) -> None:
     imp.add_argument("--json", action="store_true", help=_("print JSON"))
     imp.set_defaults(handler=run_import)
 
-    receipt = actions.add_parser("receipt", help=_("record a coordinator's receipt (observer)"))
-    receipt.add_argument("file", metavar="FILE", type=filesystem_path)
+    receipt = actions.add_parser(
+        "receipt", help=_("record a coordinator's receipt, or every receipt in a folder (observer)")
+    )
+    receipt.add_argument("file", metavar="FILE|DIR", type=filesystem_path)
     receipt.set_defaults(handler=run_receipt)
 
     status = actions.add_parser("status", help=_("what waits to be handed over"))
@@ -146,7 +148,10 @@ def run_import(ctx: CliContext) -> int:
     args = ctx.args
     receipt_dir = handoff.receipt_folder(Path(args.receipt_to) if args.receipt_to else None)
     results = []
-    for parts in handoff.bundles_in([Path(name) for name in args.files]):
+    bundles, empty = handoff.bundles_and_empty_folders([Path(name) for name in args.files])
+    for folder in empty:
+        print(_("no bundle found in {folder}").format(folder=folder), file=sys.stderr)
+    for parts in bundles:
         progress = _Progress(_("importing"))
         try:
             result = handoff.import_bundle(
@@ -170,17 +175,27 @@ def run_import(ctx: CliContext) -> int:
 
 
 def run_receipt(ctx: CliContext) -> int:
-    accepted = handoff.accept_receipt(ctx.session, Path(ctx.args.file))
-    receipt = accepted.receipt
-    if accepted.already_recorded:
-        ctx.out(_("This receipt was recorded before; nothing changed."))
-        return 0
-    ctx.out(
-        _(
-            "Receipt recorded: {name} holds your logbook up to seq {seq} (media items: {media})"
-        ).format(name=accepted.coordinator_name, seq=receipt.up_to_seq, media=len(receipt.media))
-    )
-    return 0
+    results = handoff.accept_receipts(ctx.session, Path(ctx.args.file))
+    for result in results:
+        accepted = result.accepted
+        prefix = f"{result.path.name}: " if len(results) > 1 else ""
+        if accepted is None:
+            ctx.out(prefix + _("not recorded: {reason}").format(reason=result.error))
+        elif accepted.already_recorded:
+            ctx.out(prefix + _("This receipt was recorded before; nothing changed."))
+        else:
+            ctx.out(
+                prefix
+                + _(
+                    "Receipt recorded: {name} holds your logbook up to seq {seq} "
+                    "(media items: {media})"
+                ).format(
+                    name=accepted.coordinator_name,
+                    seq=accepted.receipt.up_to_seq,
+                    media=len(accepted.receipt.media),
+                )
+            )
+    return 0 if any(result.accepted is not None for result in results) else 1
 
 
 def run_status(ctx: CliContext) -> int:

@@ -5,13 +5,23 @@ from __future__ import annotations
 import argparse
 
 from observer_app.cli.context import CliContext
-from observer_app.cli.records_support import catalogue, label, local, short_id
+from observer_app.cli.records_support import (
+    add_observer_option,
+    catalogue,
+    label,
+    local,
+    named,
+    observer_feed,
+    observer_names,
+    short_id,
+)
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.incidents import Incident
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.logbook import incidents
+from observer_app.logbook.annotations import AnnotationRow, annotations_for
 from observer_app.logbook.incident_history import history_lines
 from observer_app.logbook.incidents import IncidentChanges
 from observer_app.logbook.record_words import RecordWords
@@ -71,6 +81,7 @@ def register(commands: Subparsers) -> None:
     listing.add_argument("--category", metavar="ID")
     listing.add_argument("--severity", metavar="S")
     listing.add_argument("--limit", type=int, default=100, metavar="N")
+    add_observer_option(listing)
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(handler=run_list)
     categories = actions.add_parser(
@@ -164,6 +175,7 @@ def run_show(ctx: CliContext) -> int:
     state = _("VOIDED: {reason}").format(reason=row.void_reason) if row.voided else ""
     ctx.out(f"{record_label(session, row.id)}  {row.id}  {state}".rstrip())
     rows = [
+        (_("Observer"), detail.observer),
         (_("Station"), row.station),
         (_("Time"), local(row.occurred_utc, row.tz)),
         (_("Category"), words.category(row.category)),
@@ -177,18 +189,44 @@ def run_show(ctx: CliContext) -> int:
     ]
     for name, value in rows:
         ctx.out(f"  {name}: {value}")
+    if detail.annotation is not None:
+        ctx.out(
+            "  "
+            + _("Coordinator: {annotation}").format(
+                annotation=_annotation_words(words, detail.annotation)
+            )
+        )
     ctx.out(_("History:"))
     for line in history_lines(detail.history, words, row.tz):
         ctx.out(f"  {line.when}  #{line.seq}  {line.text}")
     return 0
 
 
-def _line(words: RecordWords, row: Incident, ref: str) -> str:
+def _annotation_words(words: RecordWords, annotation: AnnotationRow) -> str:
+    """The coordinator's judgement in words: `confirmed, needs follow-up (note)`."""
+    text = ", ".join(
+        (
+            words.field_value("status", annotation.status),
+            words.field_value("follow_up", annotation.follow_up),
+        )
+    )
+    return f"{text} ({annotation.note})" if annotation.note else text
+
+
+def _line(
+    words: RecordWords,
+    row: Incident,
+    ref: str,
+    observer: str,
+    annotation: AnnotationRow | None,
+) -> str:
     voided = "  [" + _("voided") + "]" if row.voided else ""
+    marked = f"  [{_annotation_words(words, annotation)}]" if annotation is not None else ""
     text = row.text if len(row.text) <= 70 else row.text[:69] + "…"
     return (
         f"{ref:<6} {short_id(row.id)}  {local(row.occurred_utc, row.tz)}  {row.station:<8} "
-        f"{words.severity(row.severity)}  {words.category(row.category)}: {text}{voided}"
+        f"{observer}  {words.severity(row.severity)}  {words.category(row.category)}: "
+        f"{text}{voided}{marked}"
     )
 
 
@@ -198,15 +236,32 @@ def run_list(ctx: CliContext) -> int:
         raise UsageError(_("The limit must be at least 1."))
     cat = catalogue()
     rows = incidents.list_incidents(
-        ctx.session, cat, args.station, args.category, args.severity, limit=args.limit
+        ctx.session,
+        cat,
+        args.station,
+        args.category,
+        args.severity,
+        limit=args.limit,
+        feed=observer_feed(ctx),
     )
+    names = observer_names(ctx)
+    marks = annotations_for(ctx.session, [row.id for row in rows])
     if ctx.wants_json:
-        ctx.out_json([row.to_json() for row in rows])
+        ctx.out_json(
+            [
+                {
+                    **row.to_json(),
+                    "observer": named(names, row.feed),
+                    "annotation": marks[row.id].to_json() if row.id in marks else None,
+                }
+                for row in rows
+            ]
+        )
         return 0
     refs = record_labels(ctx.session, [row.id for row in rows])
     words = RecordWords(cat)
     for row in rows:
-        ctx.out(_line(words, row, refs.get(row.id, "")))
+        ctx.out(_line(words, row, refs.get(row.id, ""), named(names, row.feed), marks.get(row.id)))
     return 0
 
 

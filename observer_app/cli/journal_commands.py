@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from observer_app.cli.context import CliContext
+from observer_app.cli.records_support import add_observer_option, observer_feed
 from observer_app.cli.text_input import add_text_option, load_text_files
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import load_catalogue
@@ -21,6 +24,19 @@ def register(commands: Subparsers) -> None:
     log.add_argument("--station", metavar="CODE", help=_("only this station's records"))
     log.add_argument("--category", metavar="ID", help=_("only incidents of this category"))
     log.add_argument("--severity", metavar="S", help=_("only incidents of this severity"))
+    log.add_argument(
+        "--all",
+        action="store_true",
+        help=_("every feed the vault holds, each line naming its observer (the default)"),
+    )
+    add_observer_option(log)
+    log.add_argument("--region", metavar="R", help=_("only stations of this region"))
+    log.add_argument(
+        "--from", dest="since", metavar="ISO", help=_("from this time (no offset = local time)")
+    )
+    log.add_argument(
+        "--to", dest="until", metavar="ISO", help=_("until this time (no offset = local time)")
+    )
     log.set_defaults(handler=run_log)
 
     journal = commands.add_parser("journal", help=_("check the journal"))
@@ -50,10 +66,20 @@ def register(commands: Subparsers) -> None:
 def run_log(ctx: CliContext) -> int:
     args = ctx.args
     selection = ALL_EVENTS
-    if args.station or args.category or args.severity:
+    feed = observer_feed(ctx)
+    filters = (args.station, args.category, args.severity, args.region, args.since, args.until)
+    if feed is not None or any(value is not None for value in filters):
         selection = timeline_filter(
-            ctx.session, load_catalogue(), args.station, args.category, args.severity
+            ctx.session,
+            load_catalogue(),
+            args.station,
+            args.category,
+            args.severity,
+            region=args.region,
+            since=args.since,
+            until=args.until,
         )
+        selection = replace(selection, feed=feed)
     entries = timeline(ctx.session.conn, selection)
     if ctx.wants_json:
         ctx.out_json([entry.to_json() for entry in entries])

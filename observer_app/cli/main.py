@@ -16,6 +16,7 @@ from observer_app import __version__
 from observer_app.cli import (
     argparse_i18n,
     checklist_commands,
+    coordinator_commands,
     demo,
     enroll_commands,
     handoff_commands,
@@ -64,6 +65,7 @@ COMMAND_MODULES: tuple[Callable[[Subparsers], None], ...] = (
     known_vaults_commands.register,
     vocabulary_commands.register,
     wipe_commands.register,
+    coordinator_commands.register,
 )
 
 EXIT_INTERNAL = 70

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext, add_yes_option
-from observer_app.cli.records_support import catalogue
+from observer_app.cli.records_support import (
+    add_observer_option,
+    catalogue,
+    named,
+    observer_feed,
+    observer_names,
+)
 from observer_app.cli.types import Subparsers
 from observer_app.core.catalogue import load_catalogue
 from observer_app.core.consent import ConsentState, parse_consent_state
@@ -41,6 +47,7 @@ def register(commands: Subparsers) -> None:
     add.set_defaults(handler=run_add)
 
     listing = actions.add_parser("list", help=_("list media items"))
+    add_observer_option(listing)
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(handler=run_list)
 
@@ -202,12 +209,14 @@ def _report(ctx: CliContext, attempt: _Attempt) -> None:
 
 
 def run_list(ctx: CliContext) -> int:
-    items = media.media_items(ctx.session)
+    items = media.media_items(ctx.session, observer_feed(ctx))
+    names = observer_names(ctx)
     if ctx.wants_json:
-        ctx.out_json([item.to_json() for item in items])
+        ctx.out_json([{**item.to_json(), "observer": named(names, item.feed)} for item in items])
         return 0
-    for line in media_list_lines(ctx.session, items, load_catalogue()):
-        ctx.out(line)
+    lines = media_list_lines(ctx.session, items, load_catalogue())
+    for item, line in zip(items, lines, strict=True):
+        ctx.out(f"{line} {named(names, item.feed)}")
     return 0
 
 
@@ -220,12 +229,15 @@ def run_show(ctx: CliContext) -> int:
     item = media.require_media(session, _media_id(ctx, ctx.args.id))
     history = media_history(session.conn, item.id)
     warnings = media_warnings(session, item)
+    observer = named(observer_names(ctx), item.feed)
     if ctx.wants_json:
         document = item.to_json()
         document["history"] = [entry.to_json() for entry in history]
         document["warnings"] = [w.to_json() | {"text": w.text} for w in warnings]
+        document["observer"] = observer
         ctx.out_json(document)
         return 0
+    ctx.out(_("Observer: {name}").format(name=observer))
     words = media_words(session, [item], load_catalogue())
     for name, value in media_lines(item, words, warnings):
         ctx.out(f"{name}: {value}")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from observer_app.cli import station_import_commands
 from observer_app.cli.context import CliContext
-from observer_app.cli.records_support import catalogue, label
+from observer_app.cli.records_support import (
+    add_observer_option,
+    catalogue,
+    label,
+    observer_feed,
+)
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
 from observer_app.logbook import stations
@@ -37,6 +42,7 @@ def register(commands: Subparsers) -> None:
     listing.set_defaults(handler=run_list)
     show = actions.add_parser("show", help=_("show one station"))
     show.add_argument("code", metavar="CODE")
+    add_observer_option(show)
     show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(handler=run_show)
     station_import_commands.register(actions)
@@ -78,7 +84,7 @@ def run_list(ctx: CliContext) -> int:
 
 
 def run_show(ctx: CliContext) -> int:
-    summary = stations.station_summary(ctx.session, ctx.args.code)
+    summary = stations.station_summary(ctx.session, ctx.args.code, observer_feed(ctx))
     if ctx.wants_json:
         ctx.out_json(summary.to_json())
         return 0
@@ -93,6 +99,7 @@ def run_show(ctx: CliContext) -> int:
         (_("Visits"), str(len(summary.visits))),
         (_("Checklist answers"), str(summary.answers)),
         (_("Incidents"), str(summary.incidents)),
+        (_("Observers"), ", ".join(summary.observers) or "-"),
     ]
     for name, value in rows:
         ctx.out(f"  {name}: {value}")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from observer_app.cli.context import CliContext
-from observer_app.cli.records_support import local, short_id
+from observer_app.cli.records_support import (
+    add_observer_option,
+    local,
+    named,
+    observer_feed,
+    observer_names,
+    short_id,
+)
 from observer_app.cli.types import Subparsers
 from observer_app.i18n import _
 from observer_app.logbook import visits
@@ -33,6 +40,7 @@ def register(commands: Subparsers) -> None:
         parser.set_defaults(handler=handler)
     listing = actions.add_parser("list", help=_("list visits"))
     listing.add_argument("--station", metavar="CODE")
+    add_observer_option(listing)
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     listing.set_defaults(handler=run_list)
 
@@ -59,16 +67,17 @@ def run_resume(ctx: CliContext) -> int:
 
 
 def run_list(ctx: CliContext) -> int:
-    rows = visits.list_visits(ctx.session, ctx.args.station)
+    rows = visits.list_visits(ctx.session, ctx.args.station, observer_feed(ctx))
+    names = observer_names(ctx)
     if ctx.wants_json:
-        ctx.out_json([row.to_json() for row in rows])
+        ctx.out_json([{**row.to_json(), "observer": named(names, row.feed)} for row in rows])
         return 0
     refs = record_labels(ctx.session, [row.id for row in rows])
     for row in rows:
         ended = local(row.ended_utc, row.tz) if row.ended_utc else _("open")
         ctx.out(
             f"{refs.get(row.id, ''):<6} {short_id(row.id)}  {row.station:<10} "
-            f"{local(row.started_utc, row.tz)} - {ended}"
+            f"{local(row.started_utc, row.tz)} - {ended}  {named(names, row.feed)}"
         )
         for pause in row.breaks:
             until = local(pause.ended_utc, row.tz) if pause.ended_utc else _("open")

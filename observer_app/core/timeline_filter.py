@@ -16,9 +16,11 @@ class TimelineFilter:
     """`feed`: one author's feed (the holder's own, or one observer's); `station`: the events
     that name the station, or add, amend or void an incident or note at it now; `phase`: the
     checklist answers of a phase; `category`, `severity`: the events of incidents with these
-    current values (their whole history); `since_utc` (inclusive), `until_utc` (exclusive): the
-    period; `voided`: only the events of voided incidents and notes (True) or none of them
-    (False); `record`: the events that create or change one record (or derive media from it)."""
+    current values (their whole history); `region`: the events of stations in the region (a
+    catalogue region id), by the station rule above; `since_utc` (inclusive), `until_utc`
+    (exclusive): the period; `voided`: only the events of voided incidents and notes (True) or
+    none of them (False); `record`: the events that create or change one record (or derive
+    media from it)."""
 
     feed: str | None = None
     station: str | None = None
@@ -29,6 +31,7 @@ class TimelineFilter:
     until_utc: str | None = None
     voided: bool | None = None
     record: str | None = None
+    region: str | None = None
 
 
 ALL_EVENTS = TimelineFilter()

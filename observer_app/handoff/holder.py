@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from observer_app.core.changes import ChangeNotifier
@@ -23,6 +23,8 @@ class HolderSession(Protocol):
     """
 
     changes: ChangeNotifier
+    # Asks the person a yes/no question; nobody to ask means no.
+    confirm: Callable[[str], bool]
 
     @property
     def vault(self) -> Vault: ...

@@ -22,6 +22,7 @@ from observer_app.core.checklist_answer import ChecklistAnswer
 from observer_app.core.ids import new_id
 from observer_app.errors import ObserverError
 from observer_app.i18n import current_language
+from observer_app.logbook.observers import names_by_feed, observer_name
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
 from observer_app.vault.projection.checklist import CHECKLIST_ANSWERED
@@ -113,13 +114,18 @@ def answer_item(
 
 
 def checklist(
-    session: LogbookSession, catalogue: Catalogue, code: str, phase: str | None = None
+    session: LogbookSession,
+    catalogue: Catalogue,
+    code: str,
+    phase: str | None = None,
+    feed: str | None = None,
 ) -> list[ChecklistLine]:
-    """Every catalogue item of the phase (or all phases), answered or not, in form order."""
+    """Every catalogue item of the phase (or all phases), answered or not, in form order, as
+    one author (the holder by default) answered them."""
     station = require_station(session, code)
     phases = [catalogue.phase(phase)] if phase is not None else list(catalogue.phases)
     rows = queries.answers(
-        session.conn, session.identity.feed, station.code, phases[0].id if phase else None
+        session.conn, feed or session.identity.feed, station.code, phases[0].id if phase else None
     )
     lines: list[ChecklistLine] = []
     for each_phase in phases:
@@ -135,3 +141,49 @@ def checklist(
                 )
             )
     return lines
+
+
+@dataclass(frozen=True)
+class ObserverChecklist:
+    """One author's answers at a station, named for the merged view."""
+
+    feed: str
+    observer: str
+    lines: tuple[ChecklistLine, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feed": self.feed,
+            "observer": self.observer,
+            "answers": [line.to_json() for line in self.lines],
+        }
+
+
+def station_checklists(
+    session: LogbookSession,
+    catalogue: Catalogue,
+    code: str,
+    phase: str | None = None,
+    observer: str | None = None,
+) -> list[ObserverChecklist]:
+    """Every author's checklist at the station (or one author's: `observer`, a feed), the
+    holder's first; the holder's empty form when nobody answered yet."""
+    station = require_station(session, code)
+    own = session.identity.feed
+    feeds = (
+        [observer]
+        if observer is not None
+        else queries.feeds_with_answers(session.conn, station.code)
+    )
+    if not feeds:
+        feeds = [own]
+    feeds.sort(key=lambda feed: (feed != own, feed))
+    names = names_by_feed(session)
+    return [
+        ObserverChecklist(
+            feed,
+            observer_name(names, feed),
+            tuple(checklist(session, catalogue, station.code, phase, feed)),
+        )
+        for feed in feeds
+    ]

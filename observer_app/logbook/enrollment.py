@@ -46,9 +46,14 @@ def issue_package(
     folder: Path,
     stations: Sequence[str] = (),
     expected_fingerprint: str | None = None,
+    *,
+    replace: bool = False,
 ) -> IssuedPackage:
-    """Enroll the observer of a request: record it and write their setup package (coordinator)."""
-    return issue.issue_package(session, request_path, folder, stations, expected_fingerprint)
+    """Enroll the observer of a request: record it and write their setup package (coordinator).
+    An enrolled observer is enrolled again only with `replace` or a yes to `session.confirm`."""
+    return issue.issue_package(
+        session, request_path, folder, stations, expected_fingerprint, replace=replace
+    )
 
 
 def read_package(session: LogbookSession, path: Path) -> SetupPackage:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from observer_app.core.progress import Cancel, Progress
-from observer_app.errors import UserActionError
+from observer_app.errors import NotValidError, UserActionError
 from observer_app.handoff.bundle import exporter, importer, receipts, status
 from observer_app.handoff.bundle.exporter import ExportResult as ExportResult
 from observer_app.handoff.bundle.importer import ImportOutcome as ImportOutcome
@@ -23,6 +23,7 @@ from observer_app.handoff.bundle.receipts import AcceptedReceipt as AcceptedRece
 from observer_app.handoff.bundle.status import CoordinatorStatus as CoordinatorStatus
 from observer_app.handoff.bundle.status import HandoffStatus as HandoffStatus
 from observer_app.handoff.bundle.status import ObserverStatus as ObserverStatus
+from observer_app.handoff.documents import FILE_PREFIX
 from observer_app.handoff.parts.names import find_bundle_parts, parse_part_name
 from observer_app.handoff.parts.transport import DEFAULT_PART_SIZE as DEFAULT_PART_SIZE
 from observer_app.i18n import _
@@ -56,13 +57,21 @@ def bundles_in(files: Sequence[Path]) -> list[list[Path]]:
     A file whose name is not a part name is taken as a bundle of one part (renamed on the
     stick); age and the manifest decide whether it is one.
     """
+    return bundles_and_empty_folders(files)[0]
+
+
+def bundles_and_empty_folders(files: Sequence[Path]) -> tuple[list[list[Path]], list[Path]]:
+    """`bundles_in`, and the folders named that hold no bundle (passed over, for the caller to
+    mention). A bundle named twice (its folder and a part, or a part twice, also through
+    another spelling of the path) is imported once. Nothing found at all is an error."""
     groups: dict[str, list[Path]] = {}
-    singles: list[list[Path]] = []
+    singles: dict[Path, list[Path]] = {}
+    empty: list[Path] = []
     for path in files:
         if path.is_dir():
             found = find_bundle_parts(path)
             if not found:
-                raise UserActionError(_("no bundle found in {folder}").format(folder=path))
+                empty.append(path)
             for bundle_id, parts in found.items():
                 groups.setdefault(bundle_id, []).extend(parts)
             continue
@@ -70,10 +79,22 @@ def bundles_in(files: Sequence[Path]) -> list[list[Path]]:
             raise UserActionError(_("file not found: {path}").format(path=path))
         parsed = parse_part_name(path.name)
         if parsed is None:
-            singles.append([path])
+            singles.setdefault(path.resolve(), [path])
         else:
             groups.setdefault(parsed.bundle_id, []).append(path)
-    return [sorted(set(parts)) for parts in groups.values()] + singles
+    bundles = [_distinct(parts) for parts in groups.values()] + list(singles.values())
+    if not bundles:
+        folders = ", ".join(str(folder) for folder in empty)
+        raise UserActionError(_("no bundle found in {folder}").format(folder=folders))
+    return bundles, empty
+
+
+def _distinct(parts: list[Path]) -> list[Path]:
+    """Each part once, however its path was spelt (`stick/x`, `stick/./x`)."""
+    by_file: dict[Path, Path] = {}
+    for part in parts:
+        by_file.setdefault(part.resolve(), part)
+    return sorted(by_file.values())
 
 
 @dataclass(frozen=True)
@@ -125,6 +146,39 @@ def import_bundle(
 def accept_receipt(session: LogbookSession, path: Path) -> AcceptedReceipt:
     """Record a coordinator's receipt (observer): the next export starts after it."""
     return receipts.accept_receipt(session, path)
+
+
+@dataclass(frozen=True)
+class ReceiptFile:
+    """One file `handoff receipt` tried: recorded (or held already), or why not."""
+
+    path: Path
+    accepted: AcceptedReceipt | None = None
+    error: str | None = None
+
+
+def accept_receipts(session: LogbookSession, path: Path) -> list[ReceiptFile]:
+    """Record the receipt in `path`, or every receipt in the folder `path` (observer).
+
+    A folder on the stick may hold other documents too (a setup package, another observer's
+    receipt): each file that is not a receipt for this vault is reported and passed over, so
+    one stale file never stops the others. A single file keeps its error (exit 1)."""
+    if not path.is_dir():
+        return [ReceiptFile(path, accept_receipt(session, path))]
+    candidates = sorted(
+        p
+        for p in path.iterdir()
+        if p.name.startswith(FILE_PREFIX) and p.suffix == ".age" and p.is_file()
+    )
+    if not candidates:
+        raise UserActionError(_("no receipt found in {folder}").format(folder=path))
+    results: list[ReceiptFile] = []
+    for candidate in candidates:
+        try:
+            results.append(ReceiptFile(candidate, accept_receipt(session, candidate)))
+        except NotValidError as error:
+            results.append(ReceiptFile(candidate, error=error.message))
+    return results
 
 
 def handoff_status(session: LogbookSession) -> HandoffStatus:

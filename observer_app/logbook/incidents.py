@@ -17,6 +17,7 @@ from observer_app.core.incidents import VOCABULARY_OF_FIELD, Incident
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
 from observer_app.logbook.localtime import local_iso
+from observer_app.logbook.observers import names_by_feed, observer_name
 from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
@@ -28,6 +29,7 @@ from observer_app.vault.projection.incidents import (
     INCIDENT_VOIDED,
 )
 from observer_app.vault.queries import incidents as queries
+from observer_app.vault.queries.annotations import AnnotationRow, annotations_of
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,20 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class IncidentDetail:
+    """An incident with its history, the observer who recorded it and the coordinator's
+    annotation of it (if any), which is kept beside the observer's record, never in it."""
+
     incident: Incident
     history: tuple[HistoryEntry, ...]
+    observer: str = ""
+    annotation: AnnotationRow | None = None
 
     def to_json(self) -> dict[str, Any]:
         document = self.incident.to_json()
         document["local_time"] = local_iso(self.incident.occurred_utc, self.incident.tz)
         document["history"] = [entry.to_json() for entry in self.history]
+        document["observer"] = self.observer
+        document["annotation"] = None if self.annotation is None else self.annotation.to_json()
         return document
 
 
@@ -160,7 +169,12 @@ def get_incident(session: LogbookSession, incident_id: str) -> Incident:
 def _own_live_incident(session: LogbookSession, incident_id: str) -> Incident:
     incident = get_incident(session, incident_id)
     if incident.feed != session.identity.feed:
-        raise UserActionError(_("Only the author of an incident can amend or void it."))
+        raise UserActionError(
+            _(
+                "Only the author of an incident can amend or void it; a coordinator marks "
+                "another observer's incident with 'annotate ID --status ...'."
+            )
+        )
     if incident.voided:
         raise UserActionError(_("Incident {id} is voided.").format(id=incident_id))
     return incident
@@ -257,7 +271,10 @@ def incident_detail(session: LogbookSession, incident_id: str) -> IncidentDetail
     incident = get_incident(session, incident_id)
     events = queries.incident_histories(session.conn, incident.feed, [incident])
     return IncidentDetail(
-        incident, tuple(HistoryEntry(event) for event in events.get(incident.id, ()))
+        incident,
+        tuple(HistoryEntry(event) for event in events.get(incident.id, ())),
+        observer_name(names_by_feed(session), incident.feed),
+        annotations_of(session.conn, [incident.id]).get(incident.id),
     )
 
 
@@ -268,12 +285,16 @@ def list_incidents(
     category: str | None = None,
     severity: str | None = None,
     limit: int | None = 100,
+    *,
+    feed: str | None = None,
 ) -> list[Incident]:
-    """Newest first; filters are validated so that a typo is an error, not an empty list."""
+    """Newest first, of every feed (or one: `feed`); filters are validated so that a typo is
+    an error, not an empty list."""
     return queries.newest_incidents(
         session.conn,
         station=require_station(session, code).code if code is not None else None,
         category=catalogue.category(category).id if category is not None else None,
         severity=catalogue.severity(severity).id if severity is not None else None,
         limit=limit,
+        feed=feed,
     )

@@ -316,9 +316,10 @@ def resolve_media_id(session: LogbookSession, prefix: str) -> str:
     return resolve_record(session, prefix, "media", media_ids(session.conn))
 
 
-def media_items(session: LogbookSession) -> list[MediaItem]:
-    """Every media item with its links, oldest first."""
-    return list_media(session.conn)
+def media_items(session: LogbookSession, observer: str | None = None) -> list[MediaItem]:
+    """Every media item with its links, oldest first; of one author only (`observer`, a feed)."""
+    items = list_media(session.conn)
+    return items if observer is None else [item for item in items if item.feed == observer]
 
 
 def require_media(session: LogbookSession, media_id: str) -> MediaItem:

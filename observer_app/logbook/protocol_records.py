@@ -8,7 +8,7 @@ sloppy protocol shows up while the observer is still in the room.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from observer_app.core.catalogue import Catalogue
@@ -23,6 +23,7 @@ from observer_app.core.protocol import (
 from observer_app.errors import UsageError
 from observer_app.i18n import _
 from observer_app.logbook.mission import Ballot, ballot
+from observer_app.logbook.observers import names_by_feed, observer_name
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
 from observer_app.vault.projection.protocol import PROTOCOL_RECORDED
@@ -41,6 +42,11 @@ class ProtocolView:
     # Recorded figures that the current mission no longer has (e.g. a candidate removed).
     ignored: dict[str, int]
     history: tuple[FigureValue, ...]
+    # Whose copy this is (a coordinator's vault holds one per observer), and the figures a
+    # coordinator marked verified (True) or not (False) against the paper protocol.
+    feed: str = ""
+    observer: str = ""
+    verified: dict[str, bool] = field(default_factory=dict)
 
     @property
     def missing(self) -> list[str]:
@@ -50,7 +56,10 @@ class ProtocolView:
         evaluated = self.evaluation.to_json()
         return {
             "station": self.station,
+            "feed": self.feed,
+            "observer": self.observer,
             "figures": dict(self.figures),
+            "verified": dict(self.verified),
             "checks": evaluated["checks"],
             "turnout": evaluated["turnout"],
             "turnout_missing": evaluated["turnout_missing"],
@@ -126,10 +135,13 @@ def record_protocol(
     return protocol_view(session, catalogue, station.code)
 
 
-def protocol_view(session: LogbookSession, catalogue: Catalogue, code: str) -> ProtocolView:
+def protocol_view(
+    session: LogbookSession, catalogue: Catalogue, code: str, feed: str | None = None
+) -> ProtocolView:
+    """One author's copy of the station's protocol (the holder's by default)."""
     station = require_station(session, code)
     ballot_now = ballot(session)
-    feed = session.identity.feed
+    feed = feed or session.identity.feed
     usable, ignored = _usable(
         queries.current_figures(session.conn, feed, station.code), catalogue, ballot_now
     )
@@ -141,4 +153,23 @@ def protocol_view(session: LogbookSession, catalogue: Catalogue, code: str) -> P
         expected=expected,
         ignored=ignored,
         history=tuple(queries.figure_history(session.conn, feed, station.code)),
+        feed=feed,
+        observer=observer_name(names_by_feed(session), feed),
+        verified=queries.verified_fields(session.conn, feed, station.code),
     )
+
+
+def protocol_views(
+    session: LogbookSession, catalogue: Catalogue, code: str, observer: str | None = None
+) -> list[ProtocolView]:
+    """Every author's copy of the station's protocol (or one author's: `observer`, a feed);
+    the holder's own (empty) copy when nobody copied any figure yet."""
+    station = require_station(session, code)
+    feeds = queries.feeds_with_figures(session.conn, station.code)
+    if observer is not None:
+        feeds = [observer]
+    elif not feeds:
+        feeds = [session.identity.feed]
+    own = session.identity.feed
+    feeds.sort(key=lambda feed: (feed != own, feed))
+    return [protocol_view(session, catalogue, station.code, feed) for feed in feeds]

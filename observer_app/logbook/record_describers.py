@@ -100,6 +100,35 @@ def _protocol(event: Event, words: RecordWords) -> str:
     )
 
 
+def _published(event: Event, words: RecordWords) -> str:
+    figures = event.body.get("figures", {})
+    shown = ", ".join(f"{k}={v}" for k, v in figures.items()) if isinstance(figures, dict) else ""
+    return _("published result of station {station}: {figures}").format(
+        station=event.body.get("station", "?"), figures=shown
+    )
+
+
+def _verified(event: Event, words: RecordWords) -> str:
+    fields = ", ".join(str(f) for f in event.body.get("fields", []))
+    observer = format_fingerprint(str(event.body.get("observer", "")), short=True)
+    template = (
+        _("figures {fields} of {observer} at station {station} marked verified")
+        if event.body.get("verified")
+        else _("figures {fields} of {observer} at station {station} marked not verified")
+    )
+    return template.format(fields=fields, observer=observer, station=event.body.get("station"))
+
+
+def _annotated(event: Event, words: RecordWords) -> str:
+    text = _("incident {id} marked: {status}, {follow_up}").format(
+        id=words.ref(event.body.get("target")),
+        status=words.field_value("status", str(event.body.get("status", ""))),
+        follow_up=words.field_value("follow_up", str(event.body.get("follow_up", ""))),
+    )
+    note = event.body.get("note")
+    return f"{text} ({note})" if note else text
+
+
 def _mission(event: Event, words: RecordWords) -> str:
     return _("mission set: {name} ({date})").format(
         name=event.body.get("name", "?"), date=event.body.get("date", "?")
@@ -180,6 +209,9 @@ RECORD_DESCRIBERS: Mapping[str, Describer] = {
     "incident.amended": _incident_amended,
     "incident.voided": _incident_voided,
     "protocol.recorded": _protocol,
+    "protocol.published": _published,
+    "protocol.verified": _verified,
+    "annotation.set": _annotated,
     "mission.set": _mission,
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from observer_app.core.catalogue import Catalogue, IncidentCategory, load_catalogue
+from observer_app.core.paging import MAX_PAGE, Cursor
 from observer_app.core.stems import stems
 from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import UsageError
@@ -18,7 +19,7 @@ from observer_app.i18n import _
 from observer_app.logbook.localtime import resolve_time
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import require_station
-from observer_app.vault.queries.search import QueryWord, SearchHit, match_expression
+from observer_app.vault.queries.search import QueryWord, SearchHit, match_expression, search_page
 from observer_app.vault.queries.search import search as search_index
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -45,15 +46,31 @@ def query_words(catalogue: Catalogue, text: str) -> list[QueryWord]:
 
 
 def search(
-    session: LogbookSession, text: str, limit: int = 50, *, catalogue: Catalogue | None = None
+    session: LogbookSession,
+    text: str,
+    limit: int = 50,
+    *,
+    catalogue: Catalogue | None = None,
+    observer: str | None = None,
 ) -> list[SearchHit]:
-    """Newest first; every word of 3+ letters must be found (in the text or a category name)."""
+    """Newest first; every word of 3+ letters must be found (in the text or a category name);
+    of one author only when `observer` (a feed) is given."""
     words = query_words(catalogue or load_catalogue(), text)
     if match_expression(words) is None:
         raise UsageError(_("Nothing to search for: give a word of at least 3 letters."))
     if limit < 1:
         raise UsageError(_("The limit must be at least 1."))
-    return search_index(session.conn, words, limit)
+    if observer is None:
+        return search_index(session.conn, words, limit)
+    found: list[SearchHit] = []
+    cursor: Cursor | None = None
+    while len(found) < limit:
+        page = search_page(session.conn, words, cursor, MAX_PAGE)
+        found.extend(hit for hit in page.rows if hit.feed == observer)
+        if page.next is None:
+            break
+        cursor = page.next
+    return found[:limit]
 
 
 def timeline_filter(
@@ -68,6 +85,7 @@ def timeline_filter(
     since: str | None = None,
     until: str | None = None,
     voided: bool | None = None,
+    region: str | None = None,
 ) -> TimelineFilter:
     """The timeline's filters, validated: unknown station exit 4; a bad category, severity,
     phase, fingerprint or time exit 2. Times without an offset are in the holder's zone."""
@@ -89,4 +107,5 @@ def timeline_filter(
         since_utc=resolve_time(since, zone) if since is not None else None,
         until_utc=resolve_time(until, zone) if until is not None else None,
         voided=voided,
+        region=catalogue.region(region).id if region is not None else None,
     )

@@ -11,12 +11,13 @@ from observer_app.core.catalogue import Catalogue
 from observer_app.core.ids import new_id
 from observer_app.errors import UsageError, UserActionError
 from observer_app.i18n import _
+from observer_app.logbook.observers import names_by_feed, observer_name
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.projection.stations import STATION_ADDED
 from observer_app.vault.queries import stations as queries
 from observer_app.vault.queries.checklist import answered_count
 from observer_app.vault.queries.incidents import incident_counts
-from observer_app.vault.queries.stations import StationRow
+from observer_app.vault.queries.stations import StationRow, recording_feeds
 from observer_app.vault.queries.visits import VisitRow, list_visits
 
 # Codes appear in commands, file names of reports and other people's vaults: keep them plain.
@@ -164,20 +165,35 @@ def require_station(session: LogbookSession, code: str) -> StationRow:
 
 
 def list_stations(session: LogbookSession) -> list[StationRow]:
-    """Every station known to the vault (each author's declaration)."""
-    return queries.list_stations(session.conn)
+    """Every station known to the vault, once per code (stations are matched across observers
+    by their code): the holder's declaration, else the oldest; in the reader's order."""
+    own = session.identity.feed
+    chosen: dict[str, StationRow] = {}
+    for row in queries.list_stations(session.conn):
+        held = chosen.get(row.code)
+        if held is None or _preferred(row, held, own):
+            chosen[row.code] = row
+    return list(chosen.values())
+
+
+def _preferred(row: StationRow, held: StationRow, own: str) -> bool:
+    if (row.feed == own) != (held.feed == own):
+        return row.feed == own
+    return row.time_utc < held.time_utc
 
 
 @dataclass(frozen=True)
 class StationSummary:
-    """What `station show` tells of a station: the holder's visits and answered items, and the
-    incidents of every author recorded there (live and voided, counted by the database)."""
+    """What `station show` tells of a station (matched across observers by its code): the
+    visits, answered items and incidents of every author (or of one, `--observer`), and who
+    recorded anything there."""
 
     station: StationRow
     visits: tuple[VisitRow, ...]
     answers: int
     incidents: int
     voided_incidents: int
+    observers: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         document = self.station.to_json()
@@ -187,19 +203,27 @@ class StationSummary:
                 "answers": self.answers,
                 "incidents": self.incidents,
                 "voided_incidents": self.voided_incidents,
+                "observers": list(self.observers),
             }
         )
         return document
 
 
-def station_summary(session: LogbookSession, code: str) -> StationSummary:
+def station_summary(
+    session: LogbookSession, code: str, observer: str | None = None
+) -> StationSummary:
+    """The station's records of every author, or of one (`observer`, a feed)."""
     station = require_station(session, code)
-    feed = session.identity.feed
-    counts = incident_counts(session.conn, station.code)
+    counts = incident_counts(session.conn, station.code, observer)
+    visits = tuple(list_visits(session.conn, feed=observer, station=station.code))
+    names = names_by_feed(session)
     return StationSummary(
         station=station,
-        visits=tuple(list_visits(session.conn, feed=feed, station=station.code)),
-        answers=answered_count(session.conn, feed, station.code),
+        visits=visits,
+        answers=answered_count(session.conn, observer, station.code),
         incidents=counts.live,
         voided_incidents=counts.voided,
+        observers=tuple(
+            observer_name(names, feed) for feed in recording_feeds(session.conn, station.code)
+        ),
     )

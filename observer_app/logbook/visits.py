@@ -116,6 +116,9 @@ def resume_visit(session: LogbookSession, code: str, time: str | None = None) ->
     return pause.id
 
 
-def list_visits(session: LogbookSession, code: str | None = None) -> list[VisitRow]:
+def list_visits(
+    session: LogbookSession, code: str | None = None, observer: str | None = None
+) -> list[VisitRow]:
+    """Visits of every author (or of one: `observer`, a feed), at one station or all."""
     station = require_station(session, code).code if code is not None else None
-    return queries.list_visits(session.conn, station=station)
+    return queries.list_visits(session.conn, feed=observer, station=station)

@@ -77,12 +77,16 @@ class EventSchema:
     `creates`: where `body.id` becomes a new record (an id already there, whoever made it, is
     refused: a peer must never overwrite or shadow another author's record). `targets`: body
     field -> the records it names, which must exist and have been created by the event's own
-    feed (DESIGN.md's authorisation rule).
+    feed (DESIGN.md's authorisation rule). `annotates`: body field -> records it comments on,
+    which must exist but may be any author's (the coordinator's annotations, which never alter
+    them); `author_role`: the role the event's feed must have declared (`people.role`).
     """
 
     body: Spec
     creates: Ref | None = None
     targets: Mapping[str, Ref] = field(default_factory=dict)
+    annotates: Mapping[str, Ref] = field(default_factory=dict)
+    author_role: str | None = None
 
 
 def body(**fields: Field) -> Object:

@@ -13,7 +13,9 @@ warning instead of crashing on it.
   (a newer peer's) keeps the forward-compatible rule (kept, listed, changes no table) and its
   body need only be JSON of bounded depth.
 - Authorisation (DESIGN.md): an event may create only records whose id nobody holds yet, and
-  may change only records its own feed created.
+  may change only records its own feed created; the coordinator's annotations (a schema with
+  `annotates` and `author_role`) may name any author's record the vault holds, only from a feed
+  that declared that role, and change nothing of that record.
 """
 
 from __future__ import annotations
@@ -124,6 +126,23 @@ def authorise(conn: Connection, event: Event, schema: EventSchema) -> None:
             raise _refusal(
                 event, f"body.{name}", _("names no record that the event's own author created")
             )
+    for name, ref in schema.annotates.items():
+        if not _exists(conn, ref, body[name]):
+            raise _refusal(event, f"body.{name}", _("names no record that this vault holds"))
+    if schema.author_role is not None and not _has_role(conn, event.feed, schema.author_role):
+        raise _refusal(event, "type", _("only a coordinator may record this"))
+
+
+def _has_role(conn: Connection, feed: str, role: str) -> bool:
+    """The feed declared `role` and this vault did not enroll it as an observer: a role is the
+    author's own claim, so an enrolled observer's claim to coordinate is not believed."""
+    row = conn.execute("SELECT role FROM people WHERE feed = ?", (feed,)).fetchone()
+    if row is None or str(row[0]) != role:
+        return False
+    enrolled = conn.execute(
+        "SELECT 1 FROM enrolled_observers WHERE feed = ? LIMIT 1", (feed,)
+    ).fetchone()
+    return enrolled is None
 
 
 def validate(conn: Connection, event: Event) -> None:

@@ -102,7 +102,7 @@ def test_mutated_requests_are_issued_or_refused(world: World, data: st.DataObjec
     issued: list[Path] = []
     refuses_cleanly(
         world.coordinator,
-        lambda: issued.append(issue_package(world.coordinator, path, out).path),
+        lambda: issued.append(issue_package(world.coordinator, path, out, replace=True).path),
         NOT_VALID,
     )
     for package in issued:  # an issued package is sealed to the requester it names
@@ -120,7 +120,9 @@ def test_the_real_documents_are_issued_and_accepted(world: World) -> None:
     """The properties above are not vacuous: the unmutated documents go through."""
     out = world.stick / "issued"
     out.mkdir(exist_ok=True)
-    issued = issue_package(world.coordinator, on_stick(world, world.request, "ok.json"), out)
+    issued = issue_package(
+        world.coordinator, on_stick(world, world.request, "ok.json"), out, replace=True
+    )
     assert issued.request.feed == world.observer.identity.feed
     issued.path.unlink()
     accepted = accept_package(world.observer, on_stick(world, world.package, "ok.age"))

@@ -178,7 +178,7 @@ def test_requests_with_hostile_fields_are_issued_or_refused(
     issued: list[Path] = []
     refuses_cleanly(
         world.coordinator,
-        lambda: issued.append(issue_package(world.coordinator, file, out).path),
+        lambda: issued.append(issue_package(world.coordinator, file, out, replace=True).path),
         NOT_VALID,
     )
     for package in issued:

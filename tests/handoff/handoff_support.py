@@ -79,7 +79,7 @@ def enroll(
     """The whole enrollment exchange, in-process."""
     stick.mkdir(exist_ok=True)
     request = write_request(observer, stick)
-    package = issue_package(coordinator, request.path, stick, stations)
+    package = issue_package(coordinator, request.path, stick, stations, replace=True)
     accept_package(observer, package.path, coordinator.identity.feed)
     request.path.unlink()
     package.path.unlink()

@@ -34,7 +34,7 @@ from observer_app.vault.connection import Transaction
 from observer_app.vault.event_fields import FEED, HASH, ID, SEQ, required
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED, MAX_RECEIPT_MEDIA
 from observer_app.vault.queries.handoff import event_hash, receipt_recorded
-from observer_app.vault.queries.pins import pin_history
+from observer_app.vault.queries.pins import current_pin, pin_history
 from observer_app.vault.queries.roster import enrolled_observer
 
 RECEIPT_TYPE = "handoff-receipt"
@@ -156,6 +156,10 @@ def accept_receipt(session: HolderSession, path: Path) -> AcceptedReceipt:
     if not pins:
         raise _invalid(_("it is signed by a coordinator this vault has not pinned"))
     pin = pins[-1]
+    now = current_pin(conn, identity.feed)
+    if now is None or now.coordinator != receipt.coordinator:
+        # A coordinator the observer moved away from no longer decides what was handed over.
+        raise _invalid(_("it is signed by a coordinator this vault is no longer pinned to"))
     if not opened.signed_by(pin.coordinator_key):
         raise _invalid(_("bad signature"))
     if receipt.author != identity.feed:

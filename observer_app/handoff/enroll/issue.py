@@ -83,8 +83,14 @@ def issue_package(
     out_dir: Path,
     stations: Sequence[str] = (),
     expected_fingerprint: str | None = None,
+    *,
+    replace: bool = False,
 ) -> IssuedPackage:
-    """Enroll the requester: issue their certificate, record it, write their setup package."""
+    """Enroll the requester: issue their certificate, record it, write their setup package.
+
+    An observer enrolled already (a new mission, other stations) is enrolled again only when
+    `replace` is given or the person says yes (`session.confirm`): the new enrollment replaces
+    the old assignment, which should not happen by a mistyped request file."""
     require_role(session, "coordinator")
     conn, identity = session.conn, session.identity
     ca = load_organisation_ca(conn)
@@ -109,6 +115,18 @@ def issue_package(
                 reason=existing.revoked_reason
             )
         )
+    if existing is not None and not replace:
+        question = _(
+            "{name} is enrolled already (stations: {stations}); the new enrollment replaces "
+            "that one. Go on? [y/N] "
+        ).format(name=existing.name, stations=", ".join(existing.stations) or "-")
+        if not session.confirm(question):
+            raise UserActionError(
+                _(
+                    "{name} is enrolled already: nothing was changed (add --yes to replace the "
+                    "enrollment)."
+                ).format(name=existing.name)
+            )
     station_documents = [_station_document(conn, identity.feed, code) for code in stations]
     codes = tuple(dict.fromkeys(d["code"] for d in station_documents))
     station_documents = list({d["code"]: d for d in station_documents}.values())

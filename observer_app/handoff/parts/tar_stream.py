@@ -286,6 +286,12 @@ class TarMemberReader:
         self._done = False
         self.completed = False
 
+    @property
+    def position(self) -> int:
+        """Bytes of the archive its reader has taken so far: the work done, unlike the
+        encrypted bytes read ahead into the decryptor."""
+        return self._source.position
+
     def __iter__(self) -> Iterator[ReceivedMember]:
         return self
 

@@ -29,6 +29,7 @@ MIGRATION_MODULES = (
     "m0007_settings_drafts",
     "m0008_short_refs",
     "m0009_read_models",
+    "m0010_coordinator",
 )
 
 

@@ -35,6 +35,7 @@ PROJECTION_MODULES = (
     "enrollment",
     "handoff",
     "refs",
+    "coordinator",
 )
 
 

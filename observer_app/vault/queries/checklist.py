@@ -31,11 +31,15 @@ def _row(r: Any) -> ChecklistAnswer:
 
 
 def answers(
-    conn: Connection, feed: str, station: str, phase: str | None = None
+    conn: Connection, feed: str | None, station: str, phase: str | None = None
 ) -> list[ChecklistAnswer]:
-    """Every answer (current and superseded) of one author at one station, oldest first."""
-    sql = f"SELECT {_COLUMNS} FROM checklist_answers AS a WHERE a.feed = ? AND a.station = ?"
-    params: tuple[Any, ...] = (feed, station)
+    """Every answer (current and superseded) at one station of one author (or of every author:
+    `feed` None), oldest first."""
+    sql = f"SELECT {_COLUMNS} FROM checklist_answers AS a WHERE a.station = ?"
+    params: tuple[Any, ...] = (station,)
+    if feed is not None:
+        sql += " AND a.feed = ?"
+        params += (feed,)
     if phase is not None:
         sql += " AND a.phase = ?"
         params += (phase,)
@@ -43,9 +47,34 @@ def answers(
     return [_row(r) for r in rows]
 
 
-def answered_count(conn: Connection, feed: str, station: str) -> int:
+def answered_count(conn: Connection, feed: str | None, station: str) -> int:
+    """Items answered at the station, counted per author (`feed` None: every author's)."""
+    if feed is None:
+        row = conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT feed, item FROM checklist_answers"
+            " WHERE station = ?)",
+            (station,),
+        ).fetchone()
+        return int(row[0])
     row = conn.execute(
         "SELECT count(DISTINCT item) FROM checklist_answers WHERE feed = ? AND station = ?",
         (feed, station),
     ).fetchone()
     return int(row[0])
+
+
+def feeds_with_answers(conn: Connection, station: str) -> list[str]:
+    """The authors who answered anything at the station (index `checklist_answers_station`)."""
+    rows = conn.execute(
+        "SELECT DISTINCT feed FROM checklist_answers WHERE station = ? ORDER BY feed", (station,)
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def all_answers(conn: Connection) -> list[ChecklistAnswer]:
+    """Every answer of every author, by station, author and time (for the CSV export)."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM checklist_answers AS a"
+        " ORDER BY a.station, a.feed, a.time_utc, a.id"
+    ).fetchall()
+    return [_row(r) for r in rows]

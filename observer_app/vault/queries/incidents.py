@@ -63,9 +63,14 @@ def newest_incidents(
     severity: str | None = None,
     limit: int | None = 100,
     include_voided: bool = True,
+    feed: str | None = None,
 ) -> list[Incident]:
-    """Incidents by the time they happened, newest first (index `incidents_station_time`)."""
+    """Incidents by the time they happened, newest first (index `incidents_station_time`);
+    one author's (`feed`) or everyone's."""
     clauses, params = _incident_where(station, category, severity, include_voided)
+    if feed is not None:
+        clauses.append("feed = ?")
+        params.append(feed)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = f"SELECT {_COLUMNS} FROM incidents {where} ORDER BY occurred_utc DESC, id DESC"
     if limit is not None:
@@ -137,12 +142,15 @@ class IncidentCounts:
     voided: int
 
 
-def incident_counts(conn: Connection, station: str) -> IncidentCounts:
-    """How many incidents a station has, live and voided, of every feed: counted in SQL."""
-    total, voided = conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(voided <> 0), 0) FROM incidents WHERE station = ?",
-        (station,),
-    ).fetchone()
+def incident_counts(conn: Connection, station: str, feed: str | None = None) -> IncidentCounts:
+    """How many incidents a station has, live and voided, of every feed (or of one): counted
+    in SQL."""
+    sql = "SELECT COUNT(*), COALESCE(SUM(voided <> 0), 0) FROM incidents WHERE station = ?"
+    params: tuple[str, ...] = (station,)
+    if feed is not None:
+        sql += " AND feed = ?"
+        params += (feed,)
+    total, voided = conn.execute(sql, params).fetchone()
     return IncidentCounts(live=int(total) - int(voided), voided=int(voided))
 
 

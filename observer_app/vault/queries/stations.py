@@ -129,3 +129,16 @@ def station_position(conn: Connection, station_id: str) -> tuple[int, int] | Non
     if row is None or not isinstance(row[0], int) or not isinstance(row[1], int):
         return None
     return int(row[0]), int(row[1])
+
+
+def recording_feeds(conn: Connection, code: str) -> list[str]:
+    """The authors who recorded anything at the station: a visit, an answer, an incident or a
+    protocol figure (each an index lookup by station)."""
+    rows = conn.execute(
+        "SELECT feed FROM visits WHERE station = ?1"
+        " UNION SELECT feed FROM checklist_answers WHERE station = ?1"
+        " UNION SELECT feed FROM incidents WHERE station = ?1"
+        " UNION SELECT feed FROM protocol_figures WHERE station = ?1 ORDER BY 1",
+        (code,),
+    ).fetchall()
+    return [str(r[0]) for r in rows]

@@ -25,9 +25,10 @@ from observer_app.core.paging import Cursor, check_cursor, check_limit
 from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.vault.connection import Connection
 
-_INCIDENT_EVENTS = "('incident.added', 'incident.amended', 'incident.voided')"
+_INCIDENT_EVENTS = "('incident.added', 'incident.amended', 'incident.voided', 'annotation.set')"
 _RECORD_EVENTS = (
-    "('incident.added', 'incident.amended', 'incident.voided', 'note.amended', 'note.voided')"
+    "('incident.added', 'incident.amended', 'incident.voided', 'note.amended', 'note.voided',"
+    " 'annotation.set')"
 )
 _VOIDABLE_EVENTS = (
     "('incident.added', 'incident.amended', 'incident.voided',"
@@ -58,6 +59,15 @@ def _where(selection: TimelineFilter) -> tuple[list[str], list[Any]]:
             " WHERE station = ? UNION ALL SELECT id FROM notes WHERE station = ?)))"
         )
         params += [selection.station] * 4
+    if selection.region is not None:
+        codes = "(SELECT code FROM stations WHERE region = ?)"
+        clauses.append(
+            f"(station IN {codes}"
+            f" OR (type = 'station.added' AND record IN (SELECT id FROM stations WHERE region = ?))"
+            f" OR (type IN {_RECORD_EVENTS} AND record IN (SELECT id FROM incidents"
+            f" WHERE station IN {codes} UNION ALL SELECT id FROM notes WHERE station IN {codes})))"
+        )
+        params += [selection.region] * 4
     terms = [
         (column, value)
         for column, value in (("category", selection.category), ("severity", selection.severity))
