@@ -1,0 +1,189 @@
+"""The observer's day in one window: stations and visits, the timeline, the selected record.
+
+Built for one open session and thrown away when the vault locks (the next unlock builds a new
+one), so no widget outlives the key. It learns of changes from the session's notifications,
+never by polling, and writes only through `Commands`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
+
+from observer_app.core.catalogue import Catalogue
+from observer_app.core.changes import Change
+from observer_app.core.timeline_filter import TimelineFilter
+from observer_app.errors import ObserverError
+from observer_app.gui.actions import Commands, make_actions
+from observer_app.gui.models.timeline_model import TimelineModel
+from observer_app.gui.widgets.details_panel import DetailsPanel
+from observer_app.gui.widgets.station_panel import StationPanel
+from observer_app.gui.widgets.status_line import StatusLine
+from observer_app.gui.widgets.timeline_view import TimelineView
+from observer_app.i18n import _
+from observer_app.logbook.identity import whoami
+from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.settings import load_settings
+from observer_app.logbook.timeline import TimelineEntry
+
+
+class ChangeRelay(QObject):
+    """Turns the session's Qt-free change callbacks into a queued Qt signal."""
+
+    changed = Signal(object)
+
+    def __call__(self, changes: Sequence[Change]) -> None:
+        self.changed.emit(tuple(changes))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the holder was, kept across a lock: ids only, never text."""
+
+    station: str | None = None
+    timeline_row: int | None = None
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        session: LogbookSession,
+        catalogue: Catalogue,
+        place: Place | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.catalogue = catalogue
+        self.commands = Commands(session, catalogue)
+        self.holder_name = whoami(session).name
+        self.setWindowTitle(_("Observer Logbook — {name}").format(name=self.holder_name))
+        self.stations = StationPanel(session)
+        self.timeline = TimelineView(TimelineModel(session))
+        self.details = DetailsPanel(session, catalogue)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.stations)
+        splitter.addWidget(self.timeline)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([240, 700, 420])
+        splitter.setObjectName("main_splitter")
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+        self.status_line = StatusLine(session)
+        self.setStatusBar(self.status_line)
+        self.actions_by_name = make_actions(self, self._handlers())
+        self._build_menus()
+        self.stations.station_changed.connect(self._station_changed)
+        self.timeline.entry_selected.connect(self._entry_selected)
+        self.relay = ChangeRelay(self)
+        self.relay.changed.connect(self.on_changes, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe: Callable[[], None] | None = session.changes.subscribe(self.relay)
+        self.timeline.timeline.reload()
+        self._restore(place or Place(load_settings(session).last_station))
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _handlers(self) -> dict[str, Callable[[], None]]:
+        return {
+            "lock": self.lock_requested.emit,
+            "quit": self._quit,
+        }
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_name
+        menus = (
+            (_("&Record"), ("new_incident", "new_note", None, "amend", "void")),
+            (_("S&tation"), ("arrive", "depart", "pause")),
+            (_("&Logbook"), ("search", "settings", None, "lock", "quit")),
+        )
+        bar = self.menuBar()
+        for title, names in menus:
+            menu = bar.addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(a[name])
+        toolbar = self.addToolBar(_("Main toolbar"))
+        toolbar.setObjectName("main_toolbar")
+        for name in ("new_incident", "new_note", "arrive", "depart", "search", "lock"):
+            toolbar.addAction(a[name])
+
+    def _restore(self, place: Place) -> None:
+        settings = load_settings(self.session)
+        if settings.window_geometry:
+            self.restoreGeometry(QByteArray(settings.window_geometry))
+        else:
+            self.resize(1280, 720)
+        if settings.window_state:
+            self.restoreState(QByteArray(settings.window_state))
+        if place.station is not None:
+            self.stations.select(place.station)
+        if (
+            place.timeline_row is not None
+            and place.timeline_row < self.timeline.timeline.rowCount()
+        ):
+            self.timeline.selectRow(place.timeline_row)
+
+    # -- reacting ----------------------------------------------------------------------------
+
+    def _station_changed(self, code: str | None) -> None:
+        self.timeline.timeline.set_selection(TimelineFilter(station=code))
+        self.details.show_nothing()
+
+    def _entry_selected(self, entry: TimelineEntry | None) -> None:
+        if entry is None:
+            self.details.show_nothing()
+        else:
+            self.details.show_entry(entry)
+
+    def on_changes(self, changes: tuple[Change, ...]) -> None:
+        """Something was committed: reread what shows it (the first page, counts)."""
+        if self._unsubscribe is None:
+            return  # closed meanwhile
+        self.stations.reload()
+        self.timeline.timeline.reload()
+        self.details.refresh()
+        self.status_line.refresh()
+
+    def show_error(self, error: ObserverError) -> None:
+        QMessageBox.warning(self, _("Observer Logbook"), str(error))
+
+    # -- leaving -----------------------------------------------------------------------------
+
+    def place(self) -> Place:
+        index = self.timeline.currentIndex()
+        return Place(self.stations.current_code, index.row() if index.isValid() else None)
+
+    def save_window_state(self) -> None:
+        self.commands.update_settings(
+            window_geometry=bytes(self.saveGeometry().data()),
+            window_state=bytes(self.saveState().data()),
+            last_station=self.stations.current_code,
+        )
+
+    def _quit(self) -> None:
+        self.close()
+
+    def detach(self) -> None:
+        """Stop listening to the session (before it closes); the window is discarded after."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._unsubscribe is not None:
+            self.save_window_state()
+            self.detach()
+            self.quit_requested.emit()
+        super().closeEvent(event)

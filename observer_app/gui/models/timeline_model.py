@@ -1,0 +1,141 @@
+"""The timeline as a lazy table: pages of the logbook's timeline read model, fetched as the view
+scrolls (`canFetchMore`/`fetchMore`), newest first.
+
+A page costs the same deep in a 100,000-event vault as at its start (keyset cursors), so the
+GUI thread fetches one page at a time without a worker. Rows are formatted once, when fetched,
+never in `data()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from observer_app.core.paging import Cursor
+from observer_app.core.timeline_filter import ALL_EVENTS, TimelineFilter
+from observer_app.i18n import _
+from observer_app.logbook.localtime import format_local
+from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.timeline import TimelineEntry, timeline_count, timeline_page
+
+PAGE_SIZE: Final = 200
+ENTRY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    entry: TimelineEntry
+    when: str
+    station: str
+    author: str
+    text: str
+
+
+def _row(entry: TimelineEntry) -> TimelineRow:
+    event = entry.event
+    station = event.body.get("station")
+    if station is None and event.type.startswith("station."):
+        station = event.body.get("code")
+    return TimelineRow(
+        entry,
+        format_local(event.time_utc, event.tz),
+        str(station) if station else "",
+        entry.author,
+        entry.text,
+    )
+
+
+class TimelineModel(QAbstractTableModel):
+    COLUMNS: Final = ("when", "station", "author", "text")
+
+    def __init__(self, session: LogbookSession, page_size: int = PAGE_SIZE) -> None:
+        super().__init__()
+        self._session = session
+        self._page_size = page_size
+        self._selection = ALL_EVENTS
+        self._rows: list[TimelineRow] = []
+        self._next: Cursor | None = None
+        self._at_end = False
+
+    @property
+    def selection(self) -> TimelineFilter:
+        return self._selection
+
+    def set_selection(self, selection: TimelineFilter) -> None:
+        self._selection = selection
+        self.reload()
+
+    def reload(self) -> None:
+        """Back to the first page (after a change or a new filter)."""
+        self.beginResetModel()
+        self._rows = []
+        self._next = None
+        self._at_end = False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def total(self) -> int:
+        return timeline_count(self._session.conn, self._selection)
+
+    def entry(self, row: int) -> TimelineEntry:
+        return self._rows[row].entry
+
+    # -- Qt ----------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and not self._at_end
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid() or self._at_end:
+            return
+        page = timeline_page(
+            self._session.conn, self._selection, self._next, self._page_size, newest_first=True
+        )
+        self._next = page.next
+        self._at_end = page.next is None
+        if not page.rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+        self._rows.extend(_row(entry) for entry in page.rows)
+        self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = self.COLUMNS[index.column()]
+            return str(getattr(row, column))
+        if role == ENTRY_ROLE:
+            return row.entry
+        if role == Qt.ItemDataRole.ToolTipRole and self.COLUMNS[index.column()] == "text":
+            return row.text
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        titles = {
+            "when": _("Time"),
+            "station": _("Station"),
+            "author": _("Author"),
+            "text": _("What happened"),
+        }
+        return titles[self.COLUMNS[section]]

@@ -1,0 +1,130 @@
+"""The window's life with one vault: choose it, unlock it, work, lock, unlock again, quit.
+
+Each unlock builds a fresh main window on the new session; a lock saves where the holder was
+(ids only), discards the window and asks for the passphrase again, so nothing of the vault stays
+on screen or in a widget while it is locked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from observer_app.core.catalogue import Catalogue
+from observer_app.errors import UserActionError
+from observer_app.gui.dialogs.unlock_dialog import UnlockDialog
+from observer_app.gui.dialogs.vault_chooser import VaultChooser
+from observer_app.gui.main_window import MainWindow, Place
+from observer_app.gui.vault_access import VaultAccess
+from observer_app.i18n import detect_language, set_language
+from observer_app.logbook.known_vaults import remember_vault, unlock_language
+from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.settings import load_settings
+from observer_app.logbook.setup import KdfProfile
+
+
+class SessionFlow(QObject):
+    ended = Signal()
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        vault: Path | None = None,
+        *,
+        ui_language: str | None = None,
+        kdf: KdfProfile = KdfProfile.DEFAULT,
+    ) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.kdf = kdf
+        self.explicit_language = ui_language
+        self.access = VaultAccess(vault) if vault is not None else None
+        self.window: MainWindow | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+        self.chooser: VaultChooser | None = None
+        self._place: Place | None = None
+
+    def start(self) -> None:
+        if self.access is None:
+            self.show_chooser()
+        else:
+            self.show_unlock()
+
+    # -- choosing and unlocking --------------------------------------------------------------
+
+    def show_chooser(self) -> None:
+        set_language(detect_language(self.explicit_language))
+        self.chooser = VaultChooser(kdf=self.kdf)
+        self.chooser.chosen.connect(self._chosen)
+        self.chooser.rejected.connect(self._end)
+        self.chooser.open()
+
+    def _chosen(self, path: Path) -> None:
+        self.chooser = None
+        self.access = VaultAccess(path)
+        self.show_unlock()
+
+    def show_unlock(self) -> None:
+        assert self.access is not None
+        language = self.explicit_language or unlock_language(self.access.path)
+        set_language(detect_language(language))
+        dialog = UnlockDialog(self.access)
+        dialog.unlocked.connect(self._unlocked)
+        dialog.rejected.connect(self._end)
+        self.unlock_dialog = dialog
+        dialog.open()
+
+    def _unlocked(self, session: LogbookSession) -> None:
+        assert self.access is not None
+        self.unlock_dialog = None
+        settings = load_settings(session)
+        remembered = unlock_language(self.access.path)
+        set_language(detect_language(self.explicit_language or settings.ui_language or remembered))
+        # A damaged list of known vaults must not keep the holder out of the vault.
+        with contextlib.suppress(UserActionError):
+            remember_vault(self.access.path, settings.ui_language or remembered)
+        self.build_window(session)
+
+    def build_window(self, session: LogbookSession) -> None:
+        window = MainWindow(session, self.catalogue, self._place)
+        window.lock_requested.connect(self.lock)
+        window.quit_requested.connect(self._end)
+        self.window = window
+        window.show()
+
+    # -- locking and leaving -----------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Save the place and the window's state, discard the window, close the session."""
+        window, self.window = self.window, None
+        if window is not None:
+            self._place = window.place()
+            window.save_window_state()
+            window.detach()
+            window.hide()
+            window.deleteLater()
+        if self.access is not None:
+            self.access.lock()
+        self.show_unlock()
+
+    def rebuild(self) -> None:
+        """Build the window again (a language switch: strings are fixed when widgets are made)."""
+        window = self.window
+        if window is None:
+            return
+        self._place = window.place()
+        window.save_window_state()
+        window.detach()
+        window.hide()
+        window.deleteLater()
+        self.build_window(window.session)
+
+    def _end(self) -> None:
+        window, self.window = self.window, None
+        if window is not None:
+            window.detach()
+        if self.access is not None:
+            self.access.lock()
+        self.ended.emit()
