@@ -23,6 +23,10 @@ from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.timeline import TimelineEntry, timeline_page
 
 
+def _heading(text: str, level: int = 3) -> str:
+    return f"<h{level}>{escape(text)}</h{level}>"
+
+
 def _paragraph(text: str, struck: bool = False) -> str:
     body = escape(text).replace("\n", "<br>")
     return f"<p><s>{body}</s></p>" if struck else f"<p>{body}</p>"
@@ -59,7 +63,7 @@ class DetailsPanel(QTextBrowser):
             return
         event = entry.event
         self.setHtml(
-            f"<h3>{escape(format_local(event.time_utc, event.tz))}</h3>"
+            _heading(format_local(event.time_utc, event.tz))
             + _paragraph(entry.text)
             + _paragraph(_("Recorded by {author}").format(author=entry.author))
         )
@@ -93,14 +97,14 @@ class DetailsPanel(QTextBrowser):
             f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
             for name, value in rows
         )
-        parts = [f"<h3>{escape(_('Incident'))}</h3>"]
+        parts = [_heading(_("Incident"))]
         if incident.voided:
             parts.append(
                 _paragraph(_("Voided: {reason}").format(reason=incident.void_reason or ""))
             )
         parts.append(f"<table>{table}</table>")
         parts.append(_paragraph(incident.text, struck=incident.voided))
-        parts.append(f"<h4>{escape(_('History'))}</h4>")
+        parts.append(_heading(_("History"), 4))
         for line in history_lines(detail.history, words, incident.tz):
             parts.append(_paragraph(f"{line.when} — {line.text}"))
         return "".join(parts)
@@ -115,7 +119,7 @@ class DetailsPanel(QTextBrowser):
             when = format_local(entry.event.time_utc, entry.event.tz)
             if entry.event.type == "note.added":
                 text = str(body.get("text", ""))
-                history.append(f"{when} — {_('recorded')}")
+                history.append(when + " — " + _("recorded"))
             elif entry.event.type == "note.amended":
                 new = str(body.get("text", ""))
                 history.append(
@@ -130,10 +134,10 @@ class DetailsPanel(QTextBrowser):
             elif entry.event.type == "note.voided":
                 voided = str(body.get("reason", ""))
                 history.append(f"{when} — " + _("voided: {reason}").format(reason=voided))
-        parts = [f"<h3>{escape(_('Note'))}</h3>"]
+        parts = [_heading(_("Note"))]
         if voided is not None:
             parts.append(_paragraph(_("Voided: {reason}").format(reason=voided)))
         parts.append(_paragraph(text, struck=voided is not None))
-        parts.append(f"<h4>{escape(_('History'))}</h4>")
+        parts.append(_heading(_("History"), 4))
         parts.extend(_paragraph(line) for line in history)
         return "".join(parts)
