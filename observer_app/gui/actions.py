@@ -51,7 +51,9 @@ def plain_text(text: str) -> str:
     return text.replace("&", "").rstrip("…")
 
 
-def make_actions(parent: QWidget, handlers: Mapping[str, Callable[[], None]]) -> dict[str, QAction]:
+def make_actions(
+    parent: QWidget, handlers: Mapping[str, Callable[[], object]]
+) -> dict[str, QAction]:
     """The window's QActions in the UI language, each with its shortcut and tooltip."""
     built: dict[str, QAction] = {}
     for spec in ACTIONS:
@@ -79,7 +81,8 @@ class Commands:
     # -- records -----------------------------------------------------------------------------
 
     def add_incident(self, fields: Mapping[str, Any], draft_id: str | None) -> str:
-        return incidents.add_incident(
+        """Record the incident and remember its station as the last one used."""
+        incident_id = incidents.add_incident(
             self.session,
             self.catalogue,
             fields["station"],
@@ -93,12 +96,18 @@ class Commands:
             follow_up=fields.get("follow_up"),
             draft_id=draft_id,
         )
+        settings_service.update_settings(self.session, last_station=fields["station"])
+        return incident_id
 
     def amend_incident(
-        self, incident_id: str, changes: IncidentChanges, draft_id: str | None
+        self,
+        incident_id: str,
+        changes: IncidentChanges,
+        reason: str | None,
+        draft_id: str | None,
     ) -> dict[str, Any]:
         return incidents.amend_incident(
-            self.session, self.catalogue, incident_id, changes, draft_id=draft_id
+            self.session, self.catalogue, incident_id, changes, reason, draft_id=draft_id
         )
 
     def void_incident(self, incident_id: str, reason: str) -> None:

@@ -7,28 +7,38 @@ never by polling, and writes only through `Commands`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.core.changes import Change
 from observer_app.core.timeline_filter import TimelineFilter
-from observer_app.errors import ObserverError
+from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
+from observer_app.gui.dialogs.incident_dialog import IncidentDialog
+from observer_app.gui.dialogs.note_dialog import NoteDialog
+from observer_app.gui.dialogs.visit_dialog import VisitCall, VisitDialog
+from observer_app.gui.dialogs.void_dialog import VoidDialog
 from observer_app.gui.models.timeline_model import TimelineModel
+from observer_app.gui.record_refs import RecordRef, record_of
 from observer_app.gui.widgets.details_panel import DetailsPanel
 from observer_app.gui.widgets.station_panel import StationPanel
 from observer_app.gui.widgets.status_line import StatusLine
 from observer_app.gui.widgets.timeline_view import TimelineView
 from observer_app.i18n import _
+from observer_app.logbook.drafts import list_drafts, restore_draft
 from observer_app.logbook.identity import whoami
+from observer_app.logbook.incidents import get_incident
+from observer_app.logbook.notes import note_text
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import load_settings
 from observer_app.logbook.timeline import TimelineEntry
+from observer_app.logbook.visits import list_visits
 
 
 class ChangeRelay(QObject):
@@ -63,6 +73,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.catalogue = catalogue
         self.commands = Commands(session, catalogue)
+        self.open_forms: list[QDialog] = []
+        session.confirm = self._confirm
         self.holder_name = whoami(session).name
         self.setWindowTitle(_("Observer Logbook — {name}").format(name=self.holder_name))
         self.stations = StationPanel(session)
@@ -93,11 +105,150 @@ class MainWindow(QMainWindow):
 
     # -- building ----------------------------------------------------------------------------
 
-    def _handlers(self) -> dict[str, Callable[[], None]]:
+    def _handlers(self) -> dict[str, Callable[[], object]]:
         return {
+            "new_incident": lambda: self.new_incident(),
+            "new_note": lambda: self.new_note(),
+            "arrive": lambda: self.visit("arrive"),
+            "depart": lambda: self.visit("depart"),
+            "pause": lambda: self.visit("pause"),
+            "amend": self.amend_selected,
+            "void": self.void_selected,
             "lock": self.lock_requested.emit,
             "quit": self._quit,
         }
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def default_station(self) -> str | None:
+        """The current visit's station, else the last one used, else the one selected."""
+        open_visits = [
+            visit
+            for visit in list_visits(self.session)
+            if visit.ended_utc is None and visit.feed == self.session.identity.feed
+        ]
+        if open_visits:
+            return max(open_visits, key=lambda visit: visit.started_utc).station
+        return load_settings(self.session).last_station or self.stations.current_code
+
+    def _track(self, form: QDialog) -> QDialog:
+        self.open_forms.append(form)
+        form.finished.connect(lambda result: self._untrack(form))
+        form.open()
+        return form
+
+    def _untrack(self, form: QDialog) -> None:
+        if form in self.open_forms:
+            self.open_forms.remove(form)
+        form.deleteLater()
+
+    def _waiting_draft(self, kind: str) -> tuple[str | None, Mapping[str, Any] | None]:
+        """The newest draft of a new record of this kind that no open form holds."""
+        held = {getattr(form, "draft_id", None) for form in self.open_forms}
+        for summary in list_drafts(self.session, kind):
+            if summary.target is None and summary.id not in held:
+                try:
+                    return summary.id, restore_draft(self.session, summary.id).content
+                except ObserverError:
+                    continue
+        return None, None
+
+    def new_incident(
+        self, draft_id: str | None = None, draft: Mapping[str, Any] | None = None
+    ) -> IncidentDialog:
+        if draft_id is None:
+            draft_id, draft = self._waiting_draft("incident")
+        dialog = IncidentDialog(
+            self.commands,
+            self.catalogue,
+            station=self.default_station(),
+            draft_id=draft_id,
+            draft=draft,
+            parent=self,
+        )
+        self._track(dialog)
+        return dialog
+
+    def new_note(
+        self, draft_id: str | None = None, draft: Mapping[str, Any] | None = None
+    ) -> NoteDialog:
+        if draft_id is None:
+            draft_id, draft = self._waiting_draft("note")
+        dialog = NoteDialog(
+            self.commands,
+            station=self.default_station(),
+            draft_id=draft_id,
+            draft=draft,
+            parent=self,
+        )
+        self._track(dialog)
+        return dialog
+
+    def visit(self, what: str) -> VisitDialog:
+        code = self.stations.current_code or self.default_station()
+        call: VisitCall
+        if what == "arrive":
+            title, call = _("Arrival at the station"), self.commands.arrive
+        elif what == "depart":
+            title, call = _("Departure from the station"), self.commands.depart
+        else:
+            title, call = _("Break"), self._pause_or_resume
+        dialog = VisitDialog(self.session, title, call, code, parent=self)
+        self._track(dialog)
+        return dialog
+
+    def _pause_or_resume(self, code: str, time: str | None) -> str:
+        for visit in list_visits(self.session, code):
+            if visit.ended_utc is None and visit.open_break is not None:
+                return self.commands.resume(code, time)
+        return self.commands.pause(code, time)
+
+    def amend_selected(self) -> QDialog | None:
+        ref = self.details.current
+        if ref is None:
+            self.statusBar().showMessage(_("Select an incident or a note first."), 5000)
+            return None
+        try:
+            if ref.kind == "incident":
+                incident = get_incident(self.session, ref.id)
+                if incident.feed != self.session.identity.feed or incident.voided:
+                    raise UserActionError(_("Only your own records that stand can be amended."))
+                form: QDialog = IncidentDialog(
+                    self.commands, self.catalogue, incident=incident, parent=self
+                )
+            else:
+                form = NoteDialog(
+                    self.commands, note_id=ref.id, text=note_text(self.session, ref.id), parent=self
+                )
+        except ObserverError as error:
+            self.show_error(error)
+            return None
+        return self._track(form)
+
+    def void_selected(self) -> QDialog | None:
+        ref = self.details.current
+        if ref is None:
+            self.statusBar().showMessage(_("Select an incident or a note first."), 5000)
+            return None
+        record_id = ref.id
+        if ref.kind == "incident":
+            title = _("Void the incident")
+
+            def call(reason: str) -> None:
+                self.commands.void_incident(record_id, reason)
+        else:
+            title = _("Void the note")
+
+            def call(reason: str) -> None:
+                self.commands.void_note(record_id, reason)
+
+        return self._track(VoidDialog(title, call, parent=self))
+
+    def _confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(
+            self, _("Observer Logbook"), question + "\n\n" + _("Record it anyway?")
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _build_menus(self) -> None:
         a = self.actions_by_name
@@ -151,10 +302,21 @@ class MainWindow(QMainWindow):
         """Something was committed: reread what shows it (the first page, counts)."""
         if self._unsubscribe is None:
             return  # closed meanwhile
+        shown = self.details.current
         self.stations.reload()
         self.timeline.timeline.reload()
         self.details.refresh()
         self.status_line.refresh()
+        if shown is not None:
+            self._reselect(shown)
+
+    def _reselect(self, ref: RecordRef) -> None:
+        """Keep the record that was selected selected (on the rows already loaded)."""
+        model = self.timeline.timeline
+        for row in range(model.rowCount()):
+            if record_of(model.entry(row)) == ref:
+                self.timeline.selectRow(row)
+                return
 
     def show_error(self, error: ObserverError) -> None:
         QMessageBox.warning(self, _("Observer Logbook"), str(error))

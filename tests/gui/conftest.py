@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from observer_app.core.catalogue import Catalogue, load_catalogue
@@ -85,3 +87,11 @@ def unlock(qtbot: QtBot, flow: SessionFlow, passphrase: str) -> MainWindow:
     assert flow.window is not None
     qtbot.waitExposed(flow.window)
     return flow.window
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text into a widget as key events (QTest.keyClicks knows only ASCII keys)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(widget, event)

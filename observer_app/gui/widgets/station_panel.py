@@ -35,6 +35,7 @@ class StationPanel(QWidget):
         layout.addWidget(self.stations, 3)
         layout.addWidget(visits_label)
         layout.addWidget(self.visits, 2)
+        self._shown_code: str | None = None
         self.stations.selectionModel().selectionChanged.connect(self._selected)
         self.stations.setCurrentIndex(self.model.index(0))
         self._show_visits()
@@ -55,7 +56,10 @@ class StationPanel(QWidget):
 
     def _selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         self._show_visits()
-        self.station_changed.emit(self.current_code)
+        code = self.current_code
+        if code != self._shown_code:
+            self._shown_code = code
+            self.station_changed.emit(code)
 
     def _show_visits(self) -> None:
         self.visits.clear()
