@@ -68,7 +68,13 @@ def run(argv: Sequence[str]) -> int:
         return 0
     vault = args.vault or (Path(os.environ[VAULT_ENV]) if os.environ.get(VAULT_ENV) else None)
     app = ObserverApplication([sys.argv[0]])
-    flow = SessionFlow(load_catalogue(), vault, ui_language=args.ui_lang, kdf=KdfProfile.DEFAULT)
+    flow = SessionFlow(
+        load_catalogue(),
+        vault,
+        ui_language=args.ui_lang,
+        kdf=KdfProfile.DEFAULT,
+        language_changed=app.translate_qt,
+    )
     flow.ended.connect(app.quit)
     flow.start()
     return app.exec()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShortcut
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from observer_app.core.catalogue import Catalogue
@@ -20,8 +20,10 @@ from observer_app.core.changes import Change
 from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
+from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
+from observer_app.gui.dialogs.settings_dialog import SettingsDialog
 from observer_app.gui.dialogs.visit_dialog import VisitCall, VisitDialog
 from observer_app.gui.dialogs.void_dialog import VoidDialog
 from observer_app.gui.models.timeline_model import TimelineModel
@@ -52,15 +54,18 @@ class ChangeRelay(QObject):
 
 @dataclass(frozen=True)
 class Place:
-    """Where the holder was, kept across a lock: ids only, never text."""
+    """Where the holder was, kept across a lock: ids only, never text (the forms that were
+    open are drafts in the vault by then, named here by kind and draft id)."""
 
     station: str | None = None
     timeline_row: int | None = None
+    forms: tuple[tuple[str, str], ...] = ()
 
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     quit_requested = Signal()
+    settings_changed = Signal(object)
 
     def __init__(
         self,
@@ -114,6 +119,7 @@ class MainWindow(QMainWindow):
             "pause": lambda: self.visit("pause"),
             "amend": self.amend_selected,
             "void": self.void_selected,
+            "settings": self.open_settings,
             "lock": self.lock_requested.emit,
             "quit": self._quit,
         }
@@ -132,6 +138,10 @@ class MainWindow(QMainWindow):
         return load_settings(self.session).last_station or self.stations.current_code
 
     def _track(self, form: QDialog) -> QDialog:
+        """Open a dialog of this window; Ctrl+L works inside it too (a modal dialog blocks the
+        window's own shortcuts), and its content becomes a draft then."""
+        lock = self.actions_by_name["lock"].shortcut()
+        QShortcut(lock, form, self.lock_requested.emit)
         self.open_forms.append(form)
         form.finished.connect(lambda result: self._untrack(form))
         form.open()
@@ -244,6 +254,45 @@ class MainWindow(QMainWindow):
 
         return self._track(VoidDialog(title, call, parent=self))
 
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.commands, parent=self)
+        dialog.changed.connect(self.settings_changed.emit)
+        self._track(dialog)
+        return dialog
+
+    def reopen_form(self, kind: str, draft_id: str) -> None:
+        """Open the form a draft was typed in again (after an unlock), with its content."""
+        try:
+            draft = restore_draft(self.session, draft_id)
+            target = draft.summary.target
+            if kind == "incident" and target is None:
+                self.new_incident(draft_id, draft.content)
+            elif kind == "incident" and target is not None:
+                incident = get_incident(self.session, target)
+                form: QDialog = IncidentDialog(
+                    self.commands,
+                    self.catalogue,
+                    incident=incident,
+                    draft_id=draft_id,
+                    draft=draft.content,
+                    parent=self,
+                )
+                self._track(form)
+            elif kind == "note" and target is None:
+                self.new_note(draft_id, draft.content)
+            elif kind == "note" and target is not None:
+                form = NoteDialog(
+                    self.commands,
+                    note_id=target,
+                    text=note_text(self.session, target),
+                    draft_id=draft_id,
+                    draft=draft.content,
+                    parent=self,
+                )
+                self._track(form)
+        except ObserverError:
+            return  # the draft stays listed; nothing is lost by not reopening it
+
     def _confirm(self, question: str) -> bool:
         answer = QMessageBox.question(
             self, _("Observer Logbook"), question + "\n\n" + _("Record it anyway?")
@@ -280,6 +329,8 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(settings.window_state))
         if place.station is not None:
             self.stations.select(place.station)
+        for kind, draft_id in place.forms:
+            self.reopen_form(kind, draft_id)
         if (
             place.timeline_row is not None
             and place.timeline_row < self.timeline.timeline.rowCount()
@@ -324,8 +375,19 @@ class MainWindow(QMainWindow):
     # -- leaving -----------------------------------------------------------------------------
 
     def place(self) -> Place:
+        """Where the holder is; every open form is saved as a draft and closed."""
+        forms: list[tuple[str, str]] = []
+        for form in list(self.open_forms):
+            if isinstance(form, DraftForm):
+                form.timer.stop()
+                form.keep_draft()
+                if form.draft_id is not None:
+                    forms.append((form.draft_kind, form.draft_id))
+            form.done(QDialog.DialogCode.Rejected)
         index = self.timeline.currentIndex()
-        return Place(self.stations.current_code, index.row() if index.isValid() else None)
+        return Place(
+            self.stations.current_code, index.row() if index.isValid() else None, tuple(forms)
+        )
 
     def save_window_state(self) -> None:
         self.commands.update_settings(
@@ -345,6 +407,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._unsubscribe is not None:
+            self.place()  # open forms become drafts
             self.save_window_state()
             self.detach()
             self.quit_requested.emit()

@@ -8,20 +8,23 @@ on screen or in a widget while it is locked.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.errors import UserActionError
 from observer_app.gui.dialogs.unlock_dialog import UnlockDialog
 from observer_app.gui.dialogs.vault_chooser import VaultChooser
+from observer_app.gui.idle_lock import IdleLock
 from observer_app.gui.main_window import MainWindow, Place
 from observer_app.gui.vault_access import VaultAccess
-from observer_app.i18n import detect_language, set_language
+from observer_app.i18n import current_language, detect_language, set_language
 from observer_app.logbook.known_vaults import remember_vault, unlock_language
 from observer_app.logbook.session import LogbookSession
-from observer_app.logbook.settings import load_settings
+from observer_app.logbook.settings import Settings, load_settings
 from observer_app.logbook.setup import KdfProfile
 
 
@@ -35,8 +38,10 @@ class SessionFlow(QObject):
         *,
         ui_language: str | None = None,
         kdf: KdfProfile = KdfProfile.DEFAULT,
+        language_changed: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__()
+        self.language_changed = language_changed
         self.catalogue = catalogue
         self.kdf = kdf
         self.explicit_language = ui_language
@@ -45,6 +50,15 @@ class SessionFlow(QObject):
         self.unlock_dialog: UnlockDialog | None = None
         self.chooser: VaultChooser | None = None
         self._place: Place | None = None
+        self.idle = IdleLock(0, self)
+        self.idle.idle.connect(self._idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+
+    def _idle(self) -> None:
+        if self.window is not None:
+            self.lock()
 
     def start(self) -> None:
         if self.access is None:
@@ -89,15 +103,32 @@ class SessionFlow(QObject):
 
     def build_window(self, session: LogbookSession) -> None:
         window = MainWindow(session, self.catalogue, self._place)
+        self._place = None
         window.lock_requested.connect(self.lock)
         window.quit_requested.connect(self._end)
+        window.settings_changed.connect(self._settings_changed)
         self.window = window
+        self.idle.set_minutes(load_settings(session).auto_lock_minutes)
         window.show()
+
+    def _settings_changed(self, settings: Settings) -> None:
+        """A new auto-lock time applies at once; a new language rebuilds the window in it."""
+        self.idle.set_minutes(settings.auto_lock_minutes)
+        assert self.access is not None
+        self.explicit_language = None  # the holder's choice now overrides --ui-lang
+        language = detect_language(settings.ui_language)
+        with contextlib.suppress(UserActionError):
+            remember_vault(self.access.path, settings.ui_language)
+        if language != current_language():
+            set_language(language)
+            self.language_changed()
+            self.rebuild()
 
     # -- locking and leaving -----------------------------------------------------------------
 
     def lock(self) -> None:
         """Save the place and the window's state, discard the window, close the session."""
+        self.idle.set_minutes(0)
         window, self.window = self.window, None
         if window is not None:
             self._place = window.place()
@@ -122,6 +153,7 @@ class SessionFlow(QObject):
         self.build_window(window.session)
 
     def _end(self) -> None:
+        self.idle.set_minutes(0)
         window, self.window = self.window, None
         if window is not None:
             window.detach()
