@@ -23,6 +23,7 @@ from observer_app.gui.actions import Commands, make_actions
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
+from observer_app.gui.dialogs.search_dialog import SearchDialog
 from observer_app.gui.dialogs.settings_dialog import SettingsDialog
 from observer_app.gui.dialogs.visit_dialog import VisitCall, VisitDialog
 from observer_app.gui.dialogs.void_dialog import VoidDialog
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
             "pause": lambda: self.visit("pause"),
             "amend": self.amend_selected,
             "void": self.void_selected,
+            "search": self.open_search,
             "settings": self.open_settings,
             "lock": self.lock_requested.emit,
             "quit": self._quit,
@@ -253,6 +255,20 @@ class MainWindow(QMainWindow):
                 self.commands.void_note(record_id, reason)
 
         return self._track(VoidDialog(title, call, parent=self))
+
+    def open_search(self) -> SearchDialog:
+        dialog = SearchDialog(self.session, self.catalogue, parent=self)
+        dialog.opened.connect(self.open_record)
+        self._track(dialog)
+        return dialog
+
+    def open_record(self, ref: RecordRef) -> None:
+        """Show a record found elsewhere (search): a station is selected, a record detailed."""
+        if ref.kind == "station":
+            self.stations.select(ref.id)
+            return
+        self.timeline.clearSelection()
+        self.details.show_record(ref)
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.commands, parent=self)

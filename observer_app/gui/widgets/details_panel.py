@@ -68,6 +68,10 @@ class DetailsPanel(QTextBrowser):
             + _paragraph(_("Recorded by {author}").format(author=entry.author))
         )
 
+    def show_record(self, ref: RecordRef) -> None:
+        self.current = ref
+        self.refresh()
+
     def refresh(self) -> None:
         if self.current is None:
             return
