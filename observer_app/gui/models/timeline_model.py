@@ -133,7 +133,7 @@ class TimelineModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         titles = {
-            "when": _("Time"),
+            "when": _("Recorded"),
             "station": _("Station"),
             "author": _("Author"),
             "text": _("What happened"),
