@@ -55,7 +55,7 @@ def dialog_shot(name: str, lang: str, make: Callable[[], QDialog]) -> None:
 def select_incident(window: MainWindow) -> None:
     model = window.timeline.timeline
     for row in range(model.rowCount()):
-        if model.entry(row).event.type == "incident.amended":
+        if model.entry(row).event_type == "incident.amended":
             window.timeline.selectRow(row)
             return
 

@@ -17,7 +17,6 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from observer_app import __version__
-from observer_app.core.catalogue import load_catalogue
 from observer_app.gui.session_flow import SessionFlow
 from observer_app.i18n import SUPPORTED_LANGUAGES, _, current_language, detect_language
 from observer_app.i18n import set_language as set_ui_language
@@ -69,7 +68,7 @@ def run(argv: Sequence[str]) -> int:
     vault = args.vault or (Path(os.environ[VAULT_ENV]) if os.environ.get(VAULT_ENV) else None)
     app = ObserverApplication([sys.argv[0]])
     flow = SessionFlow(
-        load_catalogue(),
+        None,
         vault,
         ui_language=args.ui_lang,
         kdf=KdfProfile.DEFAULT,

@@ -27,8 +27,8 @@ from observer_app.gui.dialogs.search_dialog import SearchDialog
 from observer_app.gui.dialogs.settings_dialog import SettingsDialog
 from observer_app.gui.dialogs.visit_dialog import VisitCall, VisitDialog
 from observer_app.gui.dialogs.void_dialog import VoidDialog
-from observer_app.gui.models.timeline_model import TimelineModel
-from observer_app.gui.record_refs import RecordRef, record_of
+from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
+from observer_app.gui.record_refs import RecordRef
 from observer_app.gui.widgets.details_panel import DetailsPanel
 from observer_app.gui.widgets.station_panel import StationPanel
 from observer_app.gui.widgets.status_line import StatusLine
@@ -40,7 +40,6 @@ from observer_app.logbook.incidents import get_incident
 from observer_app.logbook.notes import note_text
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import load_settings
-from observer_app.logbook.timeline import TimelineEntry
 from observer_app.logbook.visits import list_visits
 
 
@@ -359,7 +358,7 @@ class MainWindow(QMainWindow):
         self.timeline.timeline.set_selection(TimelineFilter(station=code))
         self.details.show_nothing()
 
-    def _entry_selected(self, entry: TimelineEntry | None) -> None:
+    def _entry_selected(self, entry: TimelineRow | None) -> None:
         if entry is None:
             self.details.show_nothing()
         else:
@@ -381,7 +380,7 @@ class MainWindow(QMainWindow):
         """Keep the record that was selected selected (on the rows already loaded)."""
         model = self.timeline.timeline
         for row in range(model.rowCount()):
-            if record_of(model.entry(row)) == ref:
+            if model.entry(row).ref == ref:
                 self.timeline.selectRow(row)
                 return
 

@@ -13,7 +13,7 @@ from observer_app.logbook.timeline import TimelineEntry
 RECORD_KINDS = ("incident", "note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordRef:
     kind: str
     id: str

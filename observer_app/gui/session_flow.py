@@ -8,18 +8,19 @@ on screen or in a widget while it is locked.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from observer_app.core.catalogue import Catalogue
+from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.errors import UserActionError
 from observer_app.gui.dialogs.unlock_dialog import UnlockDialog
-from observer_app.gui.dialogs.vault_chooser import VaultChooser
 from observer_app.gui.idle_lock import IdleLock
-from observer_app.gui.main_window import MainWindow, Place
+from observer_app.gui.preload import preload_window_modules
 from observer_app.gui.vault_access import VaultAccess
 from observer_app.i18n import current_language, detect_language, set_language
 from observer_app.logbook.known_vaults import remember_vault, unlock_language
@@ -27,13 +28,19 @@ from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import Settings, load_settings
 from observer_app.logbook.setup import KdfProfile
 
+PRELOAD_DELAY_MS: Final = 200
+
+if TYPE_CHECKING:  # the window's modules load after the unlock dialog shows (cold start)
+    from observer_app.gui.dialogs.vault_chooser import VaultChooser
+    from observer_app.gui.main_window import MainWindow, Place
+
 
 class SessionFlow(QObject):
     ended = Signal()
 
     def __init__(
         self,
-        catalogue: Catalogue,
+        catalogue: Catalogue | None,
         vault: Path | None = None,
         *,
         ui_language: str | None = None,
@@ -42,7 +49,7 @@ class SessionFlow(QObject):
     ) -> None:
         super().__init__()
         self.language_changed = language_changed
-        self.catalogue = catalogue
+        self._catalogue = catalogue
         self.kdf = kdf
         self.explicit_language = ui_language
         self.access = VaultAccess(vault) if vault is not None else None
@@ -60,6 +67,13 @@ class SessionFlow(QObject):
         if self.window is not None:
             self.lock()
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """Loaded when the window is built (None given), not before the unlock dialog shows."""
+        if self._catalogue is None:
+            self._catalogue = load_catalogue()
+        return self._catalogue
+
     def start(self) -> None:
         if self.access is None:
             self.show_chooser()
@@ -69,6 +83,8 @@ class SessionFlow(QObject):
     # -- choosing and unlocking --------------------------------------------------------------
 
     def show_chooser(self) -> None:
+        from observer_app.gui.dialogs.vault_chooser import VaultChooser
+
         set_language(detect_language(self.explicit_language))
         self.chooser = VaultChooser(kdf=self.kdf)
         self.chooser.chosen.connect(self._chosen)
@@ -89,6 +105,7 @@ class SessionFlow(QObject):
         dialog.rejected.connect(self._end)
         self.unlock_dialog = dialog
         dialog.open()
+        QTimer.singleShot(PRELOAD_DELAY_MS, preload_window_modules)  # once the dialog shows
 
     def _unlocked(self, session: LogbookSession) -> None:
         assert self.access is not None
@@ -102,6 +119,8 @@ class SessionFlow(QObject):
         self.build_window(session)
 
     def build_window(self, session: LogbookSession) -> None:
+        from observer_app.gui.main_window import MainWindow
+
         window = MainWindow(session, self.catalogue, self._place)
         self._place = None
         window.lock_requested.connect(self.lock)
@@ -110,6 +129,10 @@ class SessionFlow(QObject):
         self.window = window
         self.idle.set_minutes(load_settings(session).auto_lock_minutes)
         window.show()
+        # What exists now (modules, Qt wrappers, the catalogue, Babel's data) lives as long as
+        # the process: keep the collector from walking it again and again, which stalled the
+        # GUI thread for 100+ ms every few timeline pages.
+        gc.freeze()
 
     def _settings_changed(self, settings: Settings) -> None:
         """A new auto-lock time applies at once; a new language rebuilds the window in it."""

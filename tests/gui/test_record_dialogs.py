@@ -154,7 +154,7 @@ def test_amend_and_void_an_incident(qtbot: QtBot, flow: SessionFlow, passphrase:
     window.stations.select("101")
     timeline = window.timeline.timeline
     row = next(
-        r for r in range(timeline.rowCount()) if timeline.entry(r).event.type == "incident.added"
+        r for r in range(timeline.rowCount()) if timeline.entry(r).event_type == "incident.added"
     )
     window.timeline.selectRow(row)
     form = window.amend_selected()

@@ -62,7 +62,7 @@ def test_main_window_shows_stations_timeline_details_and_status(
     # The amended one: what changed, from what to what.
     window.stations.select("101")
     row = next(
-        r for r in range(timeline.rowCount()) if timeline.entry(r).event.type == "incident.added"
+        r for r in range(timeline.rowCount()) if timeline.entry(r).event_type == "incident.added"
     )
     window.timeline.selectRow(row)
     text = window.details.toPlainText()
@@ -105,7 +105,7 @@ def test_timeline_model_fetches_pages_as_the_view_asks(day_vault: Path, passphra
         while model.canFetchMore(model.index(-1, -1)):
             model.fetchMore(model.index(-1, -1))
         assert model.rowCount() == model.total() >= 10
-        times = [model.entry(r).event.time_utc for r in range(model.rowCount())]
+        times = [model.entry(r).time_utc for r in range(model.rowCount())]
         assert times == sorted(times, reverse=True)
     finally:
         session.close()

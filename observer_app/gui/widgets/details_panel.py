@@ -13,14 +13,15 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from observer_app.core.catalogue import Catalogue
 from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import ObserverError
-from observer_app.gui.record_refs import RecordRef, record_of
+from observer_app.gui.models.timeline_model import TimelineRow
+from observer_app.gui.record_refs import RecordRef
 from observer_app.i18n import _
 from observer_app.logbook.incident_history import history_lines
 from observer_app.logbook.incidents import incident_detail
 from observer_app.logbook.localtime import format_local
 from observer_app.logbook.record_words import RecordWords
 from observer_app.logbook.session import LogbookSession
-from observer_app.logbook.timeline import TimelineEntry, timeline_page
+from observer_app.logbook.timeline import timeline_page
 
 
 def _heading(text: str, level: int = 3) -> str:
@@ -48,8 +49,8 @@ class DetailsPanel(QTextBrowser):
         self.current = None
         self.setHtml(_paragraph(_("Select an entry of the timeline to see its details.")))
 
-    def show_entry(self, entry: TimelineEntry) -> None:
-        ref = record_of(entry)
+    def show_entry(self, entry: TimelineRow) -> None:
+        ref = entry.ref
         self.current = ref
         try:
             if ref is not None and ref.kind == "incident":
@@ -61,9 +62,8 @@ class DetailsPanel(QTextBrowser):
         except ObserverError as error:
             self.setHtml(_paragraph(str(error)))
             return
-        event = entry.event
         self.setHtml(
-            _heading(format_local(event.time_utc, event.tz))
+            _heading(entry.when)
             + _paragraph(entry.text)
             + _paragraph(_("Recorded by {author}").format(author=entry.author))
         )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from observer_app.gui.models.timeline_model import TimelineModel
+from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
 from observer_app.i18n import _
-from observer_app.logbook.timeline import TimelineEntry
 
 
 class TimelineView(QTableView):
     entry_selected = Signal(object)
-    """The `TimelineEntry` of the selected row (None when nothing is selected)."""
+    """The `TimelineRow` of the selected row (None when nothing is selected)."""
 
     def __init__(self, model: TimelineModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,7 +32,7 @@ class TimelineView(QTableView):
         header.resizeSection(2, 130)
         self.selectionModel().selectionChanged.connect(self._selected)
 
-    def current_entry(self) -> TimelineEntry | None:
+    def current_entry(self) -> TimelineRow | None:
         index = self.currentIndex()
         return self.timeline.entry(index.row()) if index.isValid() else None
 
