@@ -101,17 +101,28 @@ def _sequence_length(text: str, start: int) -> int:
     return best
 
 
+_LONGEST_WORD: Final = max(len(word) for word in COMMON_WORDS)
+
+
+def _common_word_at(text: str, start: int) -> str | None:
+    """The longest common word (3+ letters) that starts at `start`, also inside a longer run
+    ("парольпароль" is two of them)."""
+    for length in range(min(_LONGEST_WORD, len(text) - start), 2, -1):
+        if text[start : start + length] in COMMON_WORDS:
+            return text[start : start + length]
+    return None
+
+
 def estimate(passphrase: str) -> Strength:
     lower = passphrase.lower()
     size = _alphabet_size(passphrase)
     per_char = math.log2(size)
     bits = 0.0
     found_word = found_row = found_repeat = False
-    words = {m.start(): m.group() for m in re.finditer(r"[^\W\d_]+", lower)}
     i = 0
     while i < len(lower):
-        word = words.get(i)
-        if word is not None and word in COMMON_WORDS:
+        word = _common_word_at(lower, i)
+        if word is not None:
             bits += WORD_BITS
             found_word = True
             i += len(word)

@@ -81,7 +81,7 @@ def unlock(qtbot: QtBot, flow: SessionFlow, passphrase: str) -> MainWindow:
     dialog = flow.unlock_dialog
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
-    qtbot.keyClicks(dialog.passphrase, passphrase)
+    type_text(dialog.passphrase, passphrase)
     with qtbot.waitSignal(dialog.unlocked):
         qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
     assert flow.window is not None
