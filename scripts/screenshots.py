@@ -101,6 +101,12 @@ def shots(app: ObserverApplication, vault: Path, passphrase: str, lang: str) -> 
     grab("void", lang)
     assert void is not None
     void.done(QDialog.DialogCode.Rejected)
+    window.stations.select("101")
+    checklist = window.open_checklist()
+    assert checklist is not None
+    checklist.phase.setCurrentIndex(1)
+    grab("checklist", lang)
+    checklist.done(QDialog.DialogCode.Rejected)
     search = window.open_search()
     search.words.setText("бюллетень")
     search.run()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.i18n import N_, _
-from observer_app.logbook import drafts, incidents, notes, visits
+from observer_app.logbook import checklist, drafts, incidents, notes, visits
 from observer_app.logbook import settings as settings_service
 from observer_app.logbook.incidents import IncidentChanges
 from observer_app.logbook.session import LogbookSession
@@ -37,6 +37,7 @@ ACTIONS: Final = (
     ActionSpec("arrive", N_("&Arrival at the station…"), "Ctrl+Shift+A"),
     ActionSpec("depart", N_("&Departure from the station…"), "Ctrl+Shift+D"),
     ActionSpec("pause", N_("Start or end a &break…"), "Ctrl+Shift+B"),
+    ActionSpec("checklist", N_("&Checklist…"), "Ctrl+K"),
     ActionSpec("amend", N_("A&mend the selected record…"), "Ctrl+E"),
     ActionSpec("void", N_("&Void the selected record…"), "Ctrl+Shift+Del"),
     ActionSpec("search", N_("&Search…"), "Ctrl+F"),
@@ -123,6 +124,10 @@ class Commands:
 
     def void_note(self, note_id: str, reason: str) -> None:
         notes.void_note(self.session, note_id, reason)
+
+    def answer(self, code: str, item_id: str, raw_value: str, note: str | None) -> str:
+        """Record one checklist answer as it is given (no "submit" to forget)."""
+        return checklist.answer_item(self.session, self.catalogue, code, item_id, raw_value, note)
 
     # -- visits ------------------------------------------------------------------------------
 

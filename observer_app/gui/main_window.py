@@ -20,6 +20,7 @@ from observer_app.core.changes import Change
 from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
+from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
             "arrive": lambda: self.visit("arrive"),
             "depart": lambda: self.visit("depart"),
             "pause": lambda: self.visit("pause"),
+            "checklist": self.open_checklist,
             "amend": self.amend_selected,
             "void": self.void_selected,
             "search": self.open_search,
@@ -255,6 +257,15 @@ class MainWindow(QMainWindow):
 
         return self._track(VoidDialog(title, call, parent=self))
 
+    def open_checklist(self) -> ChecklistDialog | None:
+        code = self.stations.current_code or self.default_station()
+        if code is None:
+            self.statusBar().showMessage(_("Add a station first (observer-cli station add)."), 5000)
+            return None
+        dialog = ChecklistDialog(self.commands, self.catalogue, code, parent=self)
+        self._track(dialog)
+        return dialog
+
     def open_search(self) -> SearchDialog:
         dialog = SearchDialog(self.session, self.catalogue, parent=self)
         dialog.opened.connect(self.open_record)
@@ -317,7 +328,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_by_name
         menus = (
-            (_("&Record"), ("new_incident", "new_note", None, "amend", "void")),
+            (_("&Record"), ("new_incident", "new_note", "checklist", None, "amend", "void")),
             (_("S&tation"), ("arrive", "depart", "pause")),
             (_("&Logbook"), ("search", "settings", None, "lock", "quit")),
         )
