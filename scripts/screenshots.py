@@ -107,6 +107,11 @@ def shots(app: ObserverApplication, vault: Path, passphrase: str, lang: str) -> 
     checklist.phase.setCurrentIndex(1)
     grab("checklist", lang)
     checklist.done(QDialog.DialogCode.Rejected)
+    window.stations.select("102")
+    protocol = window.open_protocol()
+    assert protocol is not None
+    grab("protocol", lang)
+    protocol.done(QDialog.DialogCode.Rejected)
     search = window.open_search()
     search.words.setText("бюллетень")
     search.run()

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QWidget
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.i18n import N_, _
-from observer_app.logbook import checklist, drafts, incidents, notes, visits
+from observer_app.logbook import checklist, drafts, incidents, notes, protocol_records, visits
 from observer_app.logbook import settings as settings_service
 from observer_app.logbook.incidents import IncidentChanges
+from observer_app.logbook.protocol_records import ProtocolView
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import Settings
 
@@ -38,6 +39,7 @@ ACTIONS: Final = (
     ActionSpec("depart", N_("&Departure from the station…"), "Ctrl+Shift+D"),
     ActionSpec("pause", N_("Start or end a &break…"), "Ctrl+Shift+B"),
     ActionSpec("checklist", N_("&Checklist…"), "Ctrl+K"),
+    ActionSpec("protocol", N_("Results &protocol…"), "Ctrl+P"),
     ActionSpec("amend", N_("A&mend the selected record…"), "Ctrl+E"),
     ActionSpec("void", N_("&Void the selected record…"), "Ctrl+Shift+Del"),
     ActionSpec("search", N_("&Search…"), "Ctrl+F"),
@@ -128,6 +130,14 @@ class Commands:
     def answer(self, code: str, item_id: str, raw_value: str, note: str | None) -> str:
         """Record one checklist answer as it is given (no "submit" to forget)."""
         return checklist.answer_item(self.session, self.catalogue, code, item_id, raw_value, note)
+
+    def record_protocol(
+        self, code: str, figures: Mapping[str, int], draft_id: str | None
+    ) -> ProtocolView:
+        assignments = [f"{name}={value}" for name, value in figures.items()]
+        return protocol_records.record_protocol(
+            self.session, self.catalogue, code, assignments, draft_id=draft_id
+        )
 
     # -- visits ------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
+from observer_app.gui.dialogs.protocol_dialog import ProtocolDialog
 from observer_app.gui.dialogs.search_dialog import SearchDialog
 from observer_app.gui.dialogs.settings_dialog import SettingsDialog
 from observer_app.gui.dialogs.visit_dialog import VisitCall, VisitDialog
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
             "depart": lambda: self.visit("depart"),
             "pause": lambda: self.visit("pause"),
             "checklist": self.open_checklist,
+            "protocol": lambda: self.open_protocol(),
             "amend": self.amend_selected,
             "void": self.void_selected,
             "search": self.open_search,
@@ -266,6 +268,32 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
+    def open_protocol(
+        self,
+        station: str | None = None,
+        draft_id: str | None = None,
+        draft: Mapping[str, Any] | None = None,
+    ) -> ProtocolDialog | None:
+        code = station or self.stations.current_code or self.default_station()
+        if code is None:
+            self.statusBar().showMessage(_("Add a station first (observer-cli station add)."), 5000)
+            return None
+        if draft_id is None:
+            held = {getattr(form, "draft_id", None) for form in self.open_forms}
+            waiting = [
+                d
+                for d in list_drafts(self.session, "protocol")
+                if d.station == code and d.id not in held
+            ]
+            if waiting:
+                draft_id = waiting[0].id
+                draft = restore_draft(self.session, draft_id).content
+        dialog = ProtocolDialog(
+            self.commands, self.catalogue, code, draft_id=draft_id, draft=draft, parent=self
+        )
+        self._track(dialog)
+        return dialog
+
     def open_search(self) -> SearchDialog:
         dialog = SearchDialog(self.session, self.catalogue, parent=self)
         dialog.opened.connect(self.open_record)
@@ -306,6 +334,8 @@ class MainWindow(QMainWindow):
                 self._track(form)
             elif kind == "note" and target is None:
                 self.new_note(draft_id, draft.content)
+            elif kind == "protocol" and draft.summary.station is not None:
+                self.open_protocol(draft.summary.station, draft_id, draft.content)
             elif kind == "note" and target is not None:
                 form = NoteDialog(
                     self.commands,
@@ -328,7 +358,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_by_name
         menus = (
-            (_("&Record"), ("new_incident", "new_note", "checklist", None, "amend", "void")),
+            (
+                _("&Record"),
+                ("new_incident", "new_note", "checklist", "protocol", None, "amend", "void"),
+            ),
             (_("S&tation"), ("arrive", "depart", "pause")),
             (_("&Logbook"), ("search", "settings", None, "lock", "quit")),
         )
