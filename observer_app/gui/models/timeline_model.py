@@ -35,9 +35,9 @@ Index = QModelIndex | QPersistentModelIndex
 class TimelineRow:
     """What the table shows of one event, and which record it belongs to.
 
-    Only strings and the record's ref are kept, not the parsed event: 100,000 events with their
-    bodies are millions of objects that each garbage collection walks (a 280 ms stall every few
-    pages when measured); these rows are one object each."""
+    Made on demand: the model keeps only columns of strings, not the parsed events nor a row
+    object each (100,000 events with their bodies are millions of objects that every garbage
+    collection walks: a 280 ms stall every few pages when measured)."""
 
     when: str
     station: str
@@ -64,6 +64,9 @@ def _row(entry: TimelineEntry) -> TimelineRow:
     )
 
 
+STORED: Final = ("when", "station", "author", "text", "event_type", "time_utc", "kind", "ref")
+
+
 class TimelineModel(QAbstractTableModel):
     COLUMNS: Final = ("when", "station", "author", "text")
 
@@ -72,7 +75,8 @@ class TimelineModel(QAbstractTableModel):
         self._session = session
         self._page_size = page_size
         self._selection = ALL_EVENTS
-        self._rows: list[TimelineRow] = []
+        self._columns: dict[str, list[str]] = {name: [] for name in STORED}
+        self._count = 0
         self._next: Cursor | None = None
         self._at_end = False
 
@@ -87,7 +91,8 @@ class TimelineModel(QAbstractTableModel):
     def reload(self) -> None:
         """Back to the first page (after a change or a new filter)."""
         self.beginResetModel()
-        self._rows = []
+        self._columns = {name: [] for name in STORED}
+        self._count = 0
         self._next = None
         self._at_end = False
         self.endResetModel()
@@ -97,12 +102,22 @@ class TimelineModel(QAbstractTableModel):
         return timeline_count(self._session.conn, self._selection)
 
     def entry(self, row: int) -> TimelineRow:
-        return self._rows[row]
+        c = self._columns
+        kind, ref = c["kind"][row], c["ref"][row]
+        return TimelineRow(
+            c["when"][row],
+            c["station"][row],
+            c["author"][row],
+            c["text"][row],
+            c["event_type"][row],
+            c["time_utc"][row],
+            RecordRef(kind, ref) if kind else None,
+        )
 
     # -- Qt ----------------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -120,22 +135,32 @@ class TimelineModel(QAbstractTableModel):
         self._at_end = page.next is None
         if not page.rows:
             return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-        self._rows.extend(_row(entry) for entry in page.rows)
+        rows = [_row(entry) for entry in page.rows]
+        first = self._count
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        c = self._columns
+        for row in rows:
+            c["when"].append(row.when)
+            c["station"].append(row.station)
+            c["author"].append(row.author)
+            c["text"].append(row.text)
+            c["event_type"].append(row.event_type)
+            c["time_utc"].append(row.time_utc)
+            c["kind"].append(row.ref.kind if row.ref else "")
+            c["ref"].append(row.ref.id if row.ref else "")
+        self._count += len(rows)
         self.endInsertRows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            column = self.COLUMNS[index.column()]
-            return str(getattr(row, column))
+            return self._columns[column][index.row()]
         if role == ENTRY_ROLE:
-            return row
-        if role == Qt.ItemDataRole.ToolTipRole and self.COLUMNS[index.column()] == "text":
-            return row.text
+            return self.entry(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole and column == "text":
+            return self._columns["text"][index.row()]
         return None
 
     def headerData(
