@@ -136,13 +136,18 @@ def until(condition: Callable[[], bool]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=100_000)
-    count = parser.parse_args().events
+    parser.add_argument(
+        "--vault", type=Path, help="reuse a vault an earlier run made (make_vault, PASSPHRASE)"
+    )
+    args = parser.parse_args()
+    count = args.events
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
-        vault = Path(tmp) / "vault"
-        started = time.perf_counter()
-        make_vault(vault, count)
-        print(f"vault of {count:,} incidents made in {time.perf_counter() - started:.0f} s")
+        vault = args.vault or Path(tmp) / "vault"
+        if args.vault is None:
+            started = time.perf_counter()
+            make_vault(vault, count)
+            print(f"vault of {count:,} incidents made in {time.perf_counter() - started:.0f} s")
 
         cold = [
             float(

@@ -26,7 +26,7 @@ from observer_app.logbook.localtime import format_local
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.timeline import TimelineEntry, timeline_count, timeline_page
 
-PAGE_SIZE: Final = 50
+PAGE_SIZE: Final = 25
 ENTRY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
