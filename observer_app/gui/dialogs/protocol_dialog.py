@@ -59,6 +59,9 @@ class ProtocolDialog(DraftForm):
         self.setWindowTitle(_("Results protocol of station {code}").format(code=station))
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
+        # Labels above their fields: the long Russian and Kazakh names of protocol lines were
+        # clipped beside them (seen in the screenshots).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         language = current_language()
         for name in view.expected:
             label_text = catalogue.protocol_field(_field_id(name)).label.get(language)

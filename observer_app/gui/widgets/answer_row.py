@@ -26,6 +26,9 @@ from observer_app.core.choice_keys import choice_keys
 from observer_app.i18n import _, current_language
 from observer_app.logbook.checklist import ChecklistLine, format_stored
 
+CHECKED_STYLE = "QPushButton:checked { background: #1f5fa8; color: white; font-weight: bold; }"
+"""The given answer must stand out from the others at a glance."""
+
 Save = Callable[[ChecklistItem, str, str | None], bool]
 """`(item, raw value, note) -> recorded`: the dialog's call into `Commands.answer`."""
 
@@ -80,6 +83,7 @@ class AnswerRow(QWidget):
             button.setAccessibleName(label)
             button.setToolTip(_("Key: {key}").format(key=key.upper()))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setStyleSheet(CHECKED_STYLE)
             button.clicked.connect(lambda _checked=False, cid=choice.id: self._choose(cid))
             group.addButton(button)
             controls.addWidget(button)
