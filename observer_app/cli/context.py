@@ -12,8 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from observer_app.cli.argv_text import is_encodable_text
 from observer_app.errors import ObserverError, UsageError, UserActionError, system_reason
 from observer_app.i18n import _, set_language
@@ -27,7 +25,7 @@ VAULT_ENV = "OBSERVER_VAULT"
 
 
 def default_vault_path() -> Path:
-    return Path(platformdirs.user_data_dir("observer-logbook", appauthor=False)) / "vault"
+    return known_vaults.default_vault_path()
 
 
 def read_passphrase_file(path: Path) -> str:

@@ -75,6 +75,11 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def default_vault_path() -> Path:
+    """Where a vault goes when nobody names a folder (the platform's per-user data folder)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "vault"
+
+
 def known_vaults_file(folder: Path | None = None) -> Path:
     return (folder or config_dir()) / FILE_NAME
 

@@ -7,6 +7,9 @@ station's local time. Read: the station's local time, formatted by Babel for the
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
+
 from babel.dates import format_skeleton
 
 from observer_app.core.timeutil import format_utc, parse_user_time, to_local, utc_now
@@ -32,17 +35,25 @@ def local_iso(utc_text: str, zone_name: str) -> str:
     return to_local(utc_text, zone_name).isoformat(timespec="seconds")
 
 
+@lru_cache(maxsize=4096)
+def _day_text(day: dt.date, locale: str) -> str:
+    """Babel's date for a day (cached: a timeline page formats hundreds of times a few days)."""
+    return format_skeleton("yMMMd", dt.datetime.combine(day, dt.time()), locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _clock_text(hour: int, minute: int, locale: str) -> str:
+    return format_skeleton("Hm", dt.datetime(2000, 1, 1, hour, minute), locale=locale)
+
+
 def format_local(utc_text: str, zone_name: str, language: str | None = None) -> str:
     """`Mar 15, 2026, 07:30` / `15 мар. 2026 г., 07:30` / `2026 ж. 15 нау., 07:30`."""
     moment = to_local(utc_text, zone_name)
     locale = language or current_language()
-    return (
-        f"{format_skeleton('yMMMd', moment, locale=locale)}, "
-        f"{format_skeleton('Hm', moment, locale=locale)}"
-    )
+    return f"{_day_text(moment.date(), locale)}, {_clock_text(moment.hour, moment.minute, locale)}"
 
 
 def format_local_time(utc_text: str, zone_name: str, language: str | None = None) -> str:
     """Only the local time of day, `07:30`, for compact listings within one day."""
     moment = to_local(utc_text, zone_name)
-    return format_skeleton("Hm", moment, locale=language or current_language())
+    return _clock_text(moment.hour, moment.minute, language or current_language())

@@ -63,3 +63,11 @@ def note_ids(session: LogbookSession) -> list[str]:
 def resolve_note_id(session: LogbookSession, typed: str) -> str:
     """The full id for a reference (`N-4`) or a unique prefix of 8+ characters."""
     return resolve_record(session, typed, "note", note_ids(session))
+
+
+def note_text(session: LogbookSession, note_id: str) -> str:
+    """The note's current text, to amend it from (UserActionError when there is none)."""
+    text = queries.note_text(session.conn, note_id)
+    if text is None:
+        raise UserActionError(_("no note {id}").format(id=note_id))
+    return text

@@ -17,9 +17,9 @@ from observer_app.vault.queries import incidents as incident_queries
 from observer_app.vault.queries import media as media_queries
 from observer_app.vault.queries import search as search_queries
 from observer_app.vault.queries import stations as station_queries
-from observer_app.vault.queries.media import MediaItem
-from observer_app.vault.queries.search import SearchHit
-from observer_app.vault.queries.stations import StationListRow
+from observer_app.vault.queries.media import MediaItem as MediaItem
+from observer_app.vault.queries.search import SearchHit as SearchHit
+from observer_app.vault.queries.stations import StationListRow as StationListRow
 
 
 def incidents_page(

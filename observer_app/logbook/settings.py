@@ -28,7 +28,7 @@ from observer_app.vault.event_fields import STATION_CODE
 from observer_app.vault.queries import settings as queries
 
 MAX_AUTO_LOCK_MINUTES: Final = 24 * 60
-DEFAULT_AUTO_LOCK_MINUTES: Final = 10
+DEFAULT_AUTO_LOCK_MINUTES: Final = 5
 MAX_WINDOW_BYTES: Final = 64 * 1024
 """Qt's saveGeometry/saveState blobs are a few hundred bytes; the bound only stops abuse."""
 MAX_VIEWS: Final = 64

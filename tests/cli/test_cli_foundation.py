@@ -26,14 +26,6 @@ def test_versions() -> None:
         assert __version__ in proc.stdout
 
 
-def test_gui_entry_point_says_it_is_not_there_yet() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "observer_app"], capture_output=True, text=True, check=False
-    )
-    assert proc.returncode != 0
-    assert "not available" in proc.stderr
-
-
 def test_init_and_whoami(cli) -> None:  # type: ignore[no-untyped-def]
     created = cli(
         "init", "--name", "Данияр Ахметов", "--accreditation", "KZ-101", "--kdf-profile", "test"

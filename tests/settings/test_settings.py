@@ -47,11 +47,11 @@ def test_defaults_then_round_trip_across_reopening(
 
 def test_update_keeps_other_fields_and_defaults_are_not_stored(session: LogbookSession) -> None:
     update_settings(session, ui_language="ru", last_station="101")
-    updated = update_settings(session, auto_lock_minutes=5)
+    updated = update_settings(session, auto_lock_minutes=7)
     assert (updated.ui_language, updated.last_station, updated.auto_lock_minutes) == (
         "ru",
         "101",
-        5,
+        7,
     )
     assert load_settings(session) == updated
     update_settings(session, auto_lock_minutes=DEFAULT_AUTO_LOCK_MINUTES, last_station=None)

@@ -9,11 +9,12 @@ voided). The two new columns of `events` are set from the parsed event on insert
 `record`, the id the body creates (`id`) or else changes (`target`), joins an event to the
 record it concerns, so that `log --category` is an index lookup instead of parsing JSON;
 `phase`, the checklist phase the body names, serves the phase filter.
-The event indexes end in the timeline's key (time_utc, feed, seq) and `events_time` also holds
-`type` and `record`, so that a filter is decided and its matches put in order from index entries
-alone: reading a row of `events` means reading its signed payload, pages that SQLCipher must
-decrypt, and a filter that touched every row cost a second at 100,000 events. The voided
-records have partial indexes, so "voided only" does not scan the incidents and notes.
+The event indexes end in the timeline's key (time_utc, feed, seq) and `events_time` also
+holds `type`, `record` and `station`, so that a filter is decided and its matches put in order
+from index entries alone: reading a row of `events` means reading its signed payload, pages
+that SQLCipher must decrypt, and a filter that touched every row cost a second at 100,000
+events. The voided records have partial indexes, so "voided only" does not scan the incidents
+and notes.
 """
 
 SQL = """
@@ -27,7 +28,7 @@ UPDATE events SET
             THEN json_extract(CAST(payload AS TEXT), '$.body.target') END),
     phase = CASE WHEN json_type(CAST(payload AS TEXT), '$.body.phase') = 'text'
         THEN json_extract(CAST(payload AS TEXT), '$.body.phase') END;
-CREATE INDEX events_time ON events (time_utc, feed, seq, type, record);
+CREATE INDEX events_time ON events (time_utc, feed, seq, type, record, station);
 CREATE INDEX events_feed_time ON events (feed, time_utc, seq);
 CREATE INDEX events_record ON events (record, type, time_utc, feed, seq) WHERE record IS NOT NULL;
 CREATE INDEX events_phase ON events (phase, time_utc, feed, seq) WHERE phase IS NOT NULL;

@@ -16,3 +16,9 @@ def note_voided(conn: Connection, feed: str, note_id: str) -> bool | None:
         "SELECT voided FROM notes WHERE id = ? AND feed = ?", (note_id, feed)
     ).fetchone()
     return None if row is None else bool(row[0])
+
+
+def note_text(conn: Connection, note_id: str) -> str | None:
+    """The note's text as it stands now (amendments applied); None when there is no such note."""
+    row = conn.execute("SELECT text FROM notes WHERE id = ?", (note_id,)).fetchone()
+    return None if row is None else str(row[0])

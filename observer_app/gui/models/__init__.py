@@ -1,0 +1,1 @@
+"""Lazy Qt item models over the logbook's paged read models."""

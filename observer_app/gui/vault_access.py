@@ -1,0 +1,50 @@
+"""Where the window's session comes from and where it goes: unlock opens it, lock closes it.
+
+The one place that knows how locking works. Until `LogbookSession.lock()/unlock()` exist, a lock
+closes the session (the key leaves memory with the connection) and an unlock opens a new one;
+switching to the session's own lock changes only this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from observer_app.logbook.session import LogbookSession, open_session
+
+
+class VaultAccess:
+    """One vault folder and, while unlocked, its open session."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._session: LogbookSession | None = None
+        self._on_lock: list[Callable[[], None]] = []
+
+    @property
+    def locked(self) -> bool:
+        return self._session is None
+
+    @property
+    def session(self) -> LogbookSession:
+        if self._session is None:
+            raise RuntimeError("the vault is locked")
+        return self._session
+
+    def unlock(self, passphrase: str) -> LogbookSession:
+        """Open the vault; raises VaultOpenError (wrong passphrase, not a vault, damaged)."""
+        if self._session is None:
+            self._session = open_session(self.path, passphrase)
+        return self._session
+
+    def before_lock(self, callback: Callable[[], None]) -> None:
+        """Run `callback` while the session is still open, just before each lock (drafts)."""
+        self._on_lock.append(callback)
+
+    def lock(self) -> None:
+        if self._session is None:
+            return
+        for callback in list(self._on_lock):
+            callback()
+        session, self._session = self._session, None
+        session.close()

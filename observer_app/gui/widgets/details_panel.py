@@ -1,0 +1,147 @@
+"""The right-hand panel: the selected record as it stands now, and its history.
+
+An incident shows its fields and each amendment as "field: old → new"; a voided record is
+struck through with the reason. Everything is escaped: record text is outside data.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from observer_app.core.catalogue import Catalogue
+from observer_app.core.timeline_filter import TimelineFilter
+from observer_app.errors import ObserverError
+from observer_app.gui.models.timeline_model import TimelineRow
+from observer_app.gui.record_refs import RecordRef
+from observer_app.i18n import _
+from observer_app.logbook.incident_history import history_lines
+from observer_app.logbook.incidents import incident_detail
+from observer_app.logbook.localtime import format_local
+from observer_app.logbook.record_words import RecordWords
+from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.timeline import timeline_page
+
+
+def _heading(text: str, level: int = 3) -> str:
+    return f"<h{level}>{escape(text)}</h{level}>"
+
+
+def _paragraph(text: str, struck: bool = False) -> str:
+    body = escape(text).replace("\n", "<br>")
+    return f"<p><s>{body}</s></p>" if struck else f"<p>{body}</p>"
+
+
+class DetailsPanel(QTextBrowser):
+    def __init__(
+        self, session: LogbookSession, catalogue: Catalogue, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self._session = session
+        self._words = RecordWords(catalogue)
+        self.current: RecordRef | None = None
+        self.setAccessibleName(_("Details of the selected record"))
+        self.setOpenLinks(False)
+        self.show_nothing()
+
+    def show_nothing(self) -> None:
+        self.current = None
+        self.setHtml(_paragraph(_("Select an entry of the timeline to see its details.")))
+
+    def show_entry(self, entry: TimelineRow) -> None:
+        ref = entry.ref
+        self.current = ref
+        try:
+            if ref is not None and ref.kind == "incident":
+                self.setHtml(self._incident_html(ref.id))
+                return
+            if ref is not None and ref.kind == "note":
+                self.setHtml(self._note_html(ref.id))
+                return
+        except ObserverError as error:
+            self.setHtml(_paragraph(str(error)))
+            return
+        self.setHtml(
+            _heading(entry.when)
+            + _paragraph(entry.text)
+            + _paragraph(_("Recorded by {author}").format(author=entry.author))
+        )
+
+    def show_record(self, ref: RecordRef) -> None:
+        self.current = ref
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.current is None:
+            return
+        try:
+            if self.current.kind == "incident":
+                self.setHtml(self._incident_html(self.current.id))
+            else:
+                self.setHtml(self._note_html(self.current.id))
+        except ObserverError:
+            self.show_nothing()
+
+    def _incident_html(self, incident_id: str) -> str:
+        detail = incident_detail(self._session, incident_id)
+        incident = detail.incident
+        words = self._words
+        rows = [
+            (_("Category"), words.category(incident.category)),
+            (_("Station"), incident.station),
+            (_("Time"), format_local(incident.occurred_utc, incident.tz)),
+            (_("Severity"), words.severity(incident.severity)),
+            (_("Seen"), words.field_value("seen", incident.seen)),
+            (_("Follow-up"), words.field_value("follow_up", incident.follow_up)),
+            (_("Persons involved"), ", ".join(incident.persons) or "-"),
+            (_("Witnesses"), ", ".join(incident.witnesses) or "-"),
+        ]
+        table = "".join(
+            f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+            for name, value in rows
+        )
+        parts = [_heading(_("Incident"))]
+        if incident.voided:
+            parts.append(
+                _paragraph(_("Voided: {reason}").format(reason=incident.void_reason or ""))
+            )
+        parts.append(f"<table>{table}</table>")
+        parts.append(_paragraph(incident.text, struck=incident.voided))
+        parts.append(_heading(_("History"), 4))
+        for line in history_lines(detail.history, words, incident.tz):
+            parts.append(_paragraph(f"{line.when} — {line.text}"))
+        return "".join(parts)
+
+    def _note_html(self, note_id: str) -> str:
+        page = timeline_page(self._session.conn, TimelineFilter(record=note_id), limit=1000)
+        text = ""
+        voided: str | None = None
+        history: list[str] = []
+        for entry in page.rows:
+            body = entry.event.body
+            when = format_local(entry.event.time_utc, entry.event.tz)
+            if entry.event.type == "note.added":
+                text = str(body.get("text", ""))
+                history.append(when + " — " + _("recorded"))
+            elif entry.event.type == "note.amended":
+                new = str(body.get("text", ""))
+                history.append(
+                    f"{when} — "
+                    + _("amended: {changes}").format(
+                        changes=_("{field}: {old} → {new}").format(
+                            field=_("text"), old=text, new=new
+                        )
+                    )
+                )
+                text = new
+            elif entry.event.type == "note.voided":
+                voided = str(body.get("reason", ""))
+                history.append(f"{when} — " + _("voided: {reason}").format(reason=voided))
+        parts = [_heading(_("Note"))]
+        if voided is not None:
+            parts.append(_paragraph(_("Voided: {reason}").format(reason=voided)))
+        parts.append(_paragraph(text, struck=voided is not None))
+        parts.append(_heading(_("History"), 4))
+        parts.extend(_paragraph(line) for line in history)
+        return "".join(parts)

@@ -1,0 +1,48 @@
+"""The status bar: the holder's role, short fingerprint and what waits for the handoff."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from observer_app.core.roles import role_label
+from observer_app.i18n import _, ngettext
+from observer_app.logbook.handoff import ObserverStatus, handoff_status
+from observer_app.logbook.identity import whoami
+from observer_app.logbook.session import LogbookSession
+
+
+class StatusLine(QStatusBar):
+    def __init__(self, session: LogbookSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        holder = whoami(session)
+        self.role = QLabel(role_label(holder.role))
+        self.role.setAccessibleName(_("Role"))
+        self.fingerprint = QLabel(_("Fingerprint {short}").format(short=holder.fingerprint_short))
+        self.fingerprint.setAccessibleName(_("Short fingerprint"))
+        self.fingerprint.setToolTip(holder.fingerprint)
+        self.waiting = QLabel()
+        self.waiting.setAccessibleName(_("Records waiting for handoff"))
+        for label in (self.role, self.fingerprint, self.waiting):
+            self.addPermanentWidget(label)
+        self.refresh()
+
+    def refresh(self) -> None:
+        status = handoff_status(self._session)
+        if isinstance(status, ObserverStatus):
+            count = status.events_waiting
+            self.waiting.setText(
+                ngettext(
+                    "{count} record waiting for handoff",
+                    "{count} records waiting for handoff",
+                    count,
+                ).format(count=count)
+            )
+        else:
+            self.waiting.setText(
+                ngettext(
+                    "{count} observer's feed held",
+                    "{count} observers' feeds held",
+                    len(status.observers),
+                ).format(count=len(status.observers))
+            )

@@ -1,0 +1,151 @@
+"""Capture every screen of the window in English, Russian and Kazakh into docs/screenshots/.
+
+Run by scripts/screenshots.sh under Xvfb (1366x768): a demo vault is made in a temporary folder
+(with the test key derivation: it is thrown away), the list of known vaults goes to a temporary
+config folder, and each screen is grabbed from the screen as a person would see it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from observer_app.core.catalogue import load_catalogue
+from observer_app.gui.application import ObserverApplication
+from observer_app.gui.dialogs.create_vault_dialog import CreateVaultDialog
+from observer_app.gui.dialogs.vault_chooser import VaultChooser
+from observer_app.gui.main_window import MainWindow
+from observer_app.gui.session_flow import SessionFlow
+from observer_app.i18n import set_language
+from observer_app.logbook.demo_data import create_demo_vault
+from observer_app.logbook.setup import KdfProfile
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def settle(ms: int = 300) -> None:
+    """Let Qt lay out and paint (a script may wait; tests wait on signals instead)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def grab(name: str, lang: str) -> None:
+    settle()
+    screen = QApplication.primaryScreen()
+    path = OUT / f"{lang}-{name}.png"
+    screen.grabWindow(0).save(str(path))
+    print(path.relative_to(OUT.parents[1]))
+
+
+def dialog_shot(name: str, lang: str, make: Callable[[], QDialog]) -> None:
+    dialog = make()
+    dialog.show()
+    grab(name, lang)
+    dialog.done(QDialog.DialogCode.Rejected)
+    dialog.deleteLater()
+
+
+def select_incident(window: MainWindow) -> None:
+    model = window.timeline.timeline
+    for row in range(model.rowCount()):
+        if model.entry(row).event_type == "incident.amended":
+            window.timeline.selectRow(row)
+            return
+
+
+def shots(app: ObserverApplication, vault: Path, passphrase: str, lang: str) -> None:
+    set_language(lang)
+    app.translate_qt()
+    dialog_shot("chooser", lang, VaultChooser)
+    dialog_shot("create-vault", lang, lambda: _create_dialog())
+    flow = SessionFlow(load_catalogue(), vault, ui_language=lang, kdf=KdfProfile.TEST)
+    flow.start()
+    unlock = flow.unlock_dialog
+    assert unlock is not None
+    unlock.passphrase.setText("wrong")
+    unlock.try_unlock()
+    grab("unlock", lang)
+    unlock.passphrase.setText(passphrase)
+    unlock.try_unlock()
+    window = flow.window
+    assert window is not None
+    window.setGeometry(QApplication.primaryScreen().availableGeometry())
+    select_incident(window)
+    grab("main-window", lang)
+    window.stations.select("102")
+    grab("main-window-station", lang)
+    form = window.new_incident()
+    form.category.filter.setText("")
+    grab("incident", lang)
+    form.done(QDialog.DialogCode.Rejected)
+    select_incident(window)
+    amend = window.amend_selected()
+    grab("incident-amend", lang)
+    assert amend is not None
+    amend.done(QDialog.DialogCode.Rejected)
+    note = window.new_note()
+    grab("note", lang)
+    note.done(QDialog.DialogCode.Rejected)
+    visit = window.visit("arrive")
+    grab("arrival", lang)
+    visit.done(QDialog.DialogCode.Rejected)
+    select_incident(window)
+    void = window.void_selected()
+    grab("void", lang)
+    assert void is not None
+    void.done(QDialog.DialogCode.Rejected)
+    window.stations.select("101")
+    checklist = window.open_checklist()
+    assert checklist is not None
+    checklist.phase.setCurrentIndex(1)
+    grab("checklist", lang)
+    checklist.done(QDialog.DialogCode.Rejected)
+    window.stations.select("102")
+    protocol = window.open_protocol()
+    assert protocol is not None
+    grab("protocol", lang)
+    protocol.done(QDialog.DialogCode.Rejected)
+    search = window.open_search()
+    search.words.setText("бюллетень")
+    search.run()
+    grab("search", lang)
+    search.done(QDialog.DialogCode.Rejected)
+    settings = window.open_settings()
+    grab("settings", lang)
+    settings.done(QDialog.DialogCode.Rejected)
+    window.close()
+    settle(100)
+
+
+def _create_dialog() -> CreateVaultDialog:
+    dialog = CreateVaultDialog(kdf=KdfProfile.TEST)
+    dialog.name.setText("Айгерим Сапарова")
+    dialog.passphrase.setText("пароль123")
+    dialog.repeat.setText("пароль123")
+    return dialog
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["XDG_CONFIG_HOME"] = str(Path(scratch) / "config")
+        os.environ["XDG_DATA_HOME"] = str(Path(scratch) / "data")
+        demo = create_demo_vault(Path(scratch) / "observer-demo", KdfProfile.TEST)
+        app = ObserverApplication(sys.argv[:1])
+        for lang in sys.argv[1:] or ["en", "ru", "kk"]:
+            shots(app, demo.path, demo.passphrase, lang)
+        for widget in QApplication.topLevelWidgets():
+            widget.close()
+        app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
