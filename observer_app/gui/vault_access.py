@@ -1,8 +1,9 @@
 """Where the window's session comes from and where it goes: unlock opens it, lock closes it.
 
-The one place that knows how locking works. Until `LogbookSession.lock()/unlock()` exist, a lock
-closes the session (the key leaves memory with the connection) and an unlock opens a new one;
-switching to the session's own lock changes only this module.
+The one place that knows how locking works. A lock closes the session, which is
+`LogbookSession.lock()` for good (workers cancelled and waited for, connections closed, the key's
+bytearray zeroed), and an unlock opens a new session: every subscription and cache of the
+discarded window goes with the old one, so none can fire into widgets that no longer exist.
 """
 
 from __future__ import annotations
