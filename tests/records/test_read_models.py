@@ -178,3 +178,24 @@ def test_incident_search_and_station_pages(day: LogbookSession, catalogue: Catal
     ]
     assert [r.station for r in stations] == list_stations(day)
     assert read_models.count_stations(day) == 2
+
+
+def test_a_word_that_names_a_category_pages_text_hits_and_the_category_together(
+    day: LogbookSession, catalogue: Catalogue
+) -> None:
+    # "агитация" is in notes' text (text hits only) and names the category "campaigning" of
+    # incidents whose text lacks it (category hits only): both streams meet in one order.
+    named = [
+        incidents.add_incident(
+            day, catalogue, "101", "campaigning", f"листовки {i}", time=f"2026-03-15T08:{i:02d}"
+        )
+        for i in range(4)
+    ]
+    written = [notes.add_note(day, f"агитация у входа {i}", "101") for i in range(3)]
+    incidents.add_incident(day, catalogue, "101", "other", "без слова", time="2026-03-15T09:00")
+    whole = [hit.ref for hit in read_models.search_page(day, "агитация", None, 50).rows]
+    assert sorted(whole) == sorted(named + written)
+    for size in (1, 2, 3):
+        hits = page_through(lambda c, n=size: read_models.search_page(day, "агитация", c, n))
+        assert [hit.ref for hit in hits] == whole  # the same order, each hit once
+    assert read_models.count_hits(day, "агитация") == 7

@@ -18,6 +18,7 @@ category word cannot stream that way and collects its row ids first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +103,37 @@ def search_page(
     return _hits(conn, words, check_cursor(after, (int,)), check_limit(limit))
 
 
+def _one_named_word(
+    conn: Connection, word: QueryWord, before: list[int | str], limit: int
+) -> list[Any]:
+    """A word that is also a category name: two streams newest first, each stopping after
+    `limit` (the text's hits from FTS5, the category's incidents from their table), merged.
+    The single union query ranks every hit of a common word before it can return a page."""
+    below = " AND s.rowid < ?" if before else ""
+    text_ids = conn.execute(
+        f"SELECT s.rowid FROM search_index AS s WHERE search_index MATCH ?{below}"
+        " ORDER BY s.rowid DESC LIMIT ?",
+        (_phrases(word), *before, limit),
+    ).fetchall()
+    marks = ", ".join("?" * len(word.categories))
+    category_below = f" AND {_INCIDENT_ROWID} < ?" if before else ""
+    category_ids = conn.execute(
+        f"SELECT {_INCIDENT_ROWID} FROM incidents WHERE category IN ({marks}){category_below}"
+        " ORDER BY rowid DESC LIMIT ?",
+        (*word.categories, *before, limit),
+    ).fetchall()
+    ids = sorted({int(r[0]) for r in text_ids} | {int(r[0]) for r in category_ids}, reverse=True)
+    ids = ids[:limit]
+    if not ids:
+        return []
+    rows = conn.execute(
+        f"{_COLUMNS}, s.rowid FROM search_index AS s{_JOINS}"
+        " WHERE s.rowid IN (SELECT value FROM json_each(?)) ORDER BY s.rowid DESC",
+        (json.dumps(ids),),
+    ).fetchall()
+    return list(rows)
+
+
 def count_hits(conn: Connection, words: Sequence[QueryWord]) -> int:
     found = _hit_rowids(words)
     if found is None:
@@ -148,6 +180,8 @@ def _hits(
             + " ORDER BY s.rowid DESC LIMIT ?",
             (match_expression(words), *before, limit),
         ).fetchall()
+    elif len(looked_up := [word for word in words if word.stems]) == 1:
+        rows = _one_named_word(conn, looked_up[0], before, limit)
     else:
         sql, params = found
         rows = conn.execute(
