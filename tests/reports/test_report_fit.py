@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from reportlab.lib.units import mm
@@ -19,6 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from observer_app.core.audience import Audience
 from observer_app.core.catalogue import load_catalogue
+from observer_app.core.timeutil import DEFAULT_ZONE
 from observer_app.logbook.reports import make_report
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import update_settings
@@ -117,9 +119,11 @@ def test_one_complaint_letter_per_commission(reports: Reports) -> None:
     assert COMMISSION in first and flat(STUFFING_TEXT) in first
     assert "AKT-7" not in first  # the other commission's station is in the other letter
     assert "101, 101" not in text
-    # the date is filled in, in Russian
-    today = dt.date.today()
-    assert f"{tr('ru', 'Date:')} {today.day} " in first
+    # the date is filled in, in Russian: the day of signing in the signer's zone, not the
+    # machine's (at 20:00 UTC it is already tomorrow in Almaty)
+    generated = dt.datetime.fromisoformat(json.loads(reports.data("complaint-ru"))["generated_utc"])
+    signed_day = generated.astimezone(ZoneInfo(DEFAULT_ZONE)).day
+    assert f"{tr('ru', 'Date:')} {signed_day} " in first
     # the law, dated: the polling day when no setting says otherwise; no double full stop
     assert "Конституционный закон Республики Казахстан" in first
     assert "15 марта 2026 г.)" in first and ".." not in first
@@ -149,7 +153,8 @@ def test_incidents_and_appendix_carry_short_references_and_event_names(
 
 def test_checklist_answers_carry_their_date(reports: Reports) -> None:
     text = pdf_text(reports.pdfs["complaint-ru"])
-    year = str(dt.date.today().year)
+    generated = dt.datetime.fromisoformat(json.loads(reports.data("complaint-ru"))["generated_utc"])
+    year = str(generated.astimezone(ZoneInfo(DEFAULT_ZONE)).year)  # answered moments ago, there
     answer_lines = [line for line in text.splitlines() if line.startswith("ARR01 ")]
     assert answer_lines and all(year in line for line in answer_lines)
 
