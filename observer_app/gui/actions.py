@@ -44,6 +44,9 @@ ACTIONS: Final = (
     ActionSpec("void", N_("&Void the selected record…"), "Ctrl+Shift+Del"),
     ActionSpec("search", N_("&Search…"), "Ctrl+F"),
     ActionSpec("settings", N_("Se&ttings…"), "Ctrl+,"),
+    # Reports and what leaves the laptop (issue 16)
+    ActionSpec("make_report", N_("Make a signed &report…"), "Ctrl+Shift+R"),
+    ActionSpec("verify_report", N_("&Verify a report…"), "Ctrl+Shift+V"),
     ActionSpec("lock", N_("&Lock"), "Ctrl+L"),
     ActionSpec("quit", N_("&Quit"), "Ctrl+Q"),
 )

@@ -25,8 +25,10 @@ from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
 from observer_app.gui.dialogs.protocol_dialog import ProtocolDialog
+from observer_app.gui.dialogs.report_dialog import ReportDialog
 from observer_app.gui.dialogs.search_dialog import SearchDialog
 from observer_app.gui.dialogs.settings_dialog import SettingsDialog
+from observer_app.gui.dialogs.verify_dialog import VerifyDialog
 from observer_app.gui.dialogs.visit_dialog import VisitCall, VisitDialog
 from observer_app.gui.dialogs.void_dialog import VoidDialog
 from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
             "void": self.void_selected,
             "search": self.open_search,
             "settings": self.open_settings,
+            "make_report": self.open_report,
+            "verify_report": self.open_verify,
             "lock": self.lock_requested.emit,
             "quit": self._quit,
         }
@@ -314,6 +318,18 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
+    # -- reports and what leaves the laptop (issue 16) ---------------------------------------
+
+    def open_report(self) -> ReportDialog:
+        dialog = ReportDialog(self.session, self.catalogue, parent=self)
+        self._track(dialog)
+        return dialog
+
+    def open_verify(self) -> VerifyDialog:
+        dialog = VerifyDialog(self.session, parent=self)
+        self._track(dialog)
+        return dialog
+
     def reopen_form(self, kind: str, draft_id: str) -> None:
         """Open the form a draft was typed in again (after an unlock), with its content."""
         try:
@@ -364,6 +380,7 @@ class MainWindow(QMainWindow):
             ),
             (_("S&tation"), ("arrive", "depart", "pause")),
             (_("&Logbook"), ("search", "settings", None, "lock", "quit")),
+            (_("Re&ports"), ("make_report", "verify_report")),
         )
         bar = self.menuBar()
         for title, names in menus:

@@ -55,6 +55,10 @@ class Worker(QObject):
         self._stop = threading.Event()
         self._call = call
         self.running = False
+        # Connected first, so that a receiver of the result may start the next call at once
+        # (the `finished` that follows is still queued when the result is delivered).
+        self.signals.succeeded.connect(self._done)
+        self.signals.failed.connect(self._done)
         self.signals.finished.connect(self._done)
 
     def start(self) -> None:
@@ -66,5 +70,5 @@ class Worker(QObject):
     def cancel(self) -> None:
         self._stop.set()
 
-    def _done(self) -> None:
+    def _done(self, *_outcome: object) -> None:
         self.running = False
