@@ -47,6 +47,7 @@ ACTIONS: Final = (
     # Reports and what leaves the laptop (issue 16)
     ActionSpec("make_report", N_("Make a signed &report…"), "Ctrl+Shift+R"),
     ActionSpec("verify_report", N_("&Verify a report…"), "Ctrl+Shift+V"),
+    ActionSpec("handoff", N_("USB &handoff…"), "Ctrl+Shift+H"),
     ActionSpec("lock", N_("&Lock"), "Ctrl+L"),
     ActionSpec("quit", N_("&Quit"), "Ctrl+Q"),
 )

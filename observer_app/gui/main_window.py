@@ -22,6 +22,7 @@ from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
 from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
+from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
 from observer_app.gui.dialogs.protocol_dialog import ProtocolDialog
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
             "settings": self.open_settings,
             "make_report": self.open_report,
             "verify_report": self.open_verify,
+            "handoff": self.open_handoff,
             "lock": self.lock_requested.emit,
             "quit": self._quit,
         }
@@ -330,6 +332,13 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
+    def open_handoff(self) -> HandoffDialog:
+        dialog = HandoffDialog(self.session, parent=self)
+        dialog.failed.connect(self.status_line.show_handoff_failure)
+        dialog.done_step.connect(lambda _text: self.status_line.show_handoff_failure(None))
+        self._track(dialog)
+        return dialog
+
     def reopen_form(self, kind: str, draft_id: str) -> None:
         """Open the form a draft was typed in again (after an unlock), with its content."""
         try:
@@ -380,7 +389,7 @@ class MainWindow(QMainWindow):
             ),
             (_("S&tation"), ("arrive", "depart", "pause")),
             (_("&Logbook"), ("search", "settings", None, "lock", "quit")),
-            (_("Re&ports"), ("make_report", "verify_report")),
+            (_("Re&ports"), ("make_report", "verify_report", None, "handoff")),
         )
         bar = self.menuBar()
         for title, names in menus:

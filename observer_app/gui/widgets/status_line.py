@@ -23,9 +23,19 @@ class StatusLine(QStatusBar):
         self.fingerprint.setToolTip(holder.fingerprint)
         self.waiting = QLabel()
         self.waiting.setAccessibleName(_("Records waiting for handoff"))
-        for label in (self.role, self.fingerprint, self.waiting):
+        # A handoff that failed says so here until one succeeds (never silently).
+        self.handoff_failure = QLabel()
+        self.handoff_failure.setObjectName("handoff_failure")
+        self.handoff_failure.setStyleSheet("color: #b00020")
+        self.handoff_failure.setVisible(False)
+        for label in (self.handoff_failure, self.role, self.fingerprint, self.waiting):
             self.addPermanentWidget(label)
         self.refresh()
+
+    def show_handoff_failure(self, text: str | None) -> None:
+        self.handoff_failure.setText(_("Last handoff failed") if text else "")
+        self.handoff_failure.setToolTip(text or "")
+        self.handoff_failure.setVisible(bool(text))
 
     def refresh(self) -> None:
         status = handoff_status(self._session)

@@ -1,0 +1,98 @@
+"""The USB handoff window between two real vaults, a temp folder playing the stick: a pulled
+stick fails clearly and loses nothing, the next try writes and reads back, the coordinator
+imports and writes a receipt, the observer reads it and nothing waits any more; the window's
+status bar keeps a failure until a handoff succeeds."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from observer_app.core.catalogue import Catalogue
+from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
+from observer_app.gui.main_window import MainWindow
+from observer_app.logbook import notes, stations
+from observer_app.logbook.enrollment import accept_package, issue_package, write_request
+from observer_app.logbook.handoff import CoordinatorStatus, ObserverStatus, handoff_status
+from observer_app.logbook.session import LogbookSession
+
+from .conftest import populate_day
+
+
+def enroll(coordinator: LogbookSession, observer: LogbookSession, stick: Path) -> None:
+    stick.mkdir(exist_ok=True)
+    request = write_request(observer, stick)
+    package = issue_package(coordinator, request.path, stick, ["101"], replace=True)
+    accept_package(observer, package.path, coordinator.identity.feed)
+    request.path.unlink()
+    package.path.unlink()
+
+
+def observer_status(session: LogbookSession) -> ObserverStatus:
+    status = handoff_status(session)
+    assert isinstance(status, ObserverStatus)
+    return status
+
+
+def test_handoff_round_trip_with_a_pulled_stick_first(
+    qtbot: QtBot,
+    session: LogbookSession,
+    make_session: Callable[..., LogbookSession],
+    catalogue: Catalogue,
+    tmp_path: Path,
+) -> None:
+    coordinator = make_session(name="Coordinator", role="coordinator", folder="coordinator")
+    populate_day(session, catalogue)
+    stations.add_station(coordinator, catalogue, "101", "Школа № 5", region="almaty_city")
+    enroll(coordinator, session, tmp_path / "setup")
+    waiting = observer_status(session).events_waiting
+    assert waiting > 0
+
+    stick = tmp_path / "stick"  # not plugged in: the folder is not there
+    window = MainWindow(session, catalogue)
+    qtbot.addWidget(window)
+    dialog = window.open_handoff()
+    dialog.drive.setEditText(str(stick))
+    assert "plugged in" in dialog.space.text()
+    with qtbot.waitSignal(dialog.failed) as failed:
+        dialog.export_button.click()
+    assert "plugged in" in failed.args[0] and "Nothing was lost" in failed.args[0]
+    assert window.status_line.handoff_failure.isVisibleTo(window)
+    assert observer_status(session).events_waiting == waiting  # nothing lost
+
+    stick.mkdir()  # plugged in: the next try works
+    dialog.show_space()
+    assert "Free:" in dialog.space.text()
+    with qtbot.waitSignal(dialog.done_step, timeout=30000) as written:
+        dialog.export_button.click()
+    assert "written and read back; safe to remove the stick" in written.args[0]
+    assert not window.status_line.handoff_failure.isVisibleTo(window)
+    parts = sorted(stick.iterdir())
+    assert parts
+
+    importer = HandoffDialog(coordinator, folder=stick)
+    qtbot.addWidget(importer)
+    with qtbot.waitSignal(importer.done_step, timeout=30000) as imported:
+        importer.import_button.click()
+    assert "receipt written to the stick" in imported.args[0]
+    held = handoff_status(coordinator)
+    assert isinstance(held, CoordinatorStatus)
+    assert held.observers[0].held_seq == observer_status(session).head_seq
+
+    with qtbot.waitSignal(dialog.done_step, timeout=30000) as receipts:
+        dialog.receipt_button.click()
+    assert "1 receipt recorded" in receipts.args[0]
+    assert observer_status(session).events_waiting == 0
+    assert "0 records waiting" in dialog.state.text()
+    qtbot.waitUntil(lambda: "0 records waiting" in window.status_line.waiting.text())
+
+    # A record written afterwards waits again; the stick vanishing mid-way is a clear failure.
+    notes.add_note(session, "After the handoff", "101")
+    shutil.rmtree(stick)
+    with qtbot.waitSignal(dialog.failed):
+        dialog.export_button.click()
+    assert observer_status(session).events_waiting == 1
+    window.close()
