@@ -48,6 +48,7 @@ ACTIONS: Final = (
     ActionSpec("make_report", N_("Make a signed &report…"), "Ctrl+Shift+R"),
     ActionSpec("verify_report", N_("&Verify a report…"), "Ctrl+Shift+V"),
     ActionSpec("handoff", N_("USB &handoff…"), "Ctrl+Shift+H"),
+    ActionSpec("enroll", N_("&Enrollment…"), "Ctrl+Shift+E"),
     ActionSpec("lock", N_("&Lock"), "Ctrl+L"),
     ActionSpec("quit", N_("&Quit"), "Ctrl+Q"),
 )

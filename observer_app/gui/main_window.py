@@ -22,6 +22,7 @@ from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
 from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
+from observer_app.gui.dialogs.enrollment_dialog import EnrollmentDialog
 from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
             "make_report": self.open_report,
             "verify_report": self.open_verify,
             "handoff": self.open_handoff,
+            "enroll": self.open_enrollment,
             "lock": self.lock_requested.emit,
             "quit": self._quit,
         }
@@ -339,6 +341,11 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
+    def open_enrollment(self) -> EnrollmentDialog:
+        dialog = EnrollmentDialog(self.session, parent=self)
+        self._track(dialog)
+        return dialog
+
     def reopen_form(self, kind: str, draft_id: str) -> None:
         """Open the form a draft was typed in again (after an unlock), with its content."""
         try:
@@ -389,7 +396,7 @@ class MainWindow(QMainWindow):
             ),
             (_("S&tation"), ("arrive", "depart", "pause")),
             (_("&Logbook"), ("search", "settings", None, "lock", "quit")),
-            (_("Re&ports"), ("make_report", "verify_report", None, "handoff")),
+            (_("Re&ports"), ("make_report", "verify_report", None, "handoff", "enroll")),
         )
         bar = self.menuBar()
         for title, names in menus:
