@@ -33,6 +33,7 @@ from observer_app.gui.dialogs.settings_dialog import SettingsDialog
 from observer_app.gui.dialogs.verify_dialog import VerifyDialog
 from observer_app.gui.dialogs.visit_dialog import VisitCall, VisitDialog
 from observer_app.gui.dialogs.void_dialog import VoidDialog
+from observer_app.gui.dialogs.wipe_dialog import WipeDialog
 from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
 from observer_app.gui.record_refs import RecordRef
 from observer_app.gui.widgets.details_panel import DetailsPanel
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     quit_requested = Signal()
     settings_changed = Signal(object)
+    wipe_confirmed = Signal()
 
     def __init__(
         self,
@@ -319,6 +321,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.commands, parent=self)
         dialog.changed.connect(self.settings_changed.emit)
+        dialog.wipe_requested.connect(self.open_wipe)
         self._track(dialog)
         return dialog
 
@@ -343,6 +346,12 @@ class MainWindow(QMainWindow):
 
     def open_enrollment(self) -> EnrollmentDialog:
         dialog = EnrollmentDialog(self.session, parent=self)
+        self._track(dialog)
+        return dialog
+
+    def open_wipe(self) -> WipeDialog:
+        dialog = WipeDialog(self.session, parent=self)
+        dialog.confirmed.connect(self.wipe_confirmed.emit)
         self._track(dialog)
         return dialog
 

@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from observer_app.core.catalogue import Catalogue, load_catalogue
-from observer_app.errors import UserActionError
+from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.dialogs.unlock_dialog import UnlockDialog
 from observer_app.gui.idle_lock import IdleLock
 from observer_app.gui.preload import preload_window_modules
 from observer_app.gui.vault_access import VaultAccess
-from observer_app.i18n import current_language, detect_language, set_language
+from observer_app.i18n import _, current_language, detect_language, set_language
 from observer_app.logbook.known_vaults import remember_vault, unlock_language
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import Settings, load_settings
@@ -126,6 +126,7 @@ class SessionFlow(QObject):
         window.lock_requested.connect(self.lock)
         window.quit_requested.connect(self._end)
         window.settings_changed.connect(self._settings_changed)
+        window.wipe_confirmed.connect(self.wipe)
         self.window = window
         self.idle.set_minutes(load_settings(session).auto_lock_minutes)
         window.show()
@@ -162,6 +163,24 @@ class SessionFlow(QObject):
         if self.access is not None:
             self.access.lock()
         self.show_unlock()
+
+    def wipe(self) -> None:
+        """The emergency wipe: discard the window (nothing saved), destroy the vault, and show
+        the chooser, which no longer lists it."""
+        self.idle.set_minutes(0)
+        window, self.window = self.window, None
+        if window is not None:
+            window.detach()
+            window.hide()
+            window.deleteLater()
+        access, self.access = self.access, None
+        self._place = None
+        if access is not None:
+            try:
+                access.wipe()
+            except ObserverError as error:
+                QMessageBox.critical(None, _("Emergency wipe"), str(error))
+        self.show_chooser()
 
     def rebuild(self) -> None:
         """Build the window again (a language switch: strings are fixed when widgets are made)."""

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from observer_app.logbook.session import LogbookSession, open_session
+from observer_app.logbook.wipe import WipeOutcome, wipe_open_vault
+from observer_app.logbook.wipe import wipe as wipe_vault
 
 
 class VaultAccess:
@@ -49,3 +51,11 @@ class VaultAccess:
             callback()
         session, self._session = self._session, None
         session.close()
+
+    def wipe(self) -> WipeOutcome:
+        """Destroy the vault (emergency wipe): the open session is closed first, without the
+        before-lock callbacks (drafts saved into a vault about to vanish would be pointless)."""
+        session, self._session = self._session, None
+        if session is not None:
+            return wipe_open_vault(session)
+        return wipe_vault(self.path)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -25,6 +26,8 @@ from observer_app.logbook.settings import MAX_AUTO_LOCK_MINUTES, Settings, load_
 class SettingsDialog(QDialog):
     changed = Signal(object)
     """The new `Settings`, once stored."""
+    wipe_requested = Signal()
+    """The holder asked for the emergency wipe (its own dialog confirms)."""
 
     def __init__(self, commands: Commands, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,11 +62,19 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.wipe_button = QPushButton(_("&Emergency wipe…"))
+        self.wipe_button.setAutoDefault(False)
+        self.wipe_button.clicked.connect(self._wipe)
+        buttons.addButton(self.wipe_button, QDialogButtonBox.ButtonRole.ResetRole)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.language.setFocus()
+
+    def _wipe(self) -> None:
+        self.reject()
+        self.wipe_requested.emit()
 
     def save(self) -> None:
         try:
