@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -120,8 +121,58 @@ def shots(app: ObserverApplication, vault: Path, passphrase: str, lang: str) -> 
     settings = window.open_settings()
     grab("settings", lang)
     settings.done(QDialog.DialogCode.Rejected)
+    leaving_shots(window, lang, vault.parent / f"stick-{lang}")
     window.close()
     settle(100)
+
+
+def wait_for(signal: Any, timeout_ms: int = 60000) -> list[Any]:
+    """Run the event loop until `signal` fires (a worker's result), or the timeout."""
+    loop = QEventLoop()
+    got: list[Any] = []
+
+    def done(*args: Any) -> None:
+        got.extend(args)
+        loop.quit()
+
+    signal.connect(done)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    signal.disconnect(done)
+    return got
+
+
+def leaving_shots(window: MainWindow, lang: str, stick: Path) -> None:
+    """Issue 16's screens: report, verification, handoff, enrollment, emergency wipe."""
+    stick.mkdir(exist_ok=True)
+    report = window.open_report()
+    report.folder.setText(str(stick))
+    report.audiences.buttons()[0].click()  # public: the withheld list shows
+    wait_for(report.previewed)
+    grab("report", lang)
+    report.generate_button.click()
+    made = wait_for(report.made)
+    grab("report-made", lang)
+    report.done(QDialog.DialogCode.Rejected)
+    verify = window.open_verify()
+    if made:
+        verify.check_file(made[0][0].path)
+        wait_for(verify.checked)
+    grab("verify", lang)
+    verify.done(QDialog.DialogCode.Rejected)
+    handoff = window.open_handoff()
+    handoff.drive.setEditText(str(stick))
+    grab("handoff", lang)
+    handoff.done(QDialog.DialogCode.Rejected)
+    enroll = window.open_enrollment()
+    enroll.folder.setText(str(stick))
+    enroll.write_request()
+    grab("enrollment", lang)
+    enroll.done(QDialog.DialogCode.Rejected)
+    wipe = window.open_wipe()
+    wipe.typed.setText(wipe.word)
+    grab("wipe", lang)
+    wipe.done(QDialog.DialogCode.Rejected)
 
 
 def _create_dialog() -> CreateVaultDialog:

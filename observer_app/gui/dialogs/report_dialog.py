@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -60,6 +61,14 @@ AUDIENCE_TEXTS = {
         N_("For your organisation: all the evidence and the full signed journal."),
     ),
 }
+
+
+def audience_name(value: str | None) -> str:
+    """The audience as the window names it ("Public"), or the raw value of an unknown one."""
+    try:
+        return _(AUDIENCE_TEXTS[Audience(value or "")][0]).replace("&", "")
+    except ValueError:
+        return value or "-"
 
 
 def default_report_name(audience: Audience, today: dt.date | None = None) -> str:
@@ -112,6 +121,7 @@ class ReportDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.stations.addItem(item)
+        self.stations.setMinimumHeight(72)
         self.stations.setMaximumHeight(110)
         self.period_from = QLineEdit()
         self.period_from.setPlaceholderText(_("e.g. 2026-03-15 08:00 (empty: from the start)"))
@@ -125,8 +135,9 @@ class ReportDialog(QDialog):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(choose)
+        audience_group = QGroupBox(_("Who the report is for:"))
+        audience_group.setLayout(audience_box)
         form = QFormLayout()
-        form.addRow(QLabel(_("Who the report is for:")), audience_box)
         for text, field in (
             (_("&Language:"), self.language),
             (_("&Stations:"), self.stations),
@@ -170,6 +181,7 @@ class ReportDialog(QDialog):
         buttons.addWidget(self.generate_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(audience_group)
         layout.addLayout(form)
         layout.addWidget(self.withheld)
         layout.addWidget(warning)
@@ -179,7 +191,7 @@ class ReportDialog(QDialog):
         self.worker: Worker | None = None
         self.preview_worker: Worker | None = None
         self.written: Path | None = None
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(820)
         self.audiences.idClicked.connect(lambda _id: self.refresh_preview())
         self.stations.itemChanged.connect(lambda _item: self.refresh_preview())
         self.period_from.editingFinished.connect(self.refresh_preview)
@@ -248,7 +260,10 @@ class ReportDialog(QDialog):
         else:
             lines = [
                 _("Withheld from this report, by the consent rules and the audience:"),
-                *(f"• {item.kind} {item.id[:8]}: {item.reason}" for item in preview.withheld),
+                *(
+                    _("• media item {id}: {reason}").format(id=item.id[:8], reason=item.reason)
+                    for item in preview.withheld
+                ),
             ]
             text = "\n".join(lines)
         if self.audience is Audience.PUBLIC:
@@ -257,6 +272,7 @@ class ReportDialog(QDialog):
                 "notes and the names of private persons."
             )
         self.withheld.setText(text)
+        self.adjustSize()
         self.previewed.emit(preview)
 
     def _preview_failed(self, worker: Worker, error: Exception) -> None:
@@ -326,6 +342,7 @@ class ReportDialog(QDialog):
             )
         )
         self.open_button.setVisible(True)
+        self.adjustSize()
         self.made.emit(outcome)
 
     def _failed(self, error: Exception) -> None:

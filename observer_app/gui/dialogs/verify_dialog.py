@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from observer_app.core.progress import Cancel, Progress
 from observer_app.errors import ObserverError
 from observer_app.gui.dialogs.file_picker import FilePicker
+from observer_app.gui.dialogs.report_dialog import audience_name
 from observer_app.gui.workers import Worker
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
@@ -93,7 +94,7 @@ class VerifyDialog(QDialog):
         layout.addWidget(self.details, 1)
         layout.addLayout(buttons)
         self.worker: Worker | None = None
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(760)
         self.pdf.setFocus()
 
     def _choose(self, field: QLineEdit, patterns: tuple[str, ...]) -> None:
@@ -178,7 +179,9 @@ class VerifyDialog(QDialog):
         if verdict.report_id:
             lines.append(
                 _("Report {id}, for: {audience}, language: {lang}").format(
-                    id=verdict.report_id, audience=verdict.audience, lang=verdict.lang
+                    id=verdict.report_id,
+                    audience=audience_name(verdict.audience),
+                    lang=verdict.lang,
                 )
             )
         for head in verdict.journal_heads:
@@ -188,6 +191,7 @@ class VerifyDialog(QDialog):
                 )
             )
         self.details.setText("\n".join(lines))
+        self.adjustSize()
         self.checked.emit(verdict)
 
     def _failed(self, error: Exception) -> None:
