@@ -14,12 +14,13 @@ from pytestqt.qtbot import QtBot
 from observer_app.core.catalogue import Catalogue
 from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
 from observer_app.gui.main_window import MainWindow
+from observer_app.gui.session_flow import SessionFlow
 from observer_app.logbook import notes, stations
 from observer_app.logbook.enrollment import accept_package, issue_package, write_request
 from observer_app.logbook.handoff import CoordinatorStatus, ObserverStatus, handoff_status
 from observer_app.logbook.session import LogbookSession
 
-from .conftest import populate_day
+from .conftest import populate_day, unlock
 
 
 def enroll(coordinator: LogbookSession, observer: LogbookSession, stick: Path) -> None:
@@ -96,3 +97,18 @@ def test_handoff_round_trip_with_a_pulled_stick_first(
         dialog.export_button.click()
     assert observer_status(session).events_waiting == 1
     window.close()
+
+
+def test_a_failed_handoff_is_still_said_after_a_lock(
+    qtbot: QtBot, flow: SessionFlow, passphrase: str
+) -> None:
+    window = unlock(qtbot, flow, passphrase)
+    dialog = window.open_handoff()
+    dialog.drive.setEditText(str(Path(window.session.vault.path) / "no-stick-here"))
+    with qtbot.waitSignal(dialog.failed):
+        dialog.export_button.click()
+    flow.lock()
+    again = unlock(qtbot, flow, passphrase)
+    assert again is not window
+    assert again.status_line.handoff_failure.isVisibleTo(again)
+    assert "plugged in" in (again.status_line.handoff_failure_text or "")

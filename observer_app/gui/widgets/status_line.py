@@ -32,6 +32,10 @@ class StatusLine(QStatusBar):
             self.addPermanentWidget(label)
         self.refresh()
 
+    @property
+    def handoff_failure_text(self) -> str | None:
+        return self.handoff_failure.toolTip() or None
+
     def show_handoff_failure(self, text: str | None) -> None:
         self.handoff_failure.setText(_("Last handoff failed") if text else "")
         self.handoff_failure.setToolTip(text or "")
