@@ -28,6 +28,7 @@ from observer_app.handoff.parts.names import find_bundle_parts, parse_part_name
 from observer_app.handoff.parts.transport import DEFAULT_PART_SIZE as DEFAULT_PART_SIZE
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
+from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED as HANDOFF_ACKNOWLEDGED
 
 
 def export_bundle(

@@ -58,6 +58,8 @@ def test_handoff_round_trip_with_a_pulled_stick_first(
     dialog = window.open_handoff()
     dialog.drive.setEditText(str(stick))
     assert "plugged in" in dialog.space.text()
+    marks = [dialog.records.item(i).text() for i in range(dialog.records.count())]
+    assert marks and all(m.startswith("… waiting for handoff") for m in marks)
     with qtbot.waitSignal(dialog.failed) as failed:
         dialog.export_button.click()
     assert "plugged in" in failed.args[0] and "Nothing was lost" in failed.args[0]
@@ -88,6 +90,12 @@ def test_handoff_round_trip_with_a_pulled_stick_first(
     assert "1 receipt recorded" in receipts.args[0]
     assert observer_status(session).events_waiting == 0
     assert "0 records waiting" in dialog.state.text()
+    marks = [dialog.records.item(i).text() for i in range(dialog.records.count())]
+    assert marks and all(m.startswith("✓") for m in marks)
+    assert (
+        sum(m.startswith("✓ acknowledged") for m in marks)
+        == observer_status(session).acknowledged_seq
+    )
     qtbot.waitUntil(lambda: "0 records waiting" in window.status_line.waiting.text())
 
     # A record written afterwards waits again; the stick vanishing mid-way is a clear failure.

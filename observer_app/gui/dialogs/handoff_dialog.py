@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from observer_app.core.progress import Cancel, Progress
+from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.dialogs.folder_picker import FolderPicker
 from observer_app.gui.workers import Worker
@@ -32,10 +34,12 @@ from observer_app.i18n import _, ngettext
 from observer_app.logbook import handoff
 from observer_app.logbook.drives import free_space, removable_drives
 from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.timeline import timeline_page
 
 MEGABYTE = 1024 * 1024
 # Room kept beyond the media waiting: the journal, the manifest and age's framing.
 MARGIN_BYTES = 4 * MEGABYTE
+RECORDS_SHOWN = 100  # the newest; the count above covers the rest
 
 
 def size_text(size: int) -> str:
@@ -74,6 +78,10 @@ class HandoffDialog(QDialog):
         self.state = QLabel()
         self.state.setObjectName("state")
         self.state.setWordWrap(True)
+        self.records = QListWidget()
+        self.records.setAccessibleName(_("Your latest records and whether they are acknowledged"))
+        self.records.setMaximumHeight(160)
+        self.records.setVisible(self.observer)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.outcome = QLabel()
@@ -97,6 +105,7 @@ class HandoffDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.space)
         layout.addWidget(self.state)
+        layout.addWidget(self.records)
         layout.addWidget(self.progress)
         layout.addWidget(self.outcome)
         layout.addLayout(buttons)
@@ -150,6 +159,7 @@ class HandoffDialog(QDialog):
                     text += "\n" + _("Media waiting: {size}").format(
                         size=size_text(status.media_waiting_bytes)
                     )
+            self._list_records(status.acknowledged_seq)
         else:
             text = "\n".join(
                 _("{name}: {held} records held, {bundles} bundles").format(
@@ -158,6 +168,26 @@ class HandoffDialog(QDialog):
                 for o in status.observers
             ) or _("No observer enrolled yet.")
         self.state.setText(text)
+
+    def _list_records(self, acknowledged_seq: int) -> None:
+        """The holder's newest records, each marked acknowledged by the coordinator or not."""
+        page = timeline_page(
+            self.session.conn,
+            TimelineFilter(feed=self.session.identity.feed),
+            limit=RECORDS_SHOWN,
+            newest_first=True,
+        )
+        self.records.clear()
+        for entry in page.rows:
+            if entry.event.seq <= acknowledged_seq:
+                mark = _("✓ acknowledged")
+            elif entry.event.type == handoff.HANDOFF_ACKNOWLEDGED:
+                # A receipt recorded here: it travels with the next bundle, alone it waits for
+                # nothing (the count above leaves it out too).
+                mark = _("✓ receipt recorded")
+            else:
+                mark = _("… waiting for handoff")
+            self.records.addItem(f"{mark} — {entry.local_time}: {entry.text}")
 
     # -- steps -------------------------------------------------------------------------------
 
