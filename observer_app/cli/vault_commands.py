@@ -5,7 +5,7 @@ from __future__ import annotations
 from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext
 from observer_app.cli.types import Subparsers
-from observer_app.core.roles import ROLES
+from observer_app.core.roles import ROLES, role_label
 from observer_app.i18n import _
 from observer_app.logbook.identity import whoami
 from observer_app.logbook.passphrase import change_passphrase
@@ -70,7 +70,7 @@ def run_whoami(ctx: CliContext) -> int:
         ctx.out_json(holder.to_json())
         return 0
     ctx.out(_("Name: {name}").format(name=holder.name))
-    ctx.out(_("Role: {role}").format(role=holder.role))
+    ctx.out(_("Role: {role}").format(role=role_label(holder.role)))
     ctx.out(_("Accreditation: {acc}").format(acc=holder.accreditation or "-"))
     ctx.out(_("Fingerprint: {fp}").format(fp=holder.fingerprint))
     ctx.out(_("Age recipient: {r}").format(r=holder.age_recipient))

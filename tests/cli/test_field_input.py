@@ -72,6 +72,12 @@ def test_answers_and_terms_by_name_in_ru_and_kk(day: Cli) -> None:
     assert bad.code == 2 and f"yes ({label})" in bad.err
 
 
+def test_whoami_names_the_role_in_the_ui_language(day: Cli) -> None:
+    role_line = day("whoami", check=True).out.splitlines()[1]
+    label = "Наблюдатель" if day.lang == "ru" else "Байқаушы"
+    assert role_line.endswith(f": {label}") and "observer" not in role_line
+
+
 def test_region_by_name_and_ambiguous_names_list_the_choices(day: Cli) -> None:
     shown = day("station", "list", check=True).out
     assert ("город Астана" if day.lang == "ru" else "Астана қаласы") in shown
