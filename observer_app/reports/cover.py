@@ -467,7 +467,9 @@ def _letter_appendix(
     if len(rows) == 1:
         story.append(para(text(t("None.")), styles.body))
     else:
-        story.append(table(rows, [20 * mm, 62 * mm, FRAME_WIDTH - 82 * mm]))
+        # A reference carries its observer's name where several observers' records are cited.
+        ref_width = 40 * mm if view.several_observers else 20 * mm
+        story.append(table(rows, [ref_width, 82 * mm - ref_width, FRAME_WIDTH - 82 * mm]))
     story.append(PageBreak())
     return story
 
@@ -530,23 +532,29 @@ def appendix(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowa
     ]
     media_rows = [[t("Reference"), t("Media id"), t("Type"), "SHA-256"]]
     media_rows += [[view.ref(m.id), m.id, m.mime, m.sha256] for m in view.media]
+    widths = [16 * mm, 46 * mm, 24 * mm, 88 * mm]
+    if view.several_observers:
+        # References carry the observer's name: their room comes from the type, which the
+        # media section above states in words.
+        media_rows = [[ref, media_id, sha256] for ref, media_id, _mime, sha256 in media_rows]
+        widths = [34 * mm, 52 * mm, 88 * mm]
     if view.media:
-        story.append(fixed_table(media_rows, [16 * mm, 46 * mm, 24 * mm, 88 * mm], styles.fonts))
+        story.append(fixed_table(media_rows, widths, styles.fonts))
     else:
         story.append(para(text(t("None.")), styles.body))
     story.append(para(text(t("Signed events the report derives from")), styles.h2))
     event_rows = [[t("Seq"), t("Event"), t("Record"), t("Event SHA-256")]]
+    several = view.several_observers
     for event in view.events:
         item = str(event.body.get("id") or event.body.get("target") or "")
-        event_rows.append(
-            [
-                str(event.seq),
-                event_name(texts, event.type),
-                view.ref(item) if item else "",
-                event.hash,
-            ]
-        )
-    story.append(fixed_table(event_rows, [10 * mm, 48 * mm, 28 * mm, 88 * mm], styles.fonts))
+        # Sequence numbers count within a feed: with several observers each row names whose
+        # (a record's reference names its author; an identity event names the author).
+        record = view.ref(item) if item else (view.author_name(event.feed) if several else "")
+        event_rows.append([str(event.seq), event_name(texts, event.type), record, event.hash])
+    widths = (
+        [10 * mm, 30 * mm, 46 * mm, 88 * mm] if several else [10 * mm, 48 * mm, 28 * mm, 88 * mm]
+    )
+    story.append(fixed_table(event_rows, widths, styles.fonts))
     story.append(para(text(t("Items withheld for this audience")), styles.h2))
     if view.withheld:
         rows: list[list[object]] = [[para(text(t("Id")), cell), para(text(t("Reason")), cell)]]
