@@ -49,6 +49,11 @@ def register(commands: Subparsers) -> None:
         "--commission", metavar="S", help=_("the commission a complaint is addressed to")
     )
     report.add_argument(
+        "--letter-per-station",
+        action="store_true",
+        help=_("a complaint: one letter per polling station (default: one per commission)"),
+    )
+    report.add_argument(
         "--incident",
         action="append",
         default=[],
@@ -87,6 +92,7 @@ def run_report(ctx: CliContext) -> int:
         period_to=args.period_to,
         commission=args.commission,
         incidents=chosen,
+        letter_per_station=args.letter_per_station,
     )
     result = make_report(session, options, Path(args.out))
     ctx.out(

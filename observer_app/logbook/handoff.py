@@ -27,6 +27,7 @@ from observer_app.handoff.documents import FILE_PREFIX
 from observer_app.handoff.parts.names import find_bundle_parts, parse_part_name
 from observer_app.handoff.parts.transport import DEFAULT_PART_SIZE as DEFAULT_PART_SIZE
 from observer_app.i18n import _
+from observer_app.logbook.media import make_missing_thumbnails
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED as HANDOFF_ACKNOWLEDGED
 
@@ -126,6 +127,9 @@ def import_bundle(
     """Import one bundle (coordinator); when accepted and `receipt_dir` is given, write its
     receipt there. A receipt that cannot be written is reported, not raised: the bundle is in."""
     outcome = importer.import_bundle(session, parts, progress=progress, cancel=cancel)
+    if outcome.ok and outcome.new_media:
+        # The bundle carried originals only: make the previews the window and reports show.
+        make_missing_thumbnails(session, outcome.receipt_media, cancel)
     if not (outcome.ok and receipt_dir is not None and outcome.author and outcome.head_hash):
         return BundleImport(tuple(parts), outcome)
     try:

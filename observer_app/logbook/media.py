@@ -50,7 +50,14 @@ from observer_app.media.redaction import Box as Box
 from observer_app.media.redaction import redact
 from observer_app.media.sniff import media_kind, sniff_mime
 from observer_app.media.video_frames import video_thumbnail
-from observer_app.vault.blobs import BlobStore, StoredBlob, find_blob, forget_blob, save_blob_record
+from observer_app.vault.blobs import (
+    BlobStore,
+    StoredBlob,
+    find_blob,
+    forget_blob,
+    save_blob_record,
+    save_thumbnail,
+)
 from observer_app.vault.connection import Transaction
 from observer_app.vault.projection.media import (
     MEDIA_ADDED,
@@ -64,6 +71,7 @@ from observer_app.vault.queries.media import (
     find_by_sha256,
     get_media,
     list_media,
+    live_kind,
     media_ids,
 )
 
@@ -303,6 +311,41 @@ def _thumbnail_blob(blobs: BlobStore, blob: StoredBlob, kind: str) -> StoredBlob
     except ImageDecodeError:
         return None
     return blobs.write_bytes(thumbnail)
+
+
+def make_missing_thumbnails(
+    session: LogbookSession, sha256s: Sequence[str], cancel: Cancel | None = None
+) -> int:
+    """Make the thumbnails of held photos and videos that have none; returns how many.
+
+    A bundle carries the observers' originals only (a thumbnail is derived data, and the
+    receiver must not trust one it cannot check against the signed hash), so media imported
+    from bundles had no preview: the coordinator's window and reports showed "no preview"
+    for every observer's photo. The importing vault makes them here from the verified
+    originals, each committed on its own, so a cancel keeps the ones already made.
+    """
+    blobs = store(session)
+    made = 0
+    for sha256 in dict.fromkeys(sha256s):
+        if cancel is not None and cancel():
+            break
+        record = find_blob(session.conn, sha256)
+        kind = live_kind(session.conn, sha256)
+        if record is None or record.thumb_file is not None or kind is None:
+            continue
+        blob = StoredBlob(record.file, record.key, record.size, record.sha256, b"")
+        thumb = _thumbnail_blob(blobs, blob, kind)
+        if thumb is None:
+            continue
+        try:
+            with Transaction(session.conn):
+                save_thumbnail(session.conn, sha256, thumb)
+        except BaseException:
+            blobs.discard(thumb.file)
+            raise
+        blobs.settle(thumb)
+        made += 1
+    return made
 
 
 def _add_link(session: LogbookSession, item: MediaItem, link: Link) -> None:

@@ -21,6 +21,7 @@ from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.core.ids import new_id
 from observer_app.core.progress import Cancel, Progress
 from observer_app.core.timeutil import format_utc, utc_now
+from observer_app.crypto.certificates import organisation_name
 from observer_app.crypto.keys import format_fingerprint
 from observer_app.errors import OperationCancelled, UsageError, UserActionError, system_reason
 from observer_app.handoff.enroll import trust as handoff_trust
@@ -43,6 +44,7 @@ from observer_app.reports.signing import attach_json, sign_pdf
 from observer_app.reports.sources import feed_public_keys
 from observer_app.reports.verification import PdfVerdict, verify_pdf
 from observer_app.vault.blobs import BlobStore
+from observer_app.vault.identity_store import load_organisation_ca
 from observer_app.vault.queries.media import list_media, thumbnail_keys
 
 _STEPS = 4  # gather, pages, sign, write
@@ -92,6 +94,7 @@ def make_report(
 
     catalogue = catalogue or load_catalogue()
     options = with_report_settings(options, load_settings(session))
+    options = replace(options, on_behalf_of=speaking_for(session, options))
     texts = ReportTexts.for_language(options.lang, catalogue)
     identity = session.identity
     step(0)
@@ -173,6 +176,18 @@ def with_report_settings(options: ReportOptions, settings: Settings) -> ReportOp
         legal_basis=options.legal_basis or settings.legal_basis,
         legal_basis_date=options.legal_basis_date or settings.legal_basis_date,
     )
+
+
+def speaking_for(session: LogbookSession, options: ReportOptions) -> str | None:
+    """The organisation a coordinator's report speaks for: the name the settings give, else
+    the one its organisation certificate names. An observer's report speaks for its observer
+    (None)."""
+    if session.identity.role != "coordinator":
+        return None
+    if options.organisation:
+        return options.organisation
+    ca = load_organisation_ca(session.conn)
+    return organisation_name(ca[1]) if ca is not None else _("Observer organisation")
 
 
 def known_trust_roots(session: LogbookSession) -> list[x509.Certificate]:

@@ -139,6 +139,13 @@ class Pseudonyms:
                 self._labels[key] = self._templates[role].format(number=self._counts[role])
                 self._pattern = None
 
+    def add_named(self, name: str, label: str) -> None:
+        """A name with a stand-in of its own (an observer's pseudonym), unless already known."""
+        key = _key(name)
+        if key and key not in self._labels:
+            self._labels[key] = label
+            self._pattern = None
+
     def label(self, name: str) -> str:
         return self._labels.get(_key(name), self._templates["person"].format(number=0))
 

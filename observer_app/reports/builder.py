@@ -88,13 +88,24 @@ class AnswerView:
 
 
 @dataclass(frozen=True)
+class ObserverProtocol:
+    """One observer's copy of a station's protocol (observers' copies may differ)."""
+
+    feed: str
+    protocol: ProtocolData
+
+
+@dataclass(frozen=True)
 class StationView:
+    """One polling station, once, with the records of every observer who recorded it
+    (stations are matched by code: each feed holds its own copy of the station)."""
+
     station: StationRow
-    author: str
+    feeds: tuple[str, ...]  # the feeds with records here, in the report's author order
     visits: tuple[VisitRow, ...]
     answers: tuple[AnswerView, ...]
     incidents: tuple[IncidentView, ...]
-    protocol: ProtocolData
+    protocols: tuple[ObserverProtocol, ...]
     media: tuple[MediaView, ...]
 
 
@@ -123,6 +134,28 @@ class ReportView:
     contact: str | None = None
     legal_basis: str | None = None
     legal_basis_date: str | None = None  # ISO date
+    # The organisation the report speaks for (a coordinator's report of observers' records);
+    # None: the signer's own report, in the first person.
+    organisation: str | None = None
+    letter_per_station: bool = False
+
+    @property
+    def several_observers(self) -> bool:
+        """Records come from more than one feed: each names its observer."""
+        return len({feed for s in self.stations for feed in s.feeds}) > 1
+
+    @property
+    def observers(self) -> tuple[Author, ...]:
+        """The authors whose records the report shows (the signer when there are none)."""
+        feeds = {feed for s in self.stations for feed in s.feeds}
+        shown = tuple(a for a in self.authors if a.feed in feeds)
+        return shown or (self.signer,)
+
+    def author_name(self, feed: str) -> str:
+        return next((a.name for a in self.authors if a.feed == feed), feed[:16])
+
+    def author(self, feed: str) -> Author | None:
+        return next((a for a in self.authors if a.feed == feed), None)
 
     def ref(self, record_id: str) -> str:
         """A record by its short reference, else by its short id."""
@@ -147,14 +180,18 @@ def build_view(data: ReportData, texts: ReportTexts, fingerprint: str) -> Report
     """Apply the audience rules to `data`; everything later renders only this view."""
     options = data.options
     policy = policy_for(options.audience)
-    names = _pseudonyms(data, texts) if policy.pseudonymise else None
     authors = _shown_authors(data, texts, policy)
+    names = _pseudonyms(data, texts, authors) if policy.pseudonymise else None
     signer = next(a for a in authors if a.feed == data.signer.feed)
     shown, withheld = split_media(data.all_media, policy)
     shown_ids = {m.id for m in shown}
     stations = tuple(
-        _station(s, policy, names, shown_ids, _author_name(authors, s.station.feed))
-        for s in data.stations
+        _merged(
+            [_station(s, policy, names, shown_ids) for s in group],
+            [a.feed for a in authors],
+            data.signer.feed,
+        )
+        for group in _by_code(data.stations)
     )
     incidents = [i for s in stations for i in s.incidents]
     if options.incidents:  # the ones the user named, as far as the report covers them
@@ -190,6 +227,8 @@ def build_view(data: ReportData, texts: ReportTexts, fingerprint: str) -> Report
         contact=options.contact,
         legal_basis=options.legal_basis,
         legal_basis_date=options.legal_basis_date or (data.mission.date if data.mission else None),
+        organisation=options.on_behalf_of,
+        letter_per_station=options.letter_per_station,
     )
 
 
@@ -201,6 +240,23 @@ def _shown_authors(
     names one, else "observer 1", "observer 2"; a complaint must be signed by a person."""
     if not policy.pseudonymise:
         return tuple(data.authors)
+    on_behalf_of = data.options.on_behalf_of
+    if on_behalf_of:
+        # The organisation's report: the signer stands for the organisation; its observers
+        # are numbered in a fixed order (by feed), so "observer 2" is the same person in every
+        # report the organisation publishes from this vault.
+        observers = [a for a in data.authors if a.feed != data.signer.feed]
+        numbers = {a.feed: n for n, a in enumerate(observers, start=1)}
+        return tuple(
+            replace(
+                author,
+                name=on_behalf_of
+                if author.feed == data.signer.feed
+                else texts.gettext("observer {number}").format(number=numbers[author.feed]),
+                accreditation=None,
+            )
+            for author in data.authors
+        )
     organisation = data.options.organisation
     shown = []
     for number, author in enumerate(data.authors, start=1):
@@ -221,12 +277,70 @@ def _refs(data: ReportData, authors: Sequence[Author]) -> dict[str, str]:
     }
 
 
-def _author_name(authors: Sequence[Author], feed: str) -> str:
-    return next((a.name for a in authors if a.feed == feed), feed[:16])
+def _by_code(sections: Sequence[StationData]) -> list[list[StationData]]:
+    """The gathered sections (one per feed and station) grouped by station code, in the order
+    their codes first appear."""
+    groups: dict[str, list[StationData]] = {}
+    for section in sections:
+        groups.setdefault(section.station.code, []).append(section)
+    return list(groups.values())
 
 
-def _pseudonyms(data: ReportData, texts: ReportTexts) -> Pseudonyms:
+def _merged(parts: Sequence[StationView], feeds: Sequence[str], holder: str) -> StationView:
+    """One station from every feed's copy: the holder's own row names it (a coordinator's
+    list is the mission's), else the first observer's; the records of all, in time order."""
+    row = next((p.station for p in parts if p.station.feed == holder), parts[0].station)
+    if row.commission is None:
+        commission = next((p.station.commission for p in parts if p.station.commission), None)
+        row = replace(row, commission=commission)
+    order = {feed: index for index, feed in enumerate(feeds)}
+    parts = sorted(parts, key=lambda p: order.get(p.station.feed, len(order)))
+    catalogue_order = {a.answer.id: n for p in parts for n, a in enumerate(p.answers)}
+    return StationView(
+        station=row,
+        feeds=tuple(p.station.feed for p in parts if _has_records(p)),
+        visits=tuple(sorted((v for p in parts for v in p.visits), key=lambda v: v.started_utc)),
+        answers=tuple(
+            sorted(
+                (a for p in parts for a in p.answers),
+                key=lambda a: (catalogue_order[a.answer.id], order.get(a.answer.feed, 0)),
+            )
+        ),
+        incidents=tuple(
+            sorted(
+                (i for p in parts for i in p.incidents),
+                key=lambda i: (i.incident.occurred_utc, i.incident.id),
+            )
+        ),
+        protocols=tuple(
+            copy
+            for p in parts
+            for copy in p.protocols
+            if copy.protocol.figures or copy.protocol.ignored
+        ),
+        media=tuple(m for p in parts for m in p.media),
+    )
+
+
+def _has_records(part: StationView) -> bool:
+    return bool(
+        part.visits
+        or part.answers
+        or part.incidents
+        or part.media
+        or any(p.protocol.figures or p.protocol.ignored for p in part.protocols)
+    )
+
+
+def _pseudonyms(data: ReportData, texts: ReportTexts, shown: Sequence[Author]) -> Pseudonyms:
     names = Pseudonyms(texts.gettext("witness {number}"), texts.gettext("person {number}"))
+    # The observers first: where an incident's text names its own observer (or gives the
+    # accreditation number), the public text says the pseudonym the report uses for them.
+    stand_in = {a.feed: a.name for a in shown}
+    for author in data.authors:
+        names.add_named(author.name, stand_in.get(author.feed, author.name))
+        if author.accreditation:
+            names.add_named(author.accreditation, stand_in.get(author.feed, author.name))
     entries = sorted(
         (i for s in data.stations for i in s.incidents),
         key=lambda i: (i.row.occurred_utc, i.row.id),
@@ -248,7 +362,6 @@ def _station(
     policy: AudiencePolicy,
     names: Pseudonyms | None,
     shown: set[str],
-    author: str,
 ) -> StationView:
     media = tuple(
         _media(m, policy, data.evidence.get(m.id, ())) for m in data.media if m.id in shown
@@ -261,13 +374,13 @@ def _station(
                     media_of.setdefault(ref, []).append(item.id)
     return StationView(
         station=data.station,
-        author=author,
+        feeds=(data.station.feed,),
         visits=tuple(data.visits),
         answers=tuple(_answers(data, names)),
         incidents=tuple(
             _incident(e, names, tuple(media_of.get(e.row.id, ()))) for e in data.incidents
         ),
-        protocol=data.protocol,
+        protocols=(ObserverProtocol(data.station.feed, data.protocol),),
         media=media,
     )
 

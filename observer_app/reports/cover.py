@@ -92,12 +92,15 @@ def _mission_text(view: ReportView, texts: ReportTexts) -> str:
     return f"{text(view.mission.name)} ({text(day)})"
 
 
-def _person(name: str, accreditation: str | None, texts: ReportTexts) -> str:
+def person_words(name: str, accreditation: str | None, texts: ReportTexts) -> str:
+    """A person with their accreditation number, as plain text."""
     if not accreditation:
-        return text(name)
-    return texts.gettext("{name}, accreditation {number}").format(
-        name=text(name), number=text(accreditation)
-    )
+        return name
+    return texts.gettext("{name}, accreditation {number}").format(name=name, number=accreditation)
+
+
+def _person(name: str, accreditation: str | None, texts: ReportTexts) -> str:
+    return text(person_words(name, accreditation, texts))
 
 
 def fingerprint_lines(fingerprint: str) -> str:
@@ -108,9 +111,45 @@ def fingerprint_lines(fingerprint: str) -> str:
     return "<br/>".join("&nbsp;".join(part) for part in (groups[:half], groups[half:]) if part)
 
 
+def signer_text(view: ReportView, texts: ReportTexts) -> str:
+    """Who signs: the person, and in an organisation's report on whose behalf."""
+    person = _person(view.signer.name, view.signer.accreditation, texts)
+    if not view.organisation or view.signer.name == view.organisation:
+        return person
+    return texts.gettext("{person}, on behalf of {organisation}").format(
+        person=person, organisation=text(view.organisation)
+    )
+
+
+def _observed_by(view: ReportView, feed: str, seen: str, texts: ReportTexts) -> str:
+    """Who recorded an incident and how they know, in the third person: the organisation's
+    letter cites its observer (name and accreditation; a pseudonym in public) and never lets
+    the signer claim to have seen it (the catalogue's "seen" words are the observer's own,
+    first person in Kazakh)."""
+    author = view.author(feed)
+    observer = feed[:16]
+    if author is not None:
+        observer = author.name
+        if author.accreditation:
+            observer = texts.gettext("{name} (accreditation {number})").format(
+                name=author.name, number=author.accreditation
+            )
+    if seen == "directly":
+        return texts.gettext("The observer {observer} saw it directly and recorded it.").format(
+            observer=observer
+        )
+    if seen == "reported":
+        return texts.gettext("The observer {observer} recorded it as reported by others.").format(
+            observer=observer
+        )
+    return texts.gettext("The observer {observer} recorded it ({seen}).").format(
+        observer=observer, seen=texts.term("seen", seen)
+    )
+
+
 def cover(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
     t = texts.gettext
-    observers = [a for a in view.authors if any(s.station.feed == a.feed for s in view.stations)]
+    observers = view.observers
     stations = "; ".join(
         f"{text(s.station.code)} — {text(s.station.name)}" for s in view.stations
     ) or t("None")
@@ -123,14 +162,14 @@ def cover(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable
         )
         for a in view.authors
     )
-    rows = [
+    rows = [(t("Organisation"), text(view.organisation))] if view.organisation else []
+    rows += [
         (t("Mission / election"), _mission_text(view, texts)),
         (
-            t("Observer"),
-            "<br/>".join(_person(a.name, a.accreditation, texts) for a in observers)
-            or _person(view.signer.name, view.signer.accreditation, texts),
+            t("Observer") if len(observers) == 1 else t("Observers"),
+            "<br/>".join(_person(a.name, a.accreditation, texts) for a in observers),
         ),
-        (t("Signed by"), _person(view.signer.name, view.signer.accreditation, texts)),
+        (t("Signed by"), signer_text(view, texts)),
         (t("Signer fingerprint"), fingerprint_lines(view.fingerprint)),
         (t("Stations"), stations),
         (t("Period"), text(period_text(view, texts))),
@@ -155,8 +194,13 @@ def cover(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable
         ),
         (t("Report id"), view.report_id),
     ]
+    title = t("Election observation report")
+    if view.organisation:
+        title = t("Election observation report of {organisation}").format(
+            organisation=view.organisation
+        )
     return [
-        para(text(t("Election observation report")), styles.title),
+        para(text(title), styles.title),
         para(_mission_text(view, texts), styles.h2),
         Spacer(1, 4 * mm),
         key_value_table(rows, styles),
@@ -183,15 +227,17 @@ def _codes(stations: Sequence[StationView]) -> str:
 def complaint_groups(view: ReportView) -> list[tuple[str | None, list[IncidentView]]]:
     """The complaint's incidents by the commission they are addressed to: one letter per
     commission (a commission examines only its own stations). `--commission` addresses one
-    letter with everything; a station with no commission recorded gets a letter of its own."""
+    letter with everything; a station with no commission recorded gets a letter of its own,
+    and so does every station when the complaint is made with one letter per station."""
     incidents = chosen_incidents(view)
-    if view.commission:
+    if view.commission and not view.letter_per_station:
         return [(view.commission, list(incidents))]
     groups: dict[tuple[str | None, str], list[IncidentView]] = {}
     for incident in incidents:
         station = view.station_of(incident.incident.id)
-        commission = station.station.commission if station else None
-        key = (commission, "" if commission else (station.station.code if station else "?"))
+        commission = view.commission or (station.station.commission if station else None)
+        code = station.station.code if station else "?"
+        key = (commission, code if view.letter_per_station or not commission else "")
         groups.setdefault(key, []).append(incident)
     if not groups:
         commissions = {s.station.commission for s in view.stations}
@@ -226,7 +272,7 @@ def _letter(
         "Precinct election commissions of polling stations {codes}",
         len(stations),
     ).format(codes=codes)
-    applicant = _person(view.signer.name, view.signer.accreditation, texts)
+    applicant = signer_text(view, texts)
     story: list[Flowable] = [
         para(text(t("To:")) + " " + text(addressee), styles.body),
         para(text(t("From:")) + " " + applicant, styles.body),
@@ -247,15 +293,7 @@ def _letter(
             styles.h3,
         ),
         Spacer(1, 3 * mm),
-        para(
-            text(
-                t(
-                    "I, {name}, an accredited observer, report the following violations that I "
-                    "recorded:"
-                ).format(name=view.signer.name)
-            ),
-            styles.body,
-        ),
+        para(text(_opening(view, texts)), styles.body),
     ]
     if not incidents:
         story.append(para(text(t("No incidents were selected.")), styles.indented))
@@ -272,6 +310,14 @@ def _letter(
             severity=texts.term("severity", record.severity),
             seen=texts.term("seen", record.seen),
         )
+        if view.organisation:  # whose record this is, never the signer's own sight
+            head = t("{time}, polling station {code}: {category} (severity: {severity}).").format(
+                time=texts.datetime(record.occurred_utc, record.tz),
+                code=code,
+                category=texts.category(record.category),
+                severity=texts.term("severity", record.severity),
+            )
+            head += " " + _observed_by(view, record.feed, record.seen, texts)
         reference = t("record {ref}").format(ref=view.ref(record.id))
         story.append(
             para(
@@ -283,15 +329,7 @@ def _letter(
     story += [
         Spacer(1, 3 * mm),
         para(text(legal_basis_text(view, texts)), styles.body),
-        para(
-            text(
-                t(
-                    "I ask the commission to examine this complaint, to take the measures the "
-                    "law provides, and to inform me of its decision in writing."
-                )
-            ),
-            styles.body,
-        ),
+        para(text(_request(view, texts)), styles.body),
         para(
             text(
                 t(
@@ -309,7 +347,7 @@ def _letter(
                     "",
                     para(text(t("Signature:")), styles.cell),
                 ],
-                ["", "", para(f"({text(view.signer.name)})", styles.muted)],
+                ["", "", para(f"({text(_signature_name(view, texts))})", styles.muted)],
             ],
             [FRAME_WIDTH * 0.4, FRAME_WIDTH * 0.15, FRAME_WIDTH * 0.45],
             header=False,
@@ -322,6 +360,39 @@ def _letter(
         PageBreak(),
     ]
     return story
+
+
+def _signature_name(view: ReportView, texts: ReportTexts) -> str:
+    if not view.organisation or view.signer.name == view.organisation:
+        return view.signer.name
+    return texts.gettext("{person}, on behalf of {organisation}").format(
+        person=view.signer.name, organisation=view.organisation
+    )
+
+
+def _opening(view: ReportView, texts: ReportTexts) -> str:
+    """The first sentence: an observer speaks of what they recorded; an organisation of what
+    its observers recorded (the coordinator who signs saw none of it)."""
+    if view.organisation:
+        return texts.gettext(
+            "{organisation} reports the following violations of the election legislation "
+            "that its accredited observers recorded:"
+        ).format(organisation=view.organisation)
+    return texts.gettext(
+        "I, {name}, an accredited observer, report the following violations that I recorded:"
+    ).format(name=view.signer.name)
+
+
+def _request(view: ReportView, texts: ReportTexts) -> str:
+    if view.organisation:
+        return texts.gettext(
+            "{organisation} asks the commission to examine this complaint, to take the "
+            "measures the law provides, and to inform it of its decision in writing."
+        ).format(organisation=view.organisation)
+    return texts.gettext(
+        "I ask the commission to examine this complaint, to take the measures the law "
+        "provides, and to inform me of its decision in writing."
+    )
 
 
 def _letter_date(view: ReportView, texts: ReportTexts) -> str:
@@ -396,7 +467,9 @@ def _letter_appendix(
     if len(rows) == 1:
         story.append(para(text(t("None.")), styles.body))
     else:
-        story.append(table(rows, [20 * mm, 62 * mm, FRAME_WIDTH - 82 * mm]))
+        # A reference carries its observer's name where several observers' records are cited.
+        ref_width = 40 * mm if view.several_observers else 20 * mm
+        story.append(table(rows, [ref_width, 82 * mm - ref_width, FRAME_WIDTH - 82 * mm]))
     story.append(PageBreak())
     return story
 
@@ -459,23 +532,29 @@ def appendix(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowa
     ]
     media_rows = [[t("Reference"), t("Media id"), t("Type"), "SHA-256"]]
     media_rows += [[view.ref(m.id), m.id, m.mime, m.sha256] for m in view.media]
+    widths = [16 * mm, 46 * mm, 24 * mm, 88 * mm]
+    if view.several_observers:
+        # References carry the observer's name: their room comes from the type, which the
+        # media section above states in words.
+        media_rows = [[ref, media_id, sha256] for ref, media_id, _mime, sha256 in media_rows]
+        widths = [34 * mm, 52 * mm, 88 * mm]
     if view.media:
-        story.append(fixed_table(media_rows, [16 * mm, 46 * mm, 24 * mm, 88 * mm], styles.fonts))
+        story.append(fixed_table(media_rows, widths, styles.fonts))
     else:
         story.append(para(text(t("None.")), styles.body))
     story.append(para(text(t("Signed events the report derives from")), styles.h2))
     event_rows = [[t("Seq"), t("Event"), t("Record"), t("Event SHA-256")]]
+    several = view.several_observers
     for event in view.events:
         item = str(event.body.get("id") or event.body.get("target") or "")
-        event_rows.append(
-            [
-                str(event.seq),
-                event_name(texts, event.type),
-                view.ref(item) if item else "",
-                event.hash,
-            ]
-        )
-    story.append(fixed_table(event_rows, [10 * mm, 48 * mm, 28 * mm, 88 * mm], styles.fonts))
+        # Sequence numbers count within a feed: with several observers each row names whose
+        # (a record's reference names its author; an identity event names the author).
+        record = view.ref(item) if item else (view.author_name(event.feed) if several else "")
+        event_rows.append([str(event.seq), event_name(texts, event.type), record, event.hash])
+    widths = (
+        [10 * mm, 30 * mm, 46 * mm, 88 * mm] if several else [10 * mm, 48 * mm, 28 * mm, 88 * mm]
+    )
+    story.append(fixed_table(event_rows, widths, styles.fonts))
     story.append(para(text(t("Items withheld for this audience")), styles.h2))
     if view.withheld:
         rows: list[list[object]] = [[para(text(t("Id")), cell), para(text(t("Reason")), cell)]]

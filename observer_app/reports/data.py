@@ -58,6 +58,11 @@ class ReportOptions:
     # mission's date, the law that governed the election day).
     legal_basis: str | None = None
     legal_basis_date: str | None = None
+    # A complaint: one letter per station instead of one per commission.
+    letter_per_station: bool = False
+    # The organisation the signer speaks for: set (by the logbook layer, from the vault's
+    # role and organisation) when the report is a coordinator's, made of observers' records.
+    on_behalf_of: str | None = None
 
 
 class MediaRecord(Protocol):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from observer_app.reports.builder import ReportView, StationView
+from observer_app.reports.builder import ObserverProtocol, ReportView, StationView
+from observer_app.reports.data import ProtocolData
 from observer_app.reports.labels import ReportTexts
 from observer_app.reports.layout import (
     FAILED_FILL,
@@ -46,11 +47,14 @@ def protocol_summary(view: ReportView, texts: ReportTexts, styles: Styles) -> li
     header += [para(str(n), styles.cell_bold) for n in range(1, len(rules) + 1)]
     rows: list[list[object]] = [header]
     extra: list[tuple[object, ...]] = []
-    for r, station in enumerate(view.stations, start=1):
-        evaluation = station.protocol.evaluation
+    for r, (station, protocol) in enumerate(_protocol_rows(view), start=1):
+        evaluation = protocol.protocol.evaluation if protocol else None
         turnout = evaluation.turnout if evaluation else None
+        label = station.station.code
+        if view.several_observers and protocol is not None:
+            label += " · " + view.author_name(protocol.feed)
         row: list[object] = [
-            para(text(station.station.code), styles.cell),
+            para(text(label), styles.cell),
             para(texts.percent(turnout) if turnout is not None else "—", styles.number),
         ]
         results = {c.rule_id: c.ok for c in evaluation.checks} if evaluation else {}
@@ -60,8 +64,9 @@ def protocol_summary(view: ReportView, texts: ReportTexts, styles: Styles) -> li
             if ok is False:
                 extra.append(("BACKGROUND", (c, r), (c, r), FAILED_FILL))
         rows.append(row)
-    width = (FRAME_WIDTH - 56 * mm) / max(1, len(rules))
-    story.append(table(rows, [26 * mm, 30 * mm] + [width] * len(rules), extra=extra))
+    first = 46 * mm if view.several_observers else 26 * mm
+    width = (FRAME_WIDTH - first - 30 * mm) / max(1, len(rules))
+    story.append(table(rows, [first, 30 * mm] + [width] * len(rules), extra=extra))
     legend = "<br/>".join(
         f"{n}. {text(rule.expression())}: {text(texts.rule(rule.id))}"
         for n, rule in enumerate(rules, start=1)
@@ -70,14 +75,42 @@ def protocol_summary(view: ReportView, texts: ReportTexts, styles: Styles) -> li
     return story
 
 
+def _protocol_rows(view: ReportView) -> list[tuple[StationView, ObserverProtocol | None]]:
+    """One row per station and observer's copy; a station without figures gets one row."""
+    rows: list[tuple[StationView, ObserverProtocol | None]] = []
+    for station in view.stations:
+        rows += [(station, p) for p in station.protocols] or [(station, None)]
+    return rows
+
+
 def station_protocol(
     station: StationView, view: ReportView, texts: ReportTexts, styles: Styles
 ) -> list[Flowable]:
     t = texts.gettext
-    protocol = station.protocol
     story: list[Flowable] = [para(text(t("Results protocol")), styles.h2)]
-    if not protocol.figures and not protocol.ignored:
+    if not station.protocols:
         return [*story, para(text(t("No protocol figures recorded.")), styles.body)]
+    for copy in station.protocols:
+        if view.several_observers:
+            story.append(
+                para(
+                    text(
+                        t("Copy recorded by {observer}").format(
+                            observer=view.author_name(copy.feed)
+                        )
+                    ),
+                    styles.h3,
+                )
+            )
+        story += _protocol_copy(copy.protocol, view, texts, styles)
+    return story
+
+
+def _protocol_copy(
+    protocol: ProtocolData, view: ReportView, texts: ReportTexts, styles: Styles
+) -> list[Flowable]:
+    t = texts.gettext
+    story: list[Flowable] = []
     names = {c.id: c.name for c in view.mission.candidates} if view.mission else {}
     rows: list[list[object]] = [
         [

@@ -126,14 +126,19 @@ def _station(view: StationView) -> dict[str, Any]:
         "visits": [v.to_json() for v in view.visits],
         "checklist": [_answer(a) for a in view.answers],
         "incidents": [_incident(i) for i in view.incidents],
-        "protocol": {
-            "records": list(view.protocol.records),
-            "figures": dict(view.protocol.figures),
-            "ignored": dict(view.protocol.ignored),
-            "evaluation": (
-                view.protocol.evaluation.to_json() if view.protocol.evaluation else None
-            ),
-        },
+        "observers": list(view.feeds),
+        "protocols": [
+            {
+                "feed": copy.feed,
+                "records": list(copy.protocol.records),
+                "figures": dict(copy.protocol.figures),
+                "ignored": dict(copy.protocol.ignored),
+                "evaluation": (
+                    copy.protocol.evaluation.to_json() if copy.protocol.evaluation else None
+                ),
+            }
+            for copy in view.protocols
+        ],
         "media": [m.id for m in view.media],
     }
 

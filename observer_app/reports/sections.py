@@ -98,15 +98,19 @@ def _ratings(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowa
     t = texts.gettext
     items = _rating_items(texts)
     story: list[Flowable] = [para(text(t("Checklist ratings per phase")), styles.h2)]
-    width = (FRAME_WIDTH - 30 * mm) / max(1, len(items))
+    first = 46 * mm if view.several_observers else 30 * mm
+    width = (FRAME_WIDTH - first) / max(1, len(items))
     header = [para(text(t("Station")), styles.cell_bold)] + [
         header_cell(texts.phase(phase), width, styles) for phase, _item in items
     ]
     rows: list[list[object]] = [header]
     extra: list[tuple[object, ...]] = []
-    for r, station in enumerate(view.stations, start=1):
-        answers = {a.answer.item: a.answer for a in station.answers}
-        row: list[object] = [para(text(station.station.code), styles.cell)]
+    for r, (station, feed) in enumerate(_rating_rows(view), start=1):
+        answers = {a.answer.item: a.answer for a in station.answers if a.answer.feed == feed}
+        label = station.station.code
+        if view.several_observers and feed:
+            label += " · " + view.author_name(feed)
+        row: list[object] = [para(text(label), styles.cell)]
         for c, (_phase, item_id) in enumerate(items, start=1):
             answer = answers.get(item_id)
             if answer is None:
@@ -116,8 +120,17 @@ def _ratings(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowa
             if _concern(texts, item_id, answer.value):
                 extra.append(("BACKGROUND", (c, r), (c, r), FAILED_FILL))
         rows.append(row)
-    story.append(table(rows, [30 * mm] + [width] * len(items), extra=extra))
+    story.append(table(rows, [first] + [width] * len(items), extra=extra))
     return story
+
+
+def _rating_rows(view: ReportView) -> list[tuple[StationView, str]]:
+    """One row per station and observer who answered there (a station with no answers: one)."""
+    rows: list[tuple[StationView, str]] = []
+    for station in view.stations:
+        feeds = list(dict.fromkeys(a.answer.feed for a in station.answers))
+        rows += [(station, feed) for feed in feeds] or [(station, "")]
+    return rows
 
 
 def _concern(texts: ReportTexts, item_id: str, value: object) -> bool:
@@ -146,15 +159,19 @@ def station_section(
         for value in (row.address, _region(texts, row.region), row.commission, row.tz)
         if value
     ]
-    if len({s.station.feed for s in view.stations}) > 1:
-        details.append(t("observer: {name}").format(name=station.author))
+    if view.several_observers and station.feeds:
+        details.append(
+            texts.ngettext("observer: {names}", "observers: {names}", len(station.feeds)).format(
+                names=", ".join(view.author_name(feed) for feed in station.feeds)
+            )
+        )
     story: list[Flowable] = [
         CondPageBreak(60 * mm),
         para(text(title), styles.h1),
         para(text(" · ".join(details)), styles.muted),
     ]
-    story += _visits(station, texts, styles)
-    story += _checklist(station, texts, styles)
+    story += _visits(station, view, texts, styles)
+    story += _checklist(station, view, texts, styles)
     story += _incidents(station, view, texts, styles)
     story += station_protocol(station, view, texts, styles)
     story += media_section(list(station.media), station.station.tz, view, texts, styles, thumbnails)
@@ -168,7 +185,19 @@ def _region(texts: ReportTexts, region: str | None) -> str | None:
     return region
 
 
-def _visits(station: StationView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
+def _observer_note(report: ReportView, feed: str, texts: ReportTexts) -> str:
+    """ "(observer NAME)" after a record where the report holds several observers' records."""
+    if not report.several_observers:
+        return ""
+    name = report.author_name(feed)
+    if report.policy.pseudonymise:  # the pseudonym says "observer 2" already
+        return f" ({name})"
+    return " (" + texts.gettext("observer: {name}").format(name=name) + ")"
+
+
+def _visits(
+    station: StationView, report: ReportView, texts: ReportTexts, styles: Styles
+) -> list[Flowable]:
     t = texts.gettext
     story: list[Flowable] = [para(text(t("Visits")), styles.h2)]
     if not station.visits:
@@ -194,11 +223,14 @@ def _visits(station: StationView, texts: ReportTexts, styles: Styles) -> list[Fl
         )
         if breaks:
             line += "; " + t("breaks: {breaks}").format(breaks=breaks)
+        line += _observer_note(report, visit.feed, texts)
         story.append(para(text(line), styles.body))
     return story
 
 
-def _checklist(station: StationView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
+def _checklist(
+    station: StationView, report: ReportView, texts: ReportTexts, styles: Styles
+) -> list[Flowable]:
     t = texts.gettext
     story: list[Flowable] = [para(text(t("Checklist")), styles.h2)]
     if not station.answers:
@@ -217,7 +249,7 @@ def _checklist(station: StationView, texts: ReportTexts, styles: Styles) -> list
             para(
                 f"<b>{text(answer.item)}</b> {text(texts.item(answer.item))}: {value} "
                 f"<font size='7' color='#555555'>{text(texts.datetime(answer.time_utc, answer.tz))}"
-                "</font>",
+                f"{text(_observer_note(report, answer.feed, texts))}</font>",
                 styles.body,
             )
         )
@@ -273,6 +305,9 @@ def _incident(
         follow_up=texts.term("follow_up", incident.follow_up),
         recorded=texts.datetime(incident.recorded_utc, incident.tz),
     )
+    if report.several_observers:
+        author = report.author_name(incident.feed)
+        status = t("Recorded by {author}").format(author=author) + "; " + status
     lines: list[Flowable] = [
         para(f"<b>{markup}</b>", styles.lead),
         para(text(status), styles.lead_muted),

@@ -247,6 +247,14 @@ def save_blob_record(conn: Connection, blob: StoredBlob, thumb: StoredBlob | Non
     )
 
 
+def save_thumbnail(conn: Connection, sha256: str, thumb: StoredBlob) -> None:
+    """Record the thumbnail made later for a blob that had none (media a bundle brought)."""
+    conn.execute(
+        "UPDATE blobs SET thumb_file = ?, thumb_key = ? WHERE sha256 = ?",
+        (thumb.file, thumb.key, sha256),
+    )
+
+
 def find_blob(conn: Connection, sha256: str) -> BlobRecord | None:
     row = conn.execute(
         "SELECT sha256, file, key, size, thumb_file, thumb_key FROM blobs WHERE sha256 = ?",

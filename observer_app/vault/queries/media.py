@@ -148,6 +148,14 @@ def find_by_sha256(conn: Connection, sha256: str, feed: str) -> MediaItem | None
     return None if row is None else _item(row)
 
 
+def live_kind(conn: Connection, sha256: str) -> str | None:
+    """The kind of a media item with these bytes whose content is still held, if any."""
+    row = conn.execute(
+        "SELECT kind FROM media WHERE sha256 = ? AND purged = 0 LIMIT 1", (sha256,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 @dataclass(frozen=True)
 class ThumbnailKey:
     """Where a photo's encrypted thumbnail is and the key that opens it."""
