@@ -347,6 +347,11 @@ def _thumbnail_blob(
     return blobs.write_bytes(thumbnail)
 
 
+def link_item(session: LogbookSession, media_id: str, link: Link) -> None:
+    """Attach an item already held to one more record (nothing if it is attached already)."""
+    _add_link(session, require_media(session, media_id), link)
+
+
 def _add_link(session: LogbookSession, item: MediaItem, link: Link) -> None:
     if (link.kind, link.ref) in item.links:
         return
