@@ -8,16 +8,27 @@ shown in the menu entry (Qt does that) and in the tooltip.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from observer_app.core.catalogue import Catalogue
+from observer_app.core.progress import Cancel, Progress
 from observer_app.i18n import N_, _
-from observer_app.logbook import checklist, drafts, incidents, notes, protocol_records, visits
+from observer_app.logbook import (
+    checklist,
+    drafts,
+    incidents,
+    media,
+    media_batch,
+    notes,
+    protocol_records,
+    visits,
+)
 from observer_app.logbook import settings as settings_service
 from observer_app.logbook.incidents import IncidentChanges
 from observer_app.logbook.protocol_records import ProtocolView
@@ -40,6 +51,7 @@ ACTIONS: Final = (
     ActionSpec("pause", N_("Start or end a &break…"), "Ctrl+Shift+B"),
     ActionSpec("checklist", N_("&Checklist…"), "Ctrl+K"),
     ActionSpec("protocol", N_("Results &protocol…"), "Ctrl+P"),
+    ActionSpec("import_media", N_("Import p&hotos and files…"), "Ctrl+Shift+I"),
     ActionSpec("amend", N_("A&mend the selected record…"), "Ctrl+E"),
     ActionSpec("void", N_("&Void the selected record…"), "Ctrl+Shift+Del"),
     ActionSpec("search", N_("&Search…"), "Ctrl+F"),
@@ -105,6 +117,7 @@ class Commands:
             draft_id=draft_id,
         )
         settings_service.update_settings(self.session, last_station=fields["station"])
+        self.link_media(fields.get("media", ()), media.Link("incident", incident_id))
         return incident_id
 
     def amend_incident(
@@ -178,3 +191,44 @@ class Commands:
 
     def update_settings(self, **changes: Any) -> Settings:
         return settings_service.update_settings(self.session, **changes)
+
+    # -- evidence (issue 15) -----------------------------------------------------------------
+
+    def media_link(self, kind: str, ref: str) -> media.Link:
+        """The record a file will be attached to, checked (on the GUI thread)."""
+        return media.resolve_link(self.session, kind, ref)
+
+    def link_media(self, media_ids: Sequence[str], link: media.Link) -> None:
+        """Attach items already in the vault (a form's photos, once its record is saved)."""
+        for media_id in media_ids:
+            media.link_item(self.session, media_id, link)
+
+    def import_media(
+        self,
+        paths: Sequence[Path],
+        link: media.Link,
+        progress: Progress,
+        cancel: Cancel,
+        file_started: media_batch.FileStarted,
+        file_progress: Progress,
+    ) -> media_batch.BatchSummary:
+        """On a worker thread: every file under `paths`, imported and linked to `link`."""
+        with self.session.worker(cancel) as stop:
+            return media_batch.import_batch(
+                self.session,
+                paths,
+                link,
+                progress=progress,
+                cancel=stop,
+                file_started=file_started,
+                file_progress=file_progress,
+            )
+
+    def delete_originals(
+        self, files: Sequence[media_batch.FileOutcome], progress: Progress, cancel: Cancel
+    ) -> media_batch.DeletionSummary:
+        """On a worker thread: delete the originals whose copies in the vault verify."""
+        with self.session.worker(cancel) as stop:
+            return media_batch.delete_verified_originals(
+                self.session, files, progress=progress, cancel=stop
+            )

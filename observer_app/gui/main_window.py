@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShortcut
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from observer_app.core.catalogue import Catalogue
@@ -23,6 +24,7 @@ from observer_app.gui.actions import Commands, make_actions
 from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.enrollment_dialog import EnrollmentDialog
+from observer_app.gui.dialogs.evidence_import_dialog import EvidenceImportDialog
 from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
@@ -34,6 +36,7 @@ from observer_app.gui.dialogs.verify_dialog import VerifyDialog
 from observer_app.gui.dialogs.visit_dialog import VisitCall, VisitDialog
 from observer_app.gui.dialogs.void_dialog import VoidDialog
 from observer_app.gui.dialogs.wipe_dialog import WipeDialog
+from observer_app.gui.dropped_files import dropped_paths
 from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
 from observer_app.gui.record_refs import RecordRef
 from observer_app.gui.widgets.details_panel import DetailsPanel
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_line)
         self.actions_by_name = make_actions(self, self._handlers())
         self._build_menus()
+        self.setAcceptDrops(True)  # files and folders dropped here open the import
         self.stations.station_changed.connect(self._station_changed)
         self.timeline.entry_selected.connect(self._entry_selected)
         self.relay = ChangeRelay(self)
@@ -127,6 +131,7 @@ class MainWindow(QMainWindow):
             "pause": lambda: self.visit("pause"),
             "checklist": self.open_checklist,
             "protocol": lambda: self.open_protocol(),
+            "import_media": lambda: self.open_import(),
             "amend": self.amend_selected,
             "void": self.void_selected,
             "search": self.open_search,
@@ -304,6 +309,25 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
+    def open_import(self, paths: Sequence[Path] = ()) -> EvidenceImportDialog:
+        """Import photos and files (issue 15), linked to the current station by default."""
+        station = self.stations.current_code or self.default_station()
+        dialog = EvidenceImportDialog(
+            self.commands, self.catalogue, station=station, paths=paths, parent=self
+        )
+        self._track(dialog)
+        return dialog
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.open_import(paths)
+
     def open_search(self) -> SearchDialog:
         dialog = SearchDialog(self.session, self.catalogue, parent=self)
         dialog.opened.connect(self.open_record)
@@ -401,7 +425,16 @@ class MainWindow(QMainWindow):
         menus = (
             (
                 _("&Record"),
-                ("new_incident", "new_note", "checklist", "protocol", None, "amend", "void"),
+                (
+                    "new_incident",
+                    "new_note",
+                    "checklist",
+                    "protocol",
+                    "import_media",
+                    None,
+                    "amend",
+                    "void",
+                ),
             ),
             (_("S&tation"), ("arrive", "depart", "pause")),
             (_("&Logbook"), ("search", "settings", None, "lock", "quit")),

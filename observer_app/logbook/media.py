@@ -44,6 +44,7 @@ from observer_app.media.images import (
     strip_for_publication,
 )
 from observer_app.media.metadata import extract_metadata
+from observer_app.media.metadata_model import ERROR_DAMAGED, ERROR_NO_DECODER, ERROR_UNREADABLE
 from observer_app.media.playback import PlaybackReader as PlaybackReader  # the shells hold it
 from observer_app.media.redaction import STYLES as STYLES  # the shells offer these
 from observer_app.media.redaction import Box as Box
@@ -77,6 +78,11 @@ from observer_app.vault.queries.media import (
 
 #: Photos up to this size are decoded in memory for thumbnails; larger files get a placeholder.
 MAX_DECODE_BYTES = 64 * 1024 * 1024
+
+
+class DamagedMediaError(UserActionError):
+    """The file claims a format this program reads, but its content does not decode (a damaged
+    or truncated photo or video, an image bomb): refused by an import that asked for it."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +131,13 @@ def import_file(
     note: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    *,
+    refuse_damaged: bool = False,
 ) -> ImportResult:
-    """Import one file; the same bytes imported again are linked to the existing item."""
+    """Import one file; the same bytes imported again are linked to the existing item.
+
+    With `refuse_damaged`, a photo or video that does not decode is refused
+    (`DamagedMediaError`) instead of being kept with a placeholder."""
     try:
         source = open(path, "rb")  # noqa: SIM115 - closed in finally
     except OSError as error:
@@ -136,7 +147,16 @@ def import_file(
     try:
         name = readable_file_name(path.name)  # only metadata: undecodable bytes replaced
         return import_stream(
-            session, source, name, link, consent, note, progress, cancel, _size_of(source)
+            session,
+            source,
+            name,
+            link,
+            consent,
+            note,
+            progress,
+            cancel,
+            _size_of(source),
+            refuse_damaged=refuse_damaged,
         )
     finally:
         source.close()
@@ -152,6 +172,8 @@ def import_stream(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     total: int = 0,
+    *,
+    refuse_damaged: bool = False,
 ) -> ImportResult:
     """Import from an open stream (a file, or bytes made in memory) under the name `name`.
 
@@ -193,7 +215,9 @@ def import_stream(
             steps.finish(2)
             result = ImportResult(existing.id, blob.sha256, Path(name), True, existing.decode_error)
         else:
-            result = _record_new(session, blobs, blob, name, link, consent, note, steps)
+            result = _record_new(
+                session, blobs, blob, name, link, consent, note, steps, refuse_damaged
+            )
     except BaseException:
         stored = find_blob(session.conn, blob.sha256)
         if stored is None or stored.file != blob.file:
@@ -223,6 +247,7 @@ def _record_new(
     consent: ConsentState,
     note: str | None,
     steps: Steps,
+    refuse_damaged: bool = False,
 ) -> ImportResult:
     mime = sniff_mime(blob.head, name)
     kind = media_kind(mime)
@@ -230,7 +255,14 @@ def _record_new(
         metadata = extract_metadata(reader, mime)
     steps.finish(1)
     steps.check()
-    thumb = _thumbnail_blob(blobs, blob, kind)
+    if refuse_damaged and kind in ("video", "audio") and metadata.decode_error in _DAMAGED:
+        raise DamagedMediaError(_("The recording is damaged or truncated."))
+    try:
+        thumb = _thumbnail_blob(blobs, blob, kind, strict=True)
+    except ImageDecodeError as error:
+        if refuse_damaged and metadata.decode_error != ERROR_NO_DECODER:
+            raise DamagedMediaError(error.message) from None
+        thumb = None
     steps.finish(2)
     _check_keeping_nothing(steps, blobs, thumb)
     media_id = new_id()
@@ -297,9 +329,17 @@ def _discard_new(blobs: BlobStore, blob: StoredBlob, thumb: StoredBlob | None) -
         blobs.discard(thumb.file)
 
 
-def _thumbnail_blob(blobs: BlobStore, blob: StoredBlob, kind: str) -> StoredBlob | None:
+#: What a container reader says of a recording whose bytes are cut or broken.
+_DAMAGED = (ERROR_DAMAGED, ERROR_UNREADABLE)
+
+
+def _thumbnail_blob(
+    blobs: BlobStore, blob: StoredBlob, kind: str, *, strict: bool = False
+) -> StoredBlob | None:
     """An encrypted upright thumbnail for photos that decode and for videos (their first
-    frame, decoded from the blob with no plaintext file); None means "show a placeholder"."""
+    frame, decoded from the blob with no plaintext file); None means "show a placeholder".
+    With `strict`, a photo that does not decode raises ImageDecodeError (a video whose frames
+    do not decode still gets None: its codec may simply be one OpenCV lacks)."""
     try:
         if kind == "video":
             with blobs.open(blob.file, blob.key) as reader:
@@ -309,6 +349,8 @@ def _thumbnail_blob(blobs: BlobStore, blob: StoredBlob, kind: str) -> StoredBlob
         else:
             return None
     except ImageDecodeError:
+        if strict and kind == "photo":
+            raise
         return None
     return blobs.write_bytes(thumbnail)
 
@@ -346,6 +388,11 @@ def make_missing_thumbnails(
         blobs.settle(thumb)
         made += 1
     return made
+
+
+def link_item(session: LogbookSession, media_id: str, link: Link) -> None:
+    """Attach an item already held to one more record (nothing if it is attached already)."""
+    _add_link(session, require_media(session, media_id), link)
 
 
 def _add_link(session: LogbookSession, item: MediaItem, link: Link) -> None:

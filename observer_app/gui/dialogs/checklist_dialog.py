@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 from observer_app.core.catalogue import Catalogue, ChecklistItem
 from observer_app.errors import ObserverError
 from observer_app.gui.actions import Commands
+from observer_app.gui.dialogs.evidence_import_dialog import EvidenceImportDialog
 from observer_app.gui.widgets.answer_row import AnswerRow
 from observer_app.i18n import _, current_language
 from observer_app.logbook.checklist import ChecklistLine, checklist
+from observer_app.logbook.media import Link
 from observer_app.logbook.stations import list_stations
 
 
@@ -72,6 +74,7 @@ class ChecklistDialog(QDialog):
         layout.addWidget(self.page_area, 1)
         layout.addWidget(buttons)
         self.rows: dict[str, AnswerRow] = {}
+        self.import_dialog: EvidenceImportDialog | None = None
         self.phase.currentIndexChanged.connect(lambda index: self.build())
         self.resize(900, 640)
         self.build()
@@ -85,6 +88,7 @@ class ChecklistDialog(QDialog):
         ):
             row = AnswerRow(line, self._save)
             row.advance.connect(lambda item_id=line.item.id: self._next_after(item_id))
+            row.photo_requested.connect(lambda item_id=line.item.id: self.attach_photo(item_id))
             column.addWidget(row)
             self.rows[line.item.id] = row
         column.addStretch(1)
@@ -93,6 +97,26 @@ class ChecklistDialog(QDialog):
         first = next(iter(self.rows.values()), None)
         if first is not None:
             first.setFocus()
+
+    def attach_photo(self, item_id: str) -> EvidenceImportDialog | None:
+        """Import photos for the answer in force of this question (the import dialog, its
+        link fixed to the answer)."""
+        current = self._line_of(item_id).current
+        if current is None:
+            self.error.setText(_("Answer the question first: the photo is attached to the answer"))
+            return None
+        question = self.rows[item_id].question.text()
+        dialog = EvidenceImportDialog(
+            self.commands,
+            self.catalogue,
+            link=Link("answer", current.id),
+            link_text=_("The answer to: {question}").format(question=question),
+            parent=self,
+        )
+        dialog.finished.connect(lambda result: dialog.deleteLater())
+        dialog.open()
+        self.import_dialog = dialog
+        return dialog
 
     def _next_after(self, item_id: str) -> None:
         order = list(self.rows)

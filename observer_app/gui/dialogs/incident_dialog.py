@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -29,8 +30,10 @@ from observer_app.gui.actions import Commands
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.form_values import clock_now, clock_of, lines_of
 from observer_app.gui.widgets.category_picker import CategoryPicker
+from observer_app.gui.widgets.photo_attachments import PhotoAttachments
 from observer_app.i18n import _
 from observer_app.logbook.incidents import IncidentChanges
+from observer_app.logbook.media import Link
 from observer_app.logbook.record_words import RecordWords
 from observer_app.logbook.stations import list_stations
 
@@ -97,6 +100,8 @@ class IncidentDialog(DraftForm):
             self.follow_up.addItem(words.label(term.label), term.id)
         self.reason = QLineEdit()
         self.reason.setAccessibleName(_("Reason for the amendment"))
+        self.photos = PhotoAttachments(commands, self._photo_link, self)
+        self.photos.install_shortcut(self)
         form = QFormLayout()
         rows: list[tuple[str, QWidget]] = [
             (_("&Category:"), self.category),
@@ -108,6 +113,7 @@ class IncidentDialog(DraftForm):
             (_("&Persons involved:"), self.persons),
             (_("Wit&nesses:"), self.witnesses),
             (_("&Follow-up:"), self.follow_up),
+            (_("Photos:"), self.photos),
         ]
         if incident is not None:
             rows.append((_("&Reason:"), self.reason))
@@ -115,6 +121,7 @@ class IncidentDialog(DraftForm):
             label = QLabel(text)
             label.setBuddy(widget.focusProxy() or widget)
             form.addRow(label, widget)
+        self.setAcceptDrops(True)  # photos dropped anywhere on the form are attached
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -175,11 +182,28 @@ class IncidentDialog(DraftForm):
         self.persons.setPlainText(str(draft.get("persons", "")))
         self.witnesses.setPlainText(str(draft.get("witnesses", "")))
         self.reason.setText(str(draft.get("reason", "")))
+        attached = draft.get("media")
+        if isinstance(attached, list):
+            self.photos.set_media([str(media_id) for media_id in attached])
 
     def _category_picked(self, category_id: str) -> None:
         if not self._severity_chosen:
             _select(self.severity, self.catalogue.category(category_id).default_severity)
         self.text.setFocus()
+
+    def _photo_link(self) -> Link | None:
+        """An incident being amended takes its photos at once; a new one keeps them with its
+        station until it is saved (then they are linked to it too)."""
+        if self.incident is not None:
+            return Link("incident", self.incident.id)
+        code = self.station.currentData()
+        return Link("station", str(code)) if code else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.photos.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.photos.dropEvent(event)
 
     def _severity_touched(self, index: int) -> None:
         self._severity_chosen = True
@@ -205,6 +229,7 @@ class IncidentDialog(DraftForm):
             "persons": self.persons.toPlainText(),
             "witnesses": self.witnesses.toPlainText(),
             "reason": self.reason.text(),
+            "media": list(self.photos.media_ids),
         }
 
     def draft_station(self) -> str | None:
@@ -215,13 +240,19 @@ class IncidentDialog(DraftForm):
         return self.incident.id if self.incident else None
 
     def is_empty(self) -> bool:
-        return not self.text.toPlainText().strip() and self.category.chosen is None
+        return (
+            not self.text.toPlainText().strip()
+            and self.category.chosen is None
+            and not self.photos.media_ids
+        )
 
     def _typed_time(self) -> str | None:
         typed = self.time.text().strip()
         return None if typed == self._initial_time or not typed else typed
 
     def record(self) -> str:
+        if self.photos.running:
+            raise UsageError(_("The photos are still being imported: wait, or stop them."))
         if self.category.chosen is None:
             self.category.setFocus()
             raise UsageError(_("Choose a category: type part of its name and press Enter."))
@@ -239,6 +270,7 @@ class IncidentDialog(DraftForm):
             "persons": lines_of(self.persons.toPlainText()),
             "witnesses": lines_of(self.witnesses.toPlainText()),
             "follow_up": self.follow_up.currentData(),
+            "media": list(self.photos.media_ids),
         }
         return self.commands.add_incident(fields, self.draft_id)
 

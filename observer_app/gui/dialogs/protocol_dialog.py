@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIntValidator
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -23,7 +23,9 @@ from observer_app.core.protocol import Check, evaluate
 from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands
 from observer_app.gui.dialogs.draft_form import DraftForm
+from observer_app.gui.widgets.photo_attachments import PhotoAttachments
 from observer_app.i18n import _, current_language
+from observer_app.logbook.media import Link, media_items
 from observer_app.logbook.mission import ballot, get_mission
 from observer_app.logbook.protocol_records import protocol_view
 
@@ -96,6 +98,22 @@ class ProtocolDialog(DraftForm):
         self.turnout = QLabel()
         self.checks.addWidget(self.turnout)
         self.checks.addStretch(1)
+        # The photo of the protocol as posted at the station: linked to it at once.
+        photo_title = QLabel(_("Photo of the posted protocol:"))
+        photo_title.setWordWrap(True)
+        self.checks.addWidget(photo_title)
+        self.photos = PhotoAttachments(commands, lambda: Link("protocol", station), self)
+        self.photos.install_shortcut(self)
+        feed = commands.session.identity.feed
+        self.photos.set_media(
+            [
+                item.id
+                for item in media_items(commands.session, feed)
+                if ("protocol", station) in item.links and not item.purged
+            ]
+        )
+        self.checks.addWidget(self.photos)
+        self.setAcceptDrops(True)
         grid = QGridLayout()
         grid.addWidget(scroll, 0, 0)
         grid.addWidget(self.checks_box, 0, 1)
@@ -114,6 +132,12 @@ class ProtocolDialog(DraftForm):
         first = next(iter(self.fields.values()), None)
         if first is not None:
             first.setFocus()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.photos.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.photos.dropEvent(event)
 
     # -- live checks -------------------------------------------------------------------------
 

@@ -36,6 +36,8 @@ Save = Callable[[ChecklistItem, str, str | None], bool]
 class AnswerRow(QWidget):
     advance = Signal()
     """The answer was given (a choice key, Enter): the next question's turn."""
+    photo_requested = Signal()
+    """The observer wants to attach a photo to the answer in force."""
 
     def __init__(self, line: ChecklistLine, save: Save, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +51,12 @@ class AnswerRow(QWidget):
         self.note = QLineEdit(line.current.note or "" if line.current else "")
         self.note.setPlaceholderText(_("Note"))
         self.note.setAccessibleName(_("Note on: {question}").format(question=self.question.text()))
+        self.photo = QPushButton(_("Photo…"))
+        self.photo.setAccessibleName(
+            _("Attach a photo to: {question}").format(question=self.question.text())
+        )
+        self.photo.setAutoDefault(False)
+        self.photo.clicked.connect(self.photo_requested.emit)
         self.buttons: dict[str, QPushButton] = {}
         self.keys: dict[str, str] = {}
         self.field: QLineEdit | None = None
@@ -60,10 +68,11 @@ class AnswerRow(QWidget):
             self._field(controls, line)
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 4)
-        grid.addWidget(self.question, 0, 0, 1, 2)
+        grid.addWidget(self.question, 0, 0, 1, 3)
         grid.addLayout(controls, 1, 0)
         grid.addWidget(self.note, 1, 1)
-        grid.addWidget(self.earlier, 2, 0, 1, 2)
+        grid.addWidget(self.photo, 1, 2)
+        grid.addWidget(self.earlier, 2, 0, 1, 3)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -118,6 +127,12 @@ class AnswerRow(QWidget):
             button.setChecked(choice_id in chosen)
         if self.field is not None and not self.field.hasFocus():
             self.field.setText(line.display() or "" if line.current else "")
+        self.photo.setEnabled(line.current is not None)
+        self.photo.setToolTip(
+            _("Attach a photo to this answer")
+            if line.current is not None
+            else _("Answer the question first: the photo is attached to the answer")
+        )
         if line.superseded:
             before = format_stored(self.item, line.superseded[-1])
             self.earlier.setText(_("earlier: {value}").format(value=before))
