@@ -25,6 +25,7 @@ from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.enrollment_dialog import EnrollmentDialog
 from observer_app.gui.dialogs.evidence_import_dialog import EvidenceImportDialog
+from observer_app.gui.dialogs.gallery_dialog import GalleryDialog
 from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
             "checklist": self.open_checklist,
             "protocol": lambda: self.open_protocol(),
             "import_media": lambda: self.open_import(),
+            "gallery": self.open_gallery,
             "amend": self.amend_selected,
             "void": self.void_selected,
             "search": self.open_search,
@@ -318,6 +320,12 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
+    def open_gallery(self) -> GalleryDialog:
+        """The evidence gallery (issue 15): every item; its filters narrow it."""
+        dialog = GalleryDialog(self.session, self.catalogue, parent=self)
+        self._track(dialog)
+        return dialog
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_paths(event.mimeData()):
             event.acceptProposedAction()
@@ -431,6 +439,7 @@ class MainWindow(QMainWindow):
                     "checklist",
                     "protocol",
                     "import_media",
+                    "gallery",
                     None,
                     "amend",
                     "void",
