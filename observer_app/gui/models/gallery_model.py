@@ -164,6 +164,11 @@ class GalleryModel(QAbstractListModel):
         return media_id in self._thumbs
 
     @property
+    def loading(self) -> bool:
+        """Whether previews are asked for or being decrypted."""
+        return bool(self._queue) or (self._worker is not None and self._worker.running)
+
+    @property
     def preview_count(self) -> int:
         return len(self._thumbs)
 
