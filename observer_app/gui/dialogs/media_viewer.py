@@ -132,6 +132,7 @@ class MediaViewer(QDialog):
         splitter.addWidget(tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 440])  # the details readable beside the picture
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(_("Messages"))
