@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShortcut
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
@@ -21,6 +21,7 @@ from observer_app.core.changes import Change
 from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
+from observer_app.gui.change_relay import ChangeRelay
 from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.enrollment_dialog import EnrollmentDialog
@@ -52,15 +53,6 @@ from observer_app.logbook.notes import note_text
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import load_settings
 from observer_app.logbook.visits import list_visits
-
-
-class ChangeRelay(QObject):
-    """Turns the session's Qt-free change callbacks into a queued Qt signal."""
-
-    changed = Signal(object)
-
-    def __call__(self, changes: Sequence[Change]) -> None:
-        self.changed.emit(tuple(changes))
 
 
 @dataclass(frozen=True)

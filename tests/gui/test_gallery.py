@@ -208,3 +208,26 @@ def test_ctrl_g_opens_the_gallery_in_the_window(
     dialog = next(f for f in window.open_forms if isinstance(f, GalleryDialog))
     assert isinstance(dialog, GalleryDialog)
     assert dialog.model.rowCount() == 1
+
+
+def test_a_consent_change_shows_in_the_grid_and_the_open_viewer(
+    qtbot: QtBot, session: LogbookSession, gallery: GalleryDialog, evidence: Evidence
+) -> None:
+    """What the consent editor's change (branch redact) makes the gallery do."""
+    row = gallery.model.ids().index(evidence.astronaut)
+    gallery.grid.setCurrentIndex(gallery.model.index(row))
+    viewer = gallery.open_viewer(gallery.grid.currentIndex())
+    assert isinstance(viewer, MediaViewer)
+    assert not viewer.export_button.isEnabled()
+    media.set_consent(session, evidence.astronaut, "written", "signed after all")
+
+    def badge() -> Badge:
+        found = gallery.model.index(gallery.model.ids().index(evidence.astronaut)).data(BADGE_ROLE)
+        assert isinstance(found, Badge)
+        return found
+
+    qtbot.waitUntil(lambda: badge().level == "public")
+    assert gallery.model.item(gallery.grid.currentIndex().row()).id == evidence.astronaut
+    assert viewer.export_button.isEnabled()
+    assert "signed after all" in viewer.history.item(viewer.history.count() - 1).text()
+    viewer.reject()

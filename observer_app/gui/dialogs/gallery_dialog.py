@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QSize
+from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from observer_app.core.catalogue import Catalogue
+from observer_app.core.changes import Change
 from observer_app.errors import ObserverError
+from observer_app.gui.change_relay import ChangeRelay
+from observer_app.gui.dialogs.media_viewer import MediaViewer
 from observer_app.gui.models.gallery_model import ICON_SIDE, GalleryFilter, GalleryModel
 from observer_app.gui.widgets.gallery_delegate import GalleryDelegate
 from observer_app.i18n import _, ngettext
@@ -113,6 +116,9 @@ class GalleryDialog(QDialog):
         for combo in (self.station, self.kind, self.consent, self.order):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.finished.connect(self._closed)
+        self.relay = ChangeRelay(self)
+        self.relay.changed.connect(self.on_changes, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe: Callable[[], None] | None = session.changes.subscribe(self.relay)
         self.resize(900, 640)
         self.apply_filters()
 
@@ -125,6 +131,9 @@ class GalleryDialog(QDialog):
 
     def _closed(self, _result: int) -> None:
         """Closing (or the window locking) drops the previews and closes an open viewer."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self.model.close()
         if self.viewer is not None:
             self.viewer.done(QDialog.DialogCode.Rejected)
@@ -150,9 +159,20 @@ class GalleryDialog(QDialog):
         if self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(0))
 
-    def reload(self) -> None:
-        """Something changed in the vault (a consent, an import): read the rows again."""
+    def on_changes(self, changes: tuple[Change, ...]) -> None:
+        """Media changed (an import, a consent, a redacted copy): read the rows again, keep the
+        selected item selected, and show the open viewer's item as it is now."""
+        if self._unsubscribe is None or not any(c.event_type.startswith("media.") for c in changes):
+            return
+        current = self.grid.currentIndex()
+        kept = self.model.item(current.row()).id if current.isValid() else None
         self.apply_filters()
+        if kept is not None and kept in self.model.ids():
+            self.grid.setCurrentIndex(self.model.index(self.model.ids().index(kept)))
+        changed = {record for change in changes for record in change.records}
+        viewer = self.viewer
+        if isinstance(viewer, MediaViewer) and viewer.item.id in changed:
+            viewer.refresh()
 
     def _viewer_closed(self, viewer: QDialog) -> None:
         if self.viewer is viewer:
@@ -163,8 +183,6 @@ class GalleryDialog(QDialog):
         """Show the item under `index` in the viewer (Enter or a double click)."""
         if not index.isValid():
             return None
-        from observer_app.gui.dialogs.media_viewer import MediaViewer
-
         item = self.model.item(index.row())
         try:
             viewer = MediaViewer(
