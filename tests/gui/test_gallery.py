@@ -231,3 +231,23 @@ def test_a_consent_change_shows_in_the_grid_and_the_open_viewer(
     assert viewer.export_button.isEnabled()
     assert "signed after all" in viewer.history.item(viewer.history.count() - 1).text()
     viewer.reject()
+
+
+def test_locking_the_window_closes_the_gallery_and_its_viewer_with_their_pictures(
+    qtbot: QtBot, flow: SessionFlow, passphrase: str
+) -> None:
+    window = unlock(qtbot, flow, passphrase)
+    photo = media.import_file(
+        window.session, DATA / "gps_DSCN0021.jpg", media.Link("station", "101")
+    ).id
+    gallery = window.open_gallery()
+    qtbot.waitUntil(lambda: gallery.model.has_preview(photo), timeout=10_000)
+    viewer = gallery.open_viewer(gallery.model.index(0))
+    assert isinstance(viewer, MediaViewer) and viewer.photo is not None
+    picture = viewer.photo
+    qtbot.waitUntil(lambda: picture.has_image, timeout=10_000)
+    model = gallery.model
+    flow.lock()
+    assert model.preview_count == 0
+    assert not picture.has_image
+    assert gallery not in window.open_forms

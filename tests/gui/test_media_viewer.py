@@ -215,3 +215,15 @@ def test_a_video_qt_cannot_decode_says_so_and_offers_export(
     assert "unencrypted" in box.text() and "GPS" in box.text()
     box.reject()
     viewer.reject()
+
+
+def test_a_purged_item_shows_its_record_without_content(
+    qtbot: QtBot, session: LogbookSession, catalogue: Catalogue, evidence: Evidence
+) -> None:
+    media.purge(session, evidence.canon, "court order")
+    viewer = open_viewer(qtbot, session, catalogue, evidence.canon)
+    assert viewer.content.currentWidget() is viewer.message
+    assert "purged" in viewer.message.text()
+    assert media.require_media(session, evidence.canon).sha256 in viewer.details.toPlainText()
+    assert not viewer.export_button.isEnabled()
+    viewer.reject()
