@@ -18,7 +18,13 @@ from pytestqt.qtbot import QtBot
 from observer_app.core.catalogue import Catalogue
 from observer_app.gui.dialogs.gallery_dialog import GalleryDialog
 from observer_app.gui.dialogs.media_viewer import MediaViewer
-from observer_app.gui.models.gallery_model import BADGE_ROLE, ICON_SIDE, Badge, GalleryModel
+from observer_app.gui.models.gallery_model import (
+    BADGE_ROLE,
+    ICON_SIDE,
+    Badge,
+    GalleryFilter,
+    GalleryModel,
+)
 from observer_app.gui.session_flow import SessionFlow
 from observer_app.logbook import incidents, media, stations
 from observer_app.logbook.session import LogbookSession
@@ -139,6 +145,12 @@ def test_pages_are_fetched_as_the_grid_scrolls(
     model.fetchMore(model.index(0).parent())
     assert model.ids() == [evidence.gps, evidence.canon, evidence.astronaut, evidence.video]
     assert not model.canFetchMore(model.index(0).parent())
+    # By capture time too: the cursor holds the capture time (or the import time without one).
+    model = GalleryModel(session, catalogue, page_size=1)
+    model.set_selection(GalleryFilter(order="captured"))
+    while model.canFetchMore(model.index(0).parent()):
+        model.fetchMore(model.index(0).parent())
+    assert model.ids() == [evidence.canon, evidence.gps, evidence.astronaut, evidence.video]
     model.close()
 
 
