@@ -52,6 +52,7 @@ ACTIONS: Final = (
     ActionSpec("checklist", N_("&Checklist…"), "Ctrl+K"),
     ActionSpec("protocol", N_("Results &protocol…"), "Ctrl+P"),
     ActionSpec("import_media", N_("Import p&hotos and files…"), "Ctrl+Shift+I"),
+    ActionSpec("gallery", N_("Evidence &gallery…"), "Ctrl+G"),
     ActionSpec("amend", N_("A&mend the selected record…"), "Ctrl+E"),
     ActionSpec("void", N_("&Void the selected record…"), "Ctrl+Shift+Del"),
     ActionSpec("search", N_("&Search…"), "Ctrl+F"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShortcut
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
@@ -21,10 +21,12 @@ from observer_app.core.changes import Change
 from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
+from observer_app.gui.change_relay import ChangeRelay
 from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.enrollment_dialog import EnrollmentDialog
 from observer_app.gui.dialogs.evidence_import_dialog import EvidenceImportDialog
+from observer_app.gui.dialogs.gallery_dialog import GalleryDialog
 from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
@@ -51,15 +53,6 @@ from observer_app.logbook.notes import note_text
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import load_settings
 from observer_app.logbook.visits import list_visits
-
-
-class ChangeRelay(QObject):
-    """Turns the session's Qt-free change callbacks into a queued Qt signal."""
-
-    changed = Signal(object)
-
-    def __call__(self, changes: Sequence[Change]) -> None:
-        self.changed.emit(tuple(changes))
 
 
 @dataclass(frozen=True)
@@ -132,6 +125,7 @@ class MainWindow(QMainWindow):
             "checklist": self.open_checklist,
             "protocol": lambda: self.open_protocol(),
             "import_media": lambda: self.open_import(),
+            "gallery": self.open_gallery,
             "amend": self.amend_selected,
             "void": self.void_selected,
             "search": self.open_search,
@@ -318,6 +312,12 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
+    def open_gallery(self) -> GalleryDialog:
+        """The evidence gallery (issue 15): every item; its filters narrow it."""
+        dialog = GalleryDialog(self.session, self.catalogue, parent=self)
+        self._track(dialog)
+        return dialog
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_paths(event.mimeData()):
             event.acceptProposedAction()
@@ -431,6 +431,7 @@ class MainWindow(QMainWindow):
                     "checklist",
                     "protocol",
                     "import_media",
+                    "gallery",
                     None,
                     "amend",
                     "void",

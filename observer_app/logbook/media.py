@@ -74,6 +74,7 @@ from observer_app.vault.queries.media import (
     list_media,
     live_kind,
     media_ids,
+    thumbnail_keys,
 )
 
 #: Photos up to this size are decoded in memory for thumbnails; larger files get a placeholder.
@@ -501,6 +502,16 @@ def thumbnail_jpeg(session: LogbookSession, media_id: str) -> bytes | None:
     return store(session).read_all(record.thumb_file, record.thumb_key)
 
 
+def thumbnails_jpeg(session: LogbookSession, media_ids: Sequence[str]) -> dict[str, bytes]:
+    """The previews of several items at once (one query for their keys): a gallery's batch.
+
+    Items without one (purged, not decodable, not a photo or video) are absent: the caller
+    shows `placeholder_jpeg` for them. The bytes are plaintext: keep them in memory only."""
+    keys = thumbnail_keys(session.conn, media_ids)
+    blobs = store(session)
+    return {media_id: blobs.read_all(key.file, key.key) for media_id, key in keys.items()}
+
+
 def placeholder_jpeg(item: MediaItem) -> bytes:
     return placeholder_thumbnail(item.kind)
 
@@ -582,6 +593,18 @@ def make_redacted_copy(
 def _derived_name(original: str, mime: str) -> str:
     stem = Path(original).stem or "media"
     return f"{stem}-anonymised{'.png' if mime == 'image/png' else '.jpg'}"
+
+
+def export_file_name(item: MediaItem, *, publication: bool) -> str:
+    """The name a window proposes for an exported file: the original's, or for a publication
+    copy the original's stem marked as such, in the format the copy is written in."""
+    name = Path(readable_file_name(item.original_name).replace("\\", "/")).name  # no folders
+    if name in ("", ".", ".."):
+        name = "media"
+    if not publication:
+        return name
+    stem = Path(name).stem or "media"
+    return f"{stem}-publication{'.png' if item.mime == 'image/png' else '.jpg'}"
 
 
 def export(

@@ -17,6 +17,7 @@ from observer_app.vault.queries import incidents as incident_queries
 from observer_app.vault.queries import media as media_queries
 from observer_app.vault.queries import search as search_queries
 from observer_app.vault.queries import stations as station_queries
+from observer_app.vault.queries.media import MEDIA_ORDERS as MEDIA_ORDERS
 from observer_app.vault.queries.media import MediaItem as MediaItem
 from observer_app.vault.queries.search import SearchHit as SearchHit
 from observer_app.vault.queries.stations import StationListRow as StationListRow
@@ -68,17 +69,43 @@ def media_page(
     *,
     link_kind: str | None = None,
     link_ref: str | None = None,
+    station: str | None = None,
+    kind: str | None = None,
+    consent: str | None = None,
+    order: str = "imported",
 ) -> Page[MediaItem]:
-    """Media items with their links, oldest first; or those linked to one record."""
+    """Media items with their links, oldest first by import (or capture) time; or those linked
+    to one record, to one station (directly or through its records), of one kind or consent."""
     return media_queries.media_page(
-        session.conn, after, limit, link_kind=link_kind, link_ref=link_ref
+        session.conn,
+        after,
+        limit,
+        link_kind=link_kind,
+        link_ref=link_ref,
+        station=station,
+        kind=kind,
+        consent=consent,
+        order=order,
     )
 
 
 def count_media(
-    session: LogbookSession, *, link_kind: str | None = None, link_ref: str | None = None
+    session: LogbookSession,
+    *,
+    link_kind: str | None = None,
+    link_ref: str | None = None,
+    station: str | None = None,
+    kind: str | None = None,
+    consent: str | None = None,
 ) -> int:
-    return media_queries.count_media(session.conn, link_kind=link_kind, link_ref=link_ref)
+    return media_queries.count_media(
+        session.conn,
+        link_kind=link_kind,
+        link_ref=link_ref,
+        station=station,
+        kind=kind,
+        consent=consent,
+    )
 
 
 def search_page(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Final
 
 from observer_app.core.paging import Cursor, Page, check_cursor, check_limit
 from observer_app.vault.connection import Connection
@@ -96,13 +96,48 @@ def list_media(
     return [_item(row) for row in rows]
 
 
-def _media_where(link_kind: str | None, link_ref: str | None) -> tuple[list[str], list[Any]]:
-    if link_kind is None:
-        return [], []
-    return ["id IN (SELECT media_id FROM media_links WHERE kind = ? AND ref = ?)"], [
-        link_kind,
-        link_ref,
-    ]
+#: The orders a media list may be read in: by import (the event's time) or by capture time
+#: (the camera's own claim; items without one fall back to their import time).
+MEDIA_ORDERS: Final = ("imported", "captured")
+_ORDER_KEY = {"imported": "time_utc", "captured": "COALESCE(capture_time, time_utc)"}
+# Linked to a station directly (station, protocol) or through a record made at it.
+_AT_STATION = (
+    "id IN (SELECT media_id FROM media_links WHERE"
+    " (kind IN ('station', 'protocol') AND ref = :station)"
+    " OR (kind = 'incident' AND ref IN (SELECT id FROM incidents WHERE station = :station))"
+    " OR (kind = 'answer' AND ref IN (SELECT id FROM checklist_answers WHERE station = :station)))"
+)
+
+
+def _media_where(
+    link_kind: str | None,
+    link_ref: str | None,
+    station: str | None = None,
+    kind: str | None = None,
+    consent: str | None = None,
+) -> tuple[list[str], dict[str, Any]]:
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if link_kind is not None:
+        clauses.append(
+            "id IN (SELECT media_id FROM media_links WHERE kind = :link_kind AND ref = :link_ref)"
+        )
+        params.update(link_kind=link_kind, link_ref=link_ref)
+    if station is not None:
+        clauses.append(_AT_STATION)
+        params["station"] = station
+    if kind is not None:
+        clauses.append("kind = :kind")
+        params["kind"] = kind
+    if consent is not None:
+        clauses.append("consent = :consent")
+        params["consent"] = consent
+    return clauses, params
+
+
+def order_key(item: MediaItem, order: str) -> str:
+    """The value an item is sorted by in `order` (what a cursor after it holds)."""
+    return item.time_utc if order == "imported" else (item.capture_time or item.time_utc)
 
 
 def media_page(
@@ -112,27 +147,41 @@ def media_page(
     *,
     link_kind: str | None = None,
     link_ref: str | None = None,
+    station: str | None = None,
+    kind: str | None = None,
+    consent: str | None = None,
+    order: str = "imported",
 ) -> Page[MediaItem]:
-    """Items with their links, oldest first by (time_utc, id) after the cursor (`media_time`)."""
+    """Items with their links, oldest first by (time_utc, id) after the cursor (`media_time`),
+    or by capture time; narrowed to one record's, one station's, one kind or one consent state.
+    """
     limit = check_limit(limit)
-    clauses, params = _media_where(link_kind, link_ref)
+    if order not in _ORDER_KEY:
+        raise ValueError(f"unknown media order {order!r}")
+    sort = _ORDER_KEY[order]
+    clauses, params = _media_where(link_kind, link_ref, station, kind, consent)
     key = check_cursor(after, (str, str))
     if key is not None:
-        clauses.append("(time_utc, id) > (?, ?)")
-        params += list(key)
+        clauses.append(f"({sort}, id) > (:after_key, :after_id)")
+        params.update(after_key=key[0], after_id=key[1])
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    rows = conn.execute(
-        f"{_SELECT} {where} ORDER BY time_utc, id LIMIT ?", (*params, limit)
-    ).fetchall()
+    params["limit"] = limit
+    rows = conn.execute(f"{_SELECT} {where} ORDER BY {sort}, id LIMIT :limit", params).fetchall()
     items = [_item(row) for row in rows]
     last = items[-1] if len(items) == limit else None
-    return Page(tuple(items), None if last is None else Cursor((last.time_utc, last.id)))
+    return Page(tuple(items), None if last is None else Cursor((order_key(last, order), last.id)))
 
 
 def count_media(
-    conn: Connection, *, link_kind: str | None = None, link_ref: str | None = None
+    conn: Connection,
+    *,
+    link_kind: str | None = None,
+    link_ref: str | None = None,
+    station: str | None = None,
+    kind: str | None = None,
+    consent: str | None = None,
 ) -> int:
-    clauses, params = _media_where(link_kind, link_ref)
+    clauses, params = _media_where(link_kind, link_ref, station, kind, consent)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return int(conn.execute(f"SELECT count(*) FROM media {where}", params).fetchone()[0])
 
