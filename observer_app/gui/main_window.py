@@ -29,6 +29,7 @@ from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
 from observer_app.gui.dialogs.protocol_dialog import ProtocolDialog
+from observer_app.gui.dialogs.redaction_dialog import RedactionDialog
 from observer_app.gui.dialogs.report_dialog import ReportDialog
 from observer_app.gui.dialogs.search_dialog import SearchDialog
 from observer_app.gui.dialogs.settings_dialog import SettingsDialog
@@ -38,7 +39,7 @@ from observer_app.gui.dialogs.void_dialog import VoidDialog
 from observer_app.gui.dialogs.wipe_dialog import WipeDialog
 from observer_app.gui.dropped_files import dropped_paths
 from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
-from observer_app.gui.record_refs import RecordRef
+from observer_app.gui.record_refs import EDITABLE_KINDS, RecordRef
 from observer_app.gui.widgets.details_panel import DetailsPanel
 from observer_app.gui.widgets.station_panel import StationPanel
 from observer_app.gui.widgets.status_line import StatusLine
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
             "checklist": self.open_checklist,
             "protocol": lambda: self.open_protocol(),
             "import_media": lambda: self.open_import(),
+            "redact": self.redact_selected,
             "amend": self.amend_selected,
             "void": self.void_selected,
             "search": self.open_search,
@@ -235,7 +237,7 @@ class MainWindow(QMainWindow):
 
     def amend_selected(self) -> QDialog | None:
         ref = self.details.current
-        if ref is None:
+        if ref is None or ref.kind not in EDITABLE_KINDS:
             self.statusBar().showMessage(_("Select an incident or a note first."), 5000)
             return None
         try:
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def void_selected(self) -> QDialog | None:
         ref = self.details.current
-        if ref is None:
+        if ref is None or ref.kind not in EDITABLE_KINDS:
             self.statusBar().showMessage(_("Select an incident or a note first."), 5000)
             return None
         record_id = ref.id
@@ -314,6 +316,29 @@ class MainWindow(QMainWindow):
         station = self.stations.current_code or self.default_station()
         dialog = EvidenceImportDialog(
             self.commands, self.catalogue, station=station, paths=paths, parent=self
+        )
+        self._track(dialog)
+        return dialog
+
+    # -- consent and redaction (issue 15) ----------------------------------------------------
+
+    def selected_media(self) -> str | None:
+        """The media item selected in the timeline (or opened from a search), if any."""
+        ref = self.details.current
+        return ref.id if ref is not None and ref.kind == "media" else None
+
+    def redact_selected(self) -> RedactionDialog | None:
+        media_id = self.selected_media()
+        if media_id is None:
+            self.statusBar().showMessage(_("Select a photo in the timeline first."), 5000)
+            return None
+        return self.open_redaction(media_id)
+
+    def open_redaction(self, media_id: str) -> RedactionDialog:
+        """The redaction tool for a photo (the gallery's viewer opens it too)."""
+        dialog = RedactionDialog(self.commands, media_id, parent=self)
+        dialog.saved.connect(
+            lambda new_id: self.statusBar().showMessage(_("The anonymised copy was saved."), 5000)
         )
         self._track(dialog)
         return dialog
@@ -431,6 +456,7 @@ class MainWindow(QMainWindow):
                     "checklist",
                     "protocol",
                     "import_media",
+                    "redact",
                     None,
                     "amend",
                     "void",
