@@ -120,7 +120,7 @@ class RedactionDialog(QDialog):
         side.addWidget(self.cancel_button)
         panel = QWidget()
         panel.setLayout(side)
-        panel.setFixedWidth(300)
+        panel.setFixedWidth(340)
         layout = QHBoxLayout(self)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(panel)
