@@ -54,6 +54,7 @@ ACTIONS: Final = (
     ActionSpec("protocol", N_("Results &protocol…"), "Ctrl+P"),
     ActionSpec("import_media", N_("Import p&hotos and files…"), "Ctrl+Shift+I"),
     ActionSpec("redact", N_("Anon&ymised copy of the selected photo…"), "Ctrl+Shift+Y"),
+    ActionSpec("consent", N_("C&onsent for the selected item…"), "Ctrl+Shift+K"),
     ActionSpec("amend", N_("A&mend the selected record…"), "Ctrl+E"),
     ActionSpec("void", N_("&Void the selected record…"), "Ctrl+Shift+Del"),
     ActionSpec("search", N_("&Search…"), "Ctrl+F"),

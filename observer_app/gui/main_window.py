@@ -22,6 +22,7 @@ from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
 from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
+from observer_app.gui.dialogs.consent_dialog import ConsentDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.enrollment_dialog import EnrollmentDialog
 from observer_app.gui.dialogs.evidence_import_dialog import EvidenceImportDialog
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
             "protocol": lambda: self.open_protocol(),
             "import_media": lambda: self.open_import(),
             "redact": self.redact_selected,
+            "consent": self.consent_selected,
             "amend": self.amend_selected,
             "void": self.void_selected,
             "search": self.open_search,
@@ -343,6 +345,23 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
+    def consent_selected(self) -> ConsentDialog | None:
+        media_id = self.selected_media()
+        if media_id is None:
+            self.statusBar().showMessage(_("Select a media item in the timeline first."), 5000)
+            return None
+        return self.open_consent(media_id)
+
+    def open_consent(self, media_id: str) -> ConsentDialog | None:
+        """The consent editor of a media item (the gallery's viewer opens it too)."""
+        try:
+            dialog = ConsentDialog(self.commands, media_id, parent=self)
+        except ObserverError as error:
+            self.show_error(error)
+            return None
+        self._track(dialog)
+        return dialog
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_paths(event.mimeData()):
             event.acceptProposedAction()
@@ -457,6 +476,7 @@ class MainWindow(QMainWindow):
                     "protocol",
                     "import_media",
                     "redact",
+                    "consent",
                     None,
                     "amend",
                     "void",
