@@ -69,6 +69,8 @@ def select_in_timeline(qtbot: QtBot, window: MainWindow, media_id: str) -> None:
     rect = window.timeline.visualRect(model.index(row, 0))
     qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.selected_media() == media_id
+    shown = window.details.toPlainText()  # the item's facts, not just the event's line
+    assert "Media item" in shown and "two.jpg" in shown and "SHA-256" in shown
 
 
 def mouse(canvas: RedactionCanvas, kind: QEvent.Type, at: QPoint) -> None:
