@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from observer_app.core.catalogue import Catalogue
+from observer_app.core.media_terms import RedactionStyle
 from observer_app.core.progress import Cancel, Progress
 from observer_app.i18n import N_, _
 from observer_app.logbook import (
@@ -53,6 +54,8 @@ ACTIONS: Final = (
     ActionSpec("protocol", N_("Results &protocol…"), "Ctrl+P"),
     ActionSpec("import_media", N_("Import p&hotos and files…"), "Ctrl+Shift+I"),
     ActionSpec("gallery", N_("Evidence &gallery…"), "Ctrl+G"),
+    ActionSpec("redact", N_("Anon&ymised copy of the selected photo…"), "Ctrl+Shift+Y"),
+    ActionSpec("consent", N_("C&onsent for the selected item…"), "Ctrl+Shift+K"),
     ActionSpec("amend", N_("A&mend the selected record…"), "Ctrl+E"),
     ActionSpec("void", N_("&Void the selected record…"), "Ctrl+Shift+Del"),
     ActionSpec("search", N_("&Search…"), "Ctrl+F"),
@@ -233,3 +236,26 @@ class Commands:
             return media_batch.delete_verified_originals(
                 self.session, files, progress=progress, cancel=stop
             )
+
+    # -- consent and redaction (issue 15) ----------------------------------------------------
+
+    def set_consent(self, media_id: str, state: str, reason: str, note: str | None) -> None:
+        """A person's consent decision for an original (`note`: who gave it, and how)."""
+        media.set_consent(self.session, media_id, state, reason, note)
+
+    def suggest_faces(self, media_id: str, progress: Progress, cancel: Cancel) -> list[media.Box]:
+        """On a worker thread: the detector's face boxes for a photo (nothing is written)."""
+        with self.session.worker(cancel) as stop:
+            return media.suggest_faces(self.session, media_id, progress, stop)
+
+    def make_redacted_copy(
+        self,
+        media_id: str,
+        boxes: Sequence[media.Box],
+        style: RedactionStyle,
+        progress: Progress,
+        cancel: Cancel,
+    ) -> str:
+        """On a worker thread: the anonymised copy as a new derived item; returns its id."""
+        with self.session.worker(cancel) as stop, self.session.writing():
+            return media.make_redacted_copy(self.session, media_id, boxes, style, progress, stop)

@@ -23,6 +23,7 @@ from observer_app.errors import ObserverError, UserActionError
 from observer_app.gui.actions import Commands, make_actions
 from observer_app.gui.change_relay import ChangeRelay
 from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
+from observer_app.gui.dialogs.consent_dialog import ConsentDialog
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.dialogs.enrollment_dialog import EnrollmentDialog
 from observer_app.gui.dialogs.evidence_import_dialog import EvidenceImportDialog
@@ -31,6 +32,7 @@ from observer_app.gui.dialogs.handoff_dialog import HandoffDialog
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
 from observer_app.gui.dialogs.note_dialog import NoteDialog
 from observer_app.gui.dialogs.protocol_dialog import ProtocolDialog
+from observer_app.gui.dialogs.redaction_dialog import RedactionDialog
 from observer_app.gui.dialogs.report_dialog import ReportDialog
 from observer_app.gui.dialogs.search_dialog import SearchDialog
 from observer_app.gui.dialogs.settings_dialog import SettingsDialog
@@ -40,7 +42,7 @@ from observer_app.gui.dialogs.void_dialog import VoidDialog
 from observer_app.gui.dialogs.wipe_dialog import WipeDialog
 from observer_app.gui.dropped_files import dropped_paths
 from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
-from observer_app.gui.record_refs import RecordRef
+from observer_app.gui.record_refs import EDITABLE_KINDS, RecordRef
 from observer_app.gui.widgets.details_panel import DetailsPanel
 from observer_app.gui.widgets.station_panel import StationPanel
 from observer_app.gui.widgets.status_line import StatusLine
@@ -126,6 +128,8 @@ class MainWindow(QMainWindow):
             "protocol": lambda: self.open_protocol(),
             "import_media": lambda: self.open_import(),
             "gallery": self.open_gallery,
+            "redact": self.redact_selected,
+            "consent": self.consent_selected,
             "amend": self.amend_selected,
             "void": self.void_selected,
             "search": self.open_search,
@@ -229,7 +233,7 @@ class MainWindow(QMainWindow):
 
     def amend_selected(self) -> QDialog | None:
         ref = self.details.current
-        if ref is None:
+        if ref is None or ref.kind not in EDITABLE_KINDS:
             self.statusBar().showMessage(_("Select an incident or a note first."), 5000)
             return None
         try:
@@ -251,7 +255,7 @@ class MainWindow(QMainWindow):
 
     def void_selected(self) -> QDialog | None:
         ref = self.details.current
-        if ref is None:
+        if ref is None or ref.kind not in EDITABLE_KINDS:
             self.statusBar().showMessage(_("Select an incident or a note first."), 5000)
             return None
         record_id = ref.id
@@ -314,7 +318,53 @@ class MainWindow(QMainWindow):
 
     def open_gallery(self) -> GalleryDialog:
         """The evidence gallery (issue 15): every item; its filters narrow it."""
-        dialog = GalleryDialog(self.session, self.catalogue, parent=self)
+        dialog = GalleryDialog(
+            self.session,
+            self.catalogue,
+            on_redact=self.open_redaction,
+            on_edit_consent=self.open_consent,
+            parent=self,
+        )
+        self._track(dialog)
+        return dialog
+
+    # -- consent and redaction (issue 15) ----------------------------------------------------
+
+    def selected_media(self) -> str | None:
+        """The media item selected in the timeline (or opened from a search), if any."""
+        ref = self.details.current
+        return ref.id if ref is not None and ref.kind == "media" else None
+
+    def redact_selected(self) -> RedactionDialog | None:
+        media_id = self.selected_media()
+        if media_id is None:
+            self.statusBar().showMessage(_("Select a photo in the timeline first."), 5000)
+            return None
+        return self.open_redaction(media_id)
+
+    def open_redaction(self, media_id: str) -> RedactionDialog:
+        """The redaction tool for a photo (the gallery's viewer opens it too)."""
+        dialog = RedactionDialog(self.commands, media_id, parent=self)
+        dialog.saved.connect(
+            lambda new_id: self.statusBar().showMessage(_("The anonymised copy was saved."), 5000)
+        )
+        self._track(dialog)
+        return dialog
+
+    def consent_selected(self) -> ConsentDialog | None:
+        media_id = self.selected_media()
+        if media_id is None:
+            self.statusBar().showMessage(_("Select a media item in the timeline first."), 5000)
+            return None
+        return self.open_consent(media_id)
+
+    def open_consent(self, media_id: str) -> ConsentDialog | None:
+        """The consent editor of a media item (the gallery's viewer opens it too)."""
+        try:
+            dialog = ConsentDialog(self.commands, media_id, parent=self)
+        except ObserverError as error:
+            self.show_error(error)
+            return None
         self._track(dialog)
         return dialog
 
@@ -432,6 +482,8 @@ class MainWindow(QMainWindow):
                     "protocol",
                     "import_media",
                     "gallery",
+                    "redact",
+                    "consent",
                     None,
                     "amend",
                     "void",

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from PIL import Image
+
 from observer_app.core.catalogue import load_catalogue
 from observer_app.core.consent import (
     ConsentState,
@@ -39,6 +41,7 @@ from observer_app.logbook.refs import resolve_record
 from observer_app.logbook.session import LogbookSession
 from observer_app.media.images import (
     ImageDecodeError,
+    decode_upright,
     make_thumbnail,
     placeholder_thumbnail,
     strip_for_publication,
@@ -48,7 +51,7 @@ from observer_app.media.metadata_model import ERROR_DAMAGED, ERROR_NO_DECODER, E
 from observer_app.media.playback import PlaybackReader as PlaybackReader  # the shells hold it
 from observer_app.media.redaction import STYLES as STYLES  # the shells offer these
 from observer_app.media.redaction import Box as Box
-from observer_app.media.redaction import redact
+from observer_app.media.redaction import cover, redact
 from observer_app.media.sniff import media_kind, sniff_mime
 from observer_app.media.video_frames import video_thumbnail
 from observer_app.vault.blobs import (
@@ -534,7 +537,17 @@ def suggest_faces(
     steps.check()
     boxes = detect(data)
     steps.finish(1)
+    steps.check()  # a cancel during detection returns nothing, not a late answer
     return boxes
+
+
+def upright_photo(session: LogbookSession, media_id: str) -> Image.Image:
+    """A photo's upright pixels, decoded in memory (for the redaction tool's canvas): the
+    coordinates boxes are given in. Nothing is written anywhere; the caller drops it."""
+    item = require_media(session, media_id)
+    if item.kind != "photo":
+        raise UserActionError(_("only photos can be redacted in this version"))
+    return decode_upright(original_bytes(session, item))
 
 
 def make_redacted_copy(
@@ -588,6 +601,25 @@ def make_redacted_copy(
     }
     _commit_with_blob(session, blobs, blob, thumb, MEDIA_DERIVED, body)
     return new_item
+
+
+def redaction_preview(
+    small: Image.Image, full_size: tuple[int, int], boxes: Sequence[Box], style: RedactionStyle
+) -> Image.Image:
+    """What `make_redacted_copy` will make, drawn on `small` (a scaled copy of a photo of
+    `full_size`, boxes in its pixels) by the same covering code; fast enough for the GUI thread
+    at about 1,000 pixels. `small` itself is left as it is."""
+    result = small.copy()
+    factor_x, factor_y = small.width / full_size[0], small.height / full_size[1]
+    scaled = []
+    for box in boxes:
+        x = min(int(box.x * factor_x), small.width - 1)
+        y = min(int(box.y * factor_y), small.height - 1)
+        right = min(max(x + 1, round(box.right * factor_x)), small.width)
+        bottom = min(max(y + 1, round(box.bottom * factor_y)), small.height)
+        scaled.append(Box(x, y, right - x, bottom - y))
+    cover(result, scaled, style)
+    return result
 
 
 def _derived_name(original: str, mime: str) -> str:

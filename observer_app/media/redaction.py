@@ -101,9 +101,15 @@ def redact(
     image_format = output_format or publication_format(data)
     image = decode_upright(data, keep_alpha=image_format == "PNG")
     validate_boxes(boxes, image.size)
+    cover(image, boxes, style)
+    return encode_without_metadata(image, image_format, quality=90)
+
+
+def cover(image: Image.Image, boxes: Sequence[Box], style: RedactionStyle) -> None:
+    """Cover `boxes` of `image` in place: what `redact` does to the pixels, also used by the
+    window's preview on a scaled-down copy (the blocks scale with the box, so it looks alike)."""
     for box in boxes:
         _cover(image, box, style)
-    return encode_without_metadata(image, image_format, quality=90)
 
 
 def _cover(image: Image.Image, box: Box, style: RedactionStyle) -> None:

@@ -26,7 +26,7 @@ from observer_app.core.catalogue import Catalogue
 from observer_app.core.changes import Change
 from observer_app.errors import ObserverError
 from observer_app.gui.change_relay import ChangeRelay
-from observer_app.gui.dialogs.media_viewer import MediaViewer
+from observer_app.gui.dialogs.media_viewer import MediaCallback, MediaViewer
 from observer_app.gui.models.gallery_model import ICON_SIDE, GalleryFilter, GalleryModel
 from observer_app.gui.widgets.gallery_delegate import GalleryDelegate
 from observer_app.i18n import _, ngettext
@@ -34,7 +34,6 @@ from observer_app.logbook.record_words import MEDIA_KIND_NAMES, RecordWords, nam
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import list_stations
 
-MediaCallback = Callable[[str], None]
 
 
 class GalleryDialog(QDialog):

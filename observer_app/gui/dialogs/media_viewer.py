@@ -48,7 +48,7 @@ from observer_app.logbook.media_words import media_lines, media_words
 from observer_app.logbook.read_models import MediaItem
 from observer_app.logbook.session import LogbookSession
 
-MediaCallback = Callable[[str], None]
+MediaCallback = Callable[[str], object]
 GPS_WARNING = N_(
     "The position recorded in this file identifies a place, and with it possibly who was "
     "there. Do not share the original; a publication copy leaves the position out."

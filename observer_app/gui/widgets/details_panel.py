@@ -19,6 +19,9 @@ from observer_app.i18n import _
 from observer_app.logbook.incident_history import history_lines
 from observer_app.logbook.incidents import incident_detail
 from observer_app.logbook.localtime import format_local
+from observer_app.logbook.media import require_media
+from observer_app.logbook.media_history import media_history
+from observer_app.logbook.media_words import media_lines
 from observer_app.logbook.record_words import RecordWords
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.timeline import timeline_page
@@ -53,11 +56,8 @@ class DetailsPanel(QTextBrowser):
         ref = entry.ref
         self.current = ref
         try:
-            if ref is not None and ref.kind == "incident":
-                self.setHtml(self._incident_html(ref.id))
-                return
-            if ref is not None and ref.kind == "note":
-                self.setHtml(self._note_html(ref.id))
+            if ref is not None:
+                self.setHtml(self._record_html(ref))
                 return
         except ObserverError as error:
             self.setHtml(_paragraph(str(error)))
@@ -76,12 +76,31 @@ class DetailsPanel(QTextBrowser):
         if self.current is None:
             return
         try:
-            if self.current.kind == "incident":
-                self.setHtml(self._incident_html(self.current.id))
-            else:
-                self.setHtml(self._note_html(self.current.id))
+            self.setHtml(self._record_html(self.current))
         except ObserverError:
             self.show_nothing()
+
+    def _record_html(self, ref: RecordRef) -> str:
+        if ref.kind == "incident":
+            return self._incident_html(ref.id)
+        if ref.kind == "media":
+            return self._media_html(ref.id)
+        return self._note_html(ref.id)
+
+    def _media_html(self, media_id: str) -> str:
+        """A media item's facts and consent (its pixels are shown by the gallery, not here)."""
+        item = require_media(self._session, media_id)
+        rows = media_lines(item, self._words)
+        table = "".join(
+            f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+            for name, value in rows
+        )
+        parts = [_heading(_("Media item")), f"<table>{table}</table>"]
+        parts.append(_heading(_("History"), 4))
+        for entry in media_history(self._session.conn, media_id):
+            when = format_local(entry.event.time_utc, entry.event.tz)
+            parts.append(_paragraph(f"{when} — {entry.text}"))
+        return "".join(parts)
 
     def _incident_html(self, incident_id: str) -> str:
         detail = incident_detail(self._session, incident_id)
