@@ -35,7 +35,6 @@ from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import list_stations
 
 
-
 class GalleryDialog(QDialog):
     def __init__(
         self,
