@@ -247,9 +247,21 @@ def two_feeds(
     return day
 
 
+@pytest.mark.parametrize(
+    ("few", "share"),
+    [(300, 8), (1, 1000), (1, 1)],
+    ids=["few incidents: looked up", "some: walk with a list", "many: walk with probes"],
+)
 def test_every_filter_pages_exactly_its_events_in_both_orders(
-    two_feeds: LogbookSession, catalogue: Catalogue
+    two_feeds: LogbookSession,
+    catalogue: Catalogue,
+    monkeypatch: pytest.MonkeyPatch,
+    few: int,
+    share: int,
 ) -> None:
+    """Each way of finding incidents' events (chosen by how many match) gives the same rows."""
+    monkeypatch.setattr(queries, "FEW_INCIDENTS", few)
+    monkeypatch.setattr(queries, "MANY_INCIDENTS_SHARE", share)
     day = two_feeds
     nonempty = 0
     for selection in _filters(day, catalogue):
