@@ -188,4 +188,10 @@ def timeline_count(conn: Connection, selection: TimelineFilter) -> int:
         )
     clauses, params = _where(conn, selection, for_page=False)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return int(conn.execute(f"SELECT count(*) FROM events {where}", params).fetchone()[0])
+    # The planner prefers `events_record` (one seek per incident and event type, at random in
+    # a large index); the partial index of incident events is a third of its size and stays
+    # in the page cache (migration 11).
+    table = "events"
+    if selection.category is not None or selection.severity is not None:
+        table = "events INDEXED BY events_incident_record"
+    return int(conn.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()[0])
