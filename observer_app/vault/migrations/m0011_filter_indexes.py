@@ -1,4 +1,4 @@
-"""Schema 11: indexes small enough to stay in the page cache, for the timeline's filters (issue 12).
+"""Schema 11: indexes for the timeline's filters and the coordinator's summary (issues 12, 17).
 
 The page cache of a connection holds about 2 MB (less under a locked-memory budget), and every
 page read past it is decrypted again by SQLCipher. The indexes of `events` carry the timeline key,
@@ -8,11 +8,14 @@ at 100,000 events. `events_incident_record` holds only the record id of incident
 the size, and only those events), so that the same lookups stay in the cache; the timeline puts
 the matches in key order from `events_time` only for the rows of one page.
 `incidents_category_severity` answers both terms together from the index, where the category
-index alone read every incident row of the category to test its severity.
+index alone read every incident row of the category to test its severity. `incidents_live`
+gives `summary` its counts by category, severity and region in one pass over the live incidents'
+index entries (three scans of the incident rows, with their texts, took a second at 100,000).
 """
 
 SQL = """
 CREATE INDEX events_incident_record ON events (record, type)
     WHERE type IN ('incident.added', 'incident.amended', 'incident.voided', 'annotation.set');
-CREATE INDEX incidents_category_severity ON incidents (category, severity, occurred_utc, id)
+CREATE INDEX incidents_category_severity ON incidents (category, severity, occurred_utc, id);
+CREATE INDEX incidents_live ON incidents (category, severity, station) WHERE voided = 0
 """
