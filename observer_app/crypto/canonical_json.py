@@ -162,11 +162,16 @@ def _encode_object(value: Mapping[object, object], parts: list[str], allow_float
     for key in value:
         if not isinstance(key, str):
             raise ValueError("canonical JSON object keys must be str")
-    try:
-        # UTF-16BE bytes compare exactly like the UTF-16 code units RFC 8785 sorts by.
-        keys = sorted(value, key=lambda key: str(key).encode("utf-16-be"))
-    except UnicodeEncodeError:
-        raise ValueError("canonical JSON cannot hold a lone surrogate") from None
+    if all(str(key).isascii() for key in value):
+        # ASCII code points are single UTF-16 code units: plain order is RFC 8785's order (and
+        # event keys are ASCII; encoding each key cost a fifth of reading a timeline page).
+        keys = sorted(value, key=str)
+    else:
+        try:
+            # UTF-16BE bytes compare exactly like the UTF-16 code units RFC 8785 sorts by.
+            keys = sorted(value, key=lambda key: str(key).encode("utf-16-be"))
+        except UnicodeEncodeError:
+            raise ValueError("canonical JSON cannot hold a lone surrogate") from None
     parts.append("{")
     for index, key in enumerate(keys):
         if index:
