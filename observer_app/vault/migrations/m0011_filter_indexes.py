@@ -11,11 +11,14 @@ the matches in key order from `events_time` only for the rows of one page.
 index alone read every incident row of the category to test its severity. `incidents_live`
 gives `summary` its counts by category, severity and region in one pass over the live incidents'
 index entries (three scans of the incident rows, with their texts, took a second at 100,000).
+`notes_station_id` gives the station filter the ids of a station's notes from the index (the
+station index alone read every such note's row, with its text: 15 -> 5 ms for the page's SQL).
 """
 
 SQL = """
 CREATE INDEX events_incident_record ON events (record, type)
     WHERE type IN ('incident.added', 'incident.amended', 'incident.voided', 'annotation.set');
 CREATE INDEX incidents_category_severity ON incidents (category, severity, occurred_utc, id);
-CREATE INDEX incidents_live ON incidents (category, severity, station) WHERE voided = 0
+CREATE INDEX incidents_live ON incidents (category, severity, station) WHERE voided = 0;
+CREATE INDEX notes_station_id ON notes (station, id)
 """
