@@ -110,7 +110,7 @@ class Filler:
 
     def body(self, index: int, author: journal.Author, at: str) -> tuple[str, dict[str, Any]]:
         rng, mine = self.rng, self.own.setdefault(author.feed, [])
-        roll = index % 10
+        roll = index // FEEDS % 10  # each author gets every kind (its own voids included)
         if roll < 5:
             category = rng.choice(self.categories)
             mine.append(new_id())
