@@ -105,7 +105,7 @@ class Filler:
             for _author, first, key in others:
                 journal.store_event(session.conn, first, key)
         self.feeds = [session.identity.author, *(author for author, _e, _k in others)]
-        self.own: dict[str, list[str]] = {}
+        self.own: dict[str, list[tuple[str, str]]] = {}  # live incidents: (id, station)
         self.day_start = parse_utc("2026-03-15T01:00:00Z").timestamp()
 
     def body(self, index: int, author: journal.Author, at: str) -> tuple[str, dict[str, Any]]:
@@ -113,10 +113,10 @@ class Filler:
         roll = index // FEEDS % 10  # each author gets every kind (its own voids included)
         if roll < 5:
             category = rng.choice(self.categories)
-            mine.append(new_id())
+            mine.append((new_id(), rng.choice(self.codes)))
             return "incident.added", {
-                "id": mine[-1],
-                "station": rng.choice(self.codes),
+                "id": mine[-1][0],
+                "station": mine[-1][1],
                 "category": category.id,
                 "severity": category.default_severity,
                 "seen": "directly",
@@ -128,7 +128,8 @@ class Filler:
                 "at": at,
             }
         if roll == 5 and mine:
-            return "incident.voided", {"target": mine.pop(), "reason": "дубль"}
+            target, station = mine.pop()
+            return "incident.voided", {"target": target, "station": station, "reason": "дубль"}
         if roll < 8:
             phase, item = rng.choice(self.items)
             return "checklist.answered", {
