@@ -4,9 +4,9 @@ The page cache of a connection holds about 2 MB (less under a locked-memory budg
 page read past it is decrypted again by SQLCipher. The indexes of `events` carry the timeline key,
 whose 64-character feed makes an entry ~150 bytes: looking up the events of thousands of incidents
 (`log --category`, `--severity`) in `events_record` read pages at random out of ~15 MB, 50-230 ms
-at 100,000 events. `events_incident_record` holds only the record id of incident events (a third
-the size, and only those events), so that the same lookups stay in the cache; the timeline puts
-the matches in key order from `events_time` only for the rows of one page.
+at 100,000 events. `events_incident_record` holds only the record id and type of incident events
+(no timeline key, and only those events), so that the counts' lookups stay in the cache (named by
+`timeline_count`: the planner prefers `events_record`); pages walk `events_time` instead.
 `incidents_category_severity` answers both terms together from the index, where the category
 index alone read every incident row of the category to test its severity. `incidents_live`
 gives `summary` its counts by category, severity and region in one pass over the live incidents'
