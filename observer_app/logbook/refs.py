@@ -79,7 +79,9 @@ def labels_for(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     """Record id -> `I-12`, or `I-12@Ержан Нурланов` when several authors' records are held
     (the one rule for every listing, the timeline and the reports)."""
     refs = queries.refs_of(conn, ids)
-    several = queries.feeds_with_records(conn) > 1
+    if not refs:
+        return {}
+    several = queries.several_feeds_with_records(conn)
     return {i: with_author(ref, author if several else None) for i, (ref, author) in refs.items()}
 
 

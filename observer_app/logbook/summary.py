@@ -98,6 +98,7 @@ def summary(session: LogbookSession, catalogue: Catalogue) -> Summary:
         except ObserverError:
             continue  # an item or value this catalogue does not know: counted, not judged
     comparison = compare(session, catalogue)
+    live = queries.live_incident_counts(conn)
     handoffs = queries.handoffs_by_author(conn)
     visited = queries.stations_with(conn, "visits")
     answered = queries.stations_with(conn, "checklist_answers")
@@ -121,9 +122,9 @@ def summary(session: LogbookSession, catalogue: Catalogue) -> Summary:
             )
         )
     return Summary(
-        by_category=queries.incidents_by(conn, "category"),
-        by_severity=queries.incidents_by(conn, "severity"),
-        by_region=queries.incidents_by_region(conn),
+        by_category=live.by_category,
+        by_severity=live.by_severity,
+        by_region=live.by_region,
         answers_by_phase=dict(answers),
         concerns_by_phase=dict(concerns),
         failed_relations=tuple(s.station for s in comparison.stations if s.failed_relations),

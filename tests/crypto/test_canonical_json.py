@@ -324,3 +324,15 @@ def test_loads_canonical_without_floats() -> None:
         loads_canonical(b'{"a":1.5}', allow_floats=False)
     with pytest.raises(CanonicalJSONError):
         loads_canonical(b'{"a":1e+30}', allow_floats=False)
+
+
+def test_loads_canonical_orders_non_ascii_names_by_utf16_units() -> None:
+    """Code point order and UTF-16 order differ for an astral name against one in U+E000..
+    U+FFFF: the standard encoder's sorted output (code points) must not pass as canonical."""
+    astral, private = "\U0001f600", "\ue000"
+    canonical = canonicalize({private: 1, astral: 2})
+    assert canonical.decode().index(astral) < canonical.decode().index(private)
+    assert loads_canonical(canonical) == {astral: 2, private: 1}
+    by_code_point = json.dumps({astral: 2, private: 1}, ensure_ascii=False, sort_keys=True)
+    with pytest.raises(CanonicalJSONError):
+        loads_canonical(by_code_point.replace(" ", "").encode())

@@ -30,6 +30,7 @@ MIGRATION_MODULES = (
     "m0008_short_refs",
     "m0009_read_models",
     "m0010_coordinator",
+    "m0011_filter_indexes",
 )
 
 

@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from observer_app.vault.connection import Connection
 
 
-def incidents_by(conn: Connection, column: str) -> dict[str, int]:
-    """Live incidents counted by `category` or `severity` (a closed list: never from input)."""
-    if column not in ("category", "severity"):
-        raise ValueError(column)
-    rows = conn.execute(
-        f"SELECT {column}, count(*) FROM incidents WHERE voided = 0 GROUP BY {column}"
-    ).fetchall()
-    return {str(r[0]): int(r[1]) for r in rows}
+@dataclass(frozen=True)
+class LiveIncidentCounts:
+    by_category: dict[str, int]
+    by_severity: dict[str, int]
+    by_region: dict[str, int]
 
 
-def incidents_by_region(conn: Connection) -> dict[str, int]:
-    """Live incidents by their station's region (one region per code; none: '')."""
-    rows = conn.execute(
-        "SELECT coalesce((SELECT region FROM stations AS s WHERE s.code = i.station"
-        " ORDER BY s.time_utc LIMIT 1), ''), count(*) FROM incidents AS i"
-        " WHERE i.voided = 0 GROUP BY 1"
-    ).fetchall()
-    return {str(r[0]): int(r[1]) for r in rows}
+def live_incident_counts(conn: Connection) -> LiveIncidentCounts:
+    """Live incidents counted by category, severity and their station's region (one region per
+    code, the oldest declaration's; none: ''), from one pass over the partial index
+    `incidents_live` (migration 11) instead of three scans of the incidents' rows."""
+    regions: dict[str, str] = {}
+    for code, region in conn.execute(
+        "SELECT code, region FROM stations ORDER BY time_utc DESC"
+    ).fetchall():
+        regions[str(code)] = str(region or "")  # the oldest is written last
+    by_category: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    by_region: Counter[str] = Counter()
+    for category, severity, station, count in conn.execute(
+        "SELECT category, severity, station, count(*) FROM incidents WHERE voided = 0"
+        " GROUP BY category, severity, station"
+    ).fetchall():
+        by_category[str(category)] += int(count)
+        by_severity[str(severity)] += int(count)
+        by_region[regions.get(str(station), "")] += int(count)
+    return LiveIncidentCounts(dict(by_category), dict(by_severity), dict(by_region))
 
 
 @dataclass(frozen=True)
