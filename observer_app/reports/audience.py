@@ -29,13 +29,17 @@ class AudiencePolicy:
     show_media_details: bool
     # The JSON attachment holds the full signed events (else only their hashes).
     full_events: bool
+    # The coordinator's assessments (incident status, follow-up, note; figures checked
+    # against the paper): the organisation's own working judgement, for its internal reports.
+    show_annotations: bool = False
 
 
 def policy_for(audience: Audience) -> AudiencePolicy:
     if audience is Audience.PUBLIC:
         return AudiencePolicy(audience, MediaUse.PUBLICATION, False, True, False, False)
-    use = MediaUse.COMPLAINT if audience is Audience.COMPLAINT else MediaUse.INTERNAL
-    return AudiencePolicy(audience, use, True, False, True, True)
+    if audience is Audience.COMPLAINT:
+        return AudiencePolicy(audience, MediaUse.COMPLAINT, True, False, True, True)
+    return AudiencePolicy(audience, MediaUse.INTERNAL, True, False, True, True, True)
 
 
 class MediaFacts(Protocol):

@@ -33,6 +33,7 @@ from observer_app.reports.data import (
 )
 from observer_app.reports.labels import ReportTexts
 from observer_app.vault.journal import Event
+from observer_app.vault.queries.annotations import AnnotationRow
 from observer_app.vault.queries.mission import MissionRow
 from observer_app.vault.queries.stations import StationRow
 from observer_app.vault.queries.visits import VisitRow
@@ -79,6 +80,13 @@ class IncidentView:
     hash: str | None  # of the event that reported it
     history: tuple[HistoryView, ...]
     media: tuple[str, ...]
+    annotation: AnnotationRow | None = None  # the coordinator's assessment, if any
+
+    @property
+    def standing(self) -> bool:
+        """Not voided, and rejected neither by its observer nor by the coordinator."""
+        status = self.annotation.status if self.annotation else self.incident.status
+        return not self.incident.voided and status != "rejected"
 
 
 @dataclass(frozen=True)
@@ -201,8 +209,7 @@ def build_view(data: ReportData, texts: ReportTexts, fingerprint: str) -> Report
             if i.incident.id in options.incidents and not i.incident.voided
         )
     else:  # every incident still standing
-        records = [i.incident for i in incidents]
-        chosen = tuple(i.id for i in records if not i.voided and i.status != "rejected")
+        chosen = tuple(i.incident.id for i in incidents if i.standing)
     return ReportView(
         report_id=data.report_id,
         audience=options.audience,
@@ -438,6 +445,7 @@ def _incident(
         hash=first.hash if first is not None else None,
         history=history,
         media=media,
+        annotation=entry.annotation,
     )
 
 

@@ -9,7 +9,7 @@ Media items are handed in by the logbook layer (reports do not reach into it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -31,10 +31,11 @@ from observer_app.reports.sources import source_events
 from observer_app.vault.connection import Connection
 from observer_app.vault.identity_store import get_person
 from observer_app.vault.journal import Event
+from observer_app.vault.queries.annotations import AnnotationRow, annotations_of
 from observer_app.vault.queries.checklist import answers
 from observer_app.vault.queries.incidents import incident_histories, newest_incidents
 from observer_app.vault.queries.mission import MissionRow, current_mission
-from observer_app.vault.queries.protocol import figure_history
+from observer_app.vault.queries.protocol import figure_history, verified_fields
 from observer_app.vault.queries.refs import refs_by_feed
 from observer_app.vault.queries.stations import StationRow, list_stations, station_position
 from observer_app.vault.queries.visits import VisitRow, list_visits
@@ -121,6 +122,8 @@ class Author:
 class IncidentEntry:
     row: Incident
     history: tuple[Event, ...]  # the report, then amendments and the void, in order
+    # The coordinator's latest status, follow-up and note on it (a coordinator's vault only).
+    annotation: AnnotationRow | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,8 @@ class ProtocolData:
     records: tuple[str, ...]
     evaluation: ProtocolEvaluation | None
     ignored: dict[str, int]
+    # field -> a coordinator's latest "checked against the paper" mark (absent: never marked)
+    verified: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -271,10 +276,14 @@ def _station_data(
     order = {item.id: index for index, item in enumerate(catalogue.items())}
     current = sorted(latest.values(), key=lambda a: (order.get(a.item, len(order)), a.item))
     kept = {a.id for a in current}
-    incidents = [
-        IncidentEntry(i, tuple(histories.get(i.id, ())))
+    rows = [
+        i
         for i in reversed(newest_incidents(conn, station=row.code, limit=None))
         if i.feed == row.feed and period.holds(i.occurred_utc)
+    ]
+    annotations = annotations_of(conn, [i.id for i in rows])
+    incidents = [
+        IncidentEntry(i, tuple(histories.get(i.id, ())), annotations.get(i.id)) for i in rows
     ]
     return StationData(
         station=row,
@@ -313,7 +322,8 @@ def _protocol(
     ordered = {name: usable[name] for name in order if name in usable}
     ordered.update(sorted((k, v) for k, v in usable.items() if k not in ordered))
     evaluation = evaluate(ordered, catalogue, candidates, against_all) if ordered else None
-    return ProtocolData(ordered, tuple(records), evaluation, ignored)
+    marks = verified_fields(conn, row.feed, row.code) if ordered else {}
+    return ProtocolData(ordered, tuple(records), evaluation, ignored, marks)
 
 
 def _place_media(

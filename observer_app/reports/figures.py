@@ -112,6 +112,7 @@ def _protocol_copy(
     t = texts.gettext
     story: list[Flowable] = []
     names = {c.id: c.name for c in view.mission.candidates} if view.mission else {}
+    marks = view.policy.show_annotations
     rows: list[list[object]] = [
         [
             para(text(t("Line")), styles.cell_bold),
@@ -124,14 +125,28 @@ def _protocol_copy(
         if "[" in name:
             candidate = name.split("[", 1)[1].rstrip("]")
             label = f"{label}: {names.get(candidate, candidate)}"
+        shown = texts.number(value)
+        if marks and protocol.verified.get(name):
+            shown += " " + MARKS[True]
         rows.append(
             [
                 para(text(name), styles.cell),
                 para(text(label), styles.cell),
-                para(texts.number(value), styles.number),
+                para(shown, styles.number),
             ]
         )
     story.append(table(rows, [22 * mm, FRAME_WIDTH - 52 * mm, 30 * mm]))
+    if marks and any(protocol.verified.get(name) for name in protocol.figures):
+        story.append(
+            para(
+                text(
+                    t("{mark} checked by the coordinator against the paper protocol").format(
+                        mark=MARKS[True]
+                    )
+                ),
+                styles.muted,
+            )
+        )
     if protocol.ignored:
         story.append(
             para(

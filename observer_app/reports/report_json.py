@@ -71,7 +71,7 @@ def build_document(view: ReportView, public_keys: dict[str, bytes]) -> dict[str,
         },
         "period": {"from": view.period[0], "to": view.period[1]},
         "mission": view.mission.to_json() if view.mission else None,
-        "stations": [_station(s) for s in view.stations],
+        "stations": [_station(s, view.policy.show_annotations) for s in view.stations],
         "media": [_media(m) for m in view.media],
         "withheld": [w.to_json() for w in view.withheld],
         "complaint": (
@@ -111,7 +111,8 @@ def _head(author: Author) -> dict[str, Any]:
     return {"feed": author.feed, "seq": author.head_seq, "hash": author.head_hash}
 
 
-def _station(view: StationView) -> dict[str, Any]:
+def _station(view: StationView, annotations: bool) -> dict[str, Any]:
+    """One station; with `annotations` (internal reports), the coordinator's assessments."""
     row = view.station
     return {
         "id": row.id,
@@ -125,7 +126,7 @@ def _station(view: StationView) -> dict[str, Any]:
         "tz": row.tz,
         "visits": [v.to_json() for v in view.visits],
         "checklist": [_answer(a) for a in view.answers],
-        "incidents": [_incident(i) for i in view.incidents],
+        "incidents": [_incident(i, annotations) for i in view.incidents],
         "observers": list(view.feeds),
         "protocols": [
             {
@@ -133,6 +134,11 @@ def _station(view: StationView) -> dict[str, Any]:
                 "records": list(copy.protocol.records),
                 "figures": dict(copy.protocol.figures),
                 "ignored": dict(copy.protocol.ignored),
+                **(
+                    {"verified": sorted(f for f, ok in copy.protocol.verified.items() if ok)}
+                    if annotations
+                    else {}
+                ),
                 "evaluation": (
                     copy.protocol.evaluation.to_json() if copy.protocol.evaluation else None
                 ),
@@ -157,10 +163,12 @@ def _answer(view: AnswerView) -> dict[str, Any]:
 _INCIDENT_KEYS_LEFT_OUT = ("station", "amended")
 
 
-def _incident(view: IncidentView) -> dict[str, Any]:
+def _incident(view: IncidentView, annotations: bool) -> dict[str, Any]:
     document = view.incident.to_json()
     for key in _INCIDENT_KEYS_LEFT_OUT:
         del document[key]
+    if annotations:
+        document["annotation"] = view.annotation.to_json() if view.annotation else None
     document.update(
         {
             "event_hash": view.hash,

@@ -29,6 +29,7 @@ from observer_app.reports.layout import (
     text,
 )
 from observer_app.reports.media_section import Thumbnails, media_section
+from observer_app.vault.queries.annotations import AnnotationRow
 
 
 def summary(view: ReportView, texts: ReportTexts, styles: Styles) -> list[Flowable]:
@@ -282,6 +283,19 @@ def _incidents(
     return story
 
 
+def _assessment(annotation: AnnotationRow, report: ReportView, texts: ReportTexts) -> str:
+    """The coordinator's judgement of an observer's incident, beside what the observer wrote."""
+    t = texts.gettext
+    words = t("Coordinator's assessment ({name}): {status}; follow-up: {follow_up}").format(
+        name=report.author_name(annotation.feed),
+        status=texts.term("incident_status", annotation.status),
+        follow_up=texts.term("follow_up", annotation.follow_up),
+    )
+    if annotation.note:
+        words += " — " + annotation.note
+    return words
+
+
 def _incident(
     number: int, view: IncidentView, report: ReportView, texts: ReportTexts, styles: Styles
 ) -> list[Flowable]:
@@ -311,8 +325,10 @@ def _incident(
     lines: list[Flowable] = [
         para(f"<b>{markup}</b>", styles.lead),
         para(text(status), styles.lead_muted),
-        para(text(incident.text), styles.indented),
     ]
+    if view.annotation is not None and report.policy.show_annotations:
+        lines.append(para(text(_assessment(view.annotation, report, texts)), styles.lead_muted))
+    lines.append(para(text(incident.text), styles.indented))
     if incident.persons:
         lines.append(
             para(

@@ -23,6 +23,7 @@ from observer_app.core.catalogue import Catalogue
 from observer_app.core.consent import ConsentState
 from observer_app.crypto import keys
 from observer_app.logbook import handoff, incidents, media, mission, stations
+from observer_app.logbook.annotations import annotate, mark_verified
 from observer_app.logbook.reports import make_report
 from observer_app.logbook.session import LogbookSession
 from observer_app.reports.data import ReportOptions
@@ -270,3 +271,38 @@ def test_public_report_names_no_observer_even_in_free_text(
     document = _data(path)
     assert "feeds" not in document
     assert all(set(e) == {"feed", "seq", "hash", "type"} for e in document["events"])
+
+
+def test_coordinators_assessments_show_in_internal_reports_only(
+    org: OrgNight, tmp_path: Path, shipped_catalogue: Catalogue
+) -> None:
+    coord = org.coordinator
+    annotate(coord, shipped_catalogue, org.incident1, "confirmed", "complaint_filed", "Видео есть")
+    annotate(coord, shipped_catalogue, org.incident3, "rejected")
+    mark_verified(coord, shipped_catalogue, "101", org.obs1.identity.feed, ["P3", "P1"])
+    internal = _report(org, tmp_path / "internal.pdf", Audience.INTERNAL)
+    words = flat(pdf_text(internal))
+    assessment = f"Coordinator's assessment ({COORDINATOR}): "
+    assert f"{assessment}Confirmed; follow-up: Complaint filed — Видео есть" in words
+    assert f"{assessment}Rejected; follow-up:" in words
+    assert words.count(assessment) == 2  # incident2 was not assessed
+    assert "600 ✓" in words and "610 ✓" not in words
+    assert "checked by the coordinator against the paper protocol" in words
+    document = _data(internal)
+    by_id = {i["id"]: i for s in document["stations"] for i in s["incidents"]}
+    assert by_id[org.incident1]["annotation"]["status"] == "confirmed"
+    assert by_id[org.incident1]["annotation"]["follow_up"] == "complaint_filed"
+    assert by_id[org.incident1]["annotation"]["feed"] == coord.identity.feed
+    assert by_id[org.incident3]["annotation"]["status"] == "rejected"
+    assert by_id[org.incident2]["annotation"] is None
+    verified = {p["feed"]: p["verified"] for p in document["stations"][0]["protocols"]}
+    assert verified == {org.obs1.identity.feed: ["P1", "P3"], org.obs2.identity.feed: []}
+    # A complaint carries no assessment text, and by default leaves out what was rejected.
+    complaint = _report(org, tmp_path / "complaint.pdf", Audience.COMPLAINT)
+    complaint_words = flat(pdf_text(complaint))
+    assert "Coordinator's assessment" not in complaint_words
+    assert "Очередь на улице" not in complaint_words.split("Appendix")[0]
+    complaint_data = _data(complaint)
+    assert org.incident3 not in complaint_data["complaint"]["incidents"]
+    assert org.incident1 in complaint_data["complaint"]["incidents"]
+    assert all("annotation" not in i for s in complaint_data["stations"] for i in s["incidents"])
