@@ -121,6 +121,7 @@ def shots(app: ObserverApplication, vault: Path, passphrase: str, lang: str) -> 
     settings = window.open_settings()
     grab("settings", lang)
     settings.done(QDialog.DialogCode.Rejected)
+    evidence_shots(window, lang, vault.parent / f"card-{lang}")
     leaving_shots(window, lang, vault.parent / f"stick-{lang}")
     window.close()
     settle(100)
@@ -140,6 +141,52 @@ def wait_for(signal: Any, timeout_ms: int = 60000) -> list[Any]:
     loop.exec()
     signal.disconnect(done)
     return got
+
+
+def wait_until(done: Callable[[], bool], timeout_ms: int = 60000) -> None:
+    """Run the event loop until `done()` holds (a worker's result shown), or the timeout."""
+    for _step in range(timeout_ms // 50):
+        if done():
+            return
+        settle(50)
+
+
+def evidence_shots(window: MainWindow, lang: str, card: Path) -> None:
+    """Issue 15's screens: import, gallery, viewer, redaction, consent."""
+    photos = Path(__file__).resolve().parents[1] / "tests" / "data" / "media"
+    dcim = card / "DCIM" / "100CAMERA"
+    dcim.mkdir(parents=True, exist_ok=True)
+    for name in ("gps_DSCN0010.jpg", "astronaut.jpg", "Canon_40D.jpg", "corrupted.jpg"):
+        (dcim / name).write_bytes((photos / name).read_bytes())
+    window.stations.select("101")
+    importing = window.open_import([card / "DCIM"])
+    grab("import", lang)
+    importing.start()
+    wait_for(importing.run.imported)
+    grab("import-summary", lang)
+    importing.done(QDialog.DialogCode.Rejected)
+    gallery = window.open_gallery()
+    wait_until(lambda: gallery.model.rowCount() > 0 and not gallery.model.loading)
+    grab("gallery", lang)
+    rows = range(gallery.model.rowCount())
+    row = next(r for r in rows if gallery.model.item(r).original_name == "astronaut.jpg")
+    photo = gallery.model.item(row).id
+    viewer = gallery.open_viewer(gallery.model.index(row, 0))
+    assert viewer is not None
+    wait_until(lambda: getattr(getattr(viewer, "photo", None), "has_image", False))
+    grab("viewer", lang)
+    viewer.done(QDialog.DialogCode.Rejected)
+    gallery.done(QDialog.DialogCode.Rejected)
+    redaction = window.open_redaction(photo)
+    wait_for(redaction.loaded)
+    redaction.suggest_button.click()
+    wait_for(redaction.suggested)
+    grab("redaction", lang)
+    redaction.done(QDialog.DialogCode.Rejected)
+    consent = window.open_consent(photo)
+    if consent is not None:
+        grab("consent", lang)
+        consent.done(QDialog.DialogCode.Rejected)
 
 
 def leaving_shots(window: MainWindow, lang: str, stick: Path) -> None:
