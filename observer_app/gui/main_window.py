@@ -45,6 +45,7 @@ from observer_app.gui.widgets.status_line import StatusLine
 from observer_app.gui.widgets.timeline_view import TimelineView
 from observer_app.i18n import _
 from observer_app.logbook.drafts import list_drafts, restore_draft
+from observer_app.logbook.drives import REAL_STICK, StickAccess
 from observer_app.logbook.identity import whoami
 from observer_app.logbook.incidents import get_incident
 from observer_app.logbook.notes import note_text
@@ -361,8 +362,9 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
-    def open_handoff(self) -> HandoffDialog:
-        dialog = HandoffDialog(self.session, parent=self)
+    def open_handoff(self, stick: StickAccess = REAL_STICK) -> HandoffDialog:
+        """The handoff dialog; `stick` replaces the OS calls on the stick (tests only)."""
+        dialog = HandoffDialog(self.session, parent=self, stick=stick)
         dialog.failed.connect(self.status_line.show_handoff_failure)
         dialog.done_step.connect(lambda _text: self.status_line.show_handoff_failure(None))
         self._track(dialog)

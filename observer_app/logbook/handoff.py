@@ -27,6 +27,7 @@ from observer_app.handoff.documents import FILE_PREFIX
 from observer_app.handoff.parts.names import find_bundle_parts, parse_part_name
 from observer_app.handoff.parts.transport import DEFAULT_PART_SIZE as DEFAULT_PART_SIZE
 from observer_app.i18n import _
+from observer_app.logbook.drives import REAL_STICK, StickAccess
 from observer_app.logbook.media import make_missing_thumbnails
 from observer_app.logbook.session import LogbookSession
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED as HANDOFF_ACKNOWLEDGED
@@ -39,10 +40,19 @@ def export_bundle(
     part_size: int = DEFAULT_PART_SIZE,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    stick: StickAccess = REAL_STICK,
 ) -> ExportResult:
-    """Write what the pinned coordinator has not acknowledged yet into `folder` (observer)."""
+    """Write what the pinned coordinator has not acknowledged yet into `folder` (observer).
+
+    `stick` is the OS calls on the stick (the real ones by default; see `StickAccess`)."""
     return exporter.export_bundle(
-        session, folder, part_size=part_size, progress=progress, cancel=cancel
+        session,
+        folder,
+        part_size=part_size,
+        progress=progress,
+        cancel=cancel,
+        disk_usage=stick.disk_usage,
+        opener=stick.opener,
     )
 
 
