@@ -365,10 +365,15 @@ class MainWindow(QMainWindow):
     def open_handoff(self, stick: StickAccess = REAL_STICK) -> HandoffDialog:
         """The handoff dialog; `stick` replaces the OS calls on the stick (tests only)."""
         dialog = HandoffDialog(self.session, parent=self, stick=stick)
-        dialog.failed.connect(self.status_line.show_handoff_failure)
-        dialog.done_step.connect(lambda _text: self.status_line.show_handoff_failure(None))
+        dialog.failed.connect(self._handoff_failed)
+        dialog.done_step.connect(lambda _text: self._handoff_failed(None))
         self._track(dialog)
         return dialog
+
+    def _handoff_failed(self, failure: str | None) -> None:
+        """Say (or stop saying) that the last handoff failed, and keep it in the vault."""
+        self.commands.remember_handoff(failure)
+        self.status_line.show_handoff_failure(failure)
 
     def open_enrollment(self) -> EnrollmentDialog:
         dialog = EnrollmentDialog(self.session, parent=self)

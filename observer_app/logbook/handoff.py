@@ -8,6 +8,7 @@ files or folders), each bundle with its receipt when asked, reported bundle by b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from observer_app.i18n import _
 from observer_app.logbook.drives import REAL_STICK, StickAccess
 from observer_app.logbook.media import make_missing_thumbnails
 from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.settings import MAX_NOTICE_CHARS, load_settings, update_settings
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED as HANDOFF_ACKNOWLEDGED
 
 
@@ -194,6 +196,25 @@ def accept_receipts(session: LogbookSession, path: Path) -> list[ReceiptFile]:
         except NotValidError as error:
             results.append(ReceiptFile(candidate, error=error.message))
     return results
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def remember_failure(session: LogbookSession, failure: str | None) -> None:
+    """Keep in the vault why the last handoff failed (None: one succeeded since), so that the
+    window says it until a handoff succeeds, also after the application was closed.
+
+    The text is made one line and bounded (a folder's name may hold anything)."""
+    text = None
+    if failure is not None:
+        text = _CONTROL.sub(" ", failure).strip()[:MAX_NOTICE_CHARS] or None
+    update_settings(session, handoff_failure=text)
+
+
+def last_failure(session: LogbookSession) -> str | None:
+    """Why the last handoff failed, when none succeeded since; else None."""
+    return load_settings(session).handoff_failure
 
 
 def handoff_status(session: LogbookSession) -> HandoffStatus:
