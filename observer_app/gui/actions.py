@@ -23,6 +23,7 @@ from observer_app.i18n import N_, _
 from observer_app.logbook import (
     checklist,
     drafts,
+    handoff,
     incidents,
     media,
     media_batch,
@@ -195,6 +196,10 @@ class Commands:
 
     def update_settings(self, **changes: Any) -> Settings:
         return settings_service.update_settings(self.session, **changes)
+
+    def remember_handoff(self, failure: str | None) -> None:
+        """Why the last handoff failed (None: a step succeeded), kept in the vault."""
+        handoff.remember_failure(self.session, failure)
 
     # -- evidence (issue 15) -----------------------------------------------------------------
 

@@ -49,6 +49,7 @@ from observer_app.gui.widgets.status_line import StatusLine
 from observer_app.gui.widgets.timeline_view import TimelineView
 from observer_app.i18n import _
 from observer_app.logbook.drafts import list_drafts, restore_draft
+from observer_app.logbook.drives import REAL_STICK, StickAccess
 from observer_app.logbook.identity import whoami
 from observer_app.logbook.incidents import get_incident
 from observer_app.logbook.notes import note_text
@@ -411,12 +412,18 @@ class MainWindow(QMainWindow):
         self._track(dialog)
         return dialog
 
-    def open_handoff(self) -> HandoffDialog:
-        dialog = HandoffDialog(self.session, parent=self)
-        dialog.failed.connect(self.status_line.show_handoff_failure)
-        dialog.done_step.connect(lambda _text: self.status_line.show_handoff_failure(None))
+    def open_handoff(self, stick: StickAccess = REAL_STICK) -> HandoffDialog:
+        """The handoff dialog; `stick` replaces the OS calls on the stick (tests only)."""
+        dialog = HandoffDialog(self.session, parent=self, stick=stick)
+        dialog.failed.connect(self._handoff_failed)
+        dialog.done_step.connect(lambda _text: self._handoff_failed(None))
         self._track(dialog)
         return dialog
+
+    def _handoff_failed(self, failure: str | None) -> None:
+        """Say (or stop saying) that the last handoff failed, and keep it in the vault."""
+        self.commands.remember_handoff(failure)
+        self.status_line.show_handoff_failure(failure)
 
     def open_enrollment(self) -> EnrollmentDialog:
         dialog = EnrollmentDialog(self.session, parent=self)

@@ -57,8 +57,6 @@ class SessionFlow(QObject):
         self.unlock_dialog: UnlockDialog | None = None
         self.chooser: VaultChooser | None = None
         self._place: Place | None = None
-        # A failed handoff is said in the status bar until one succeeds, across locks too.
-        self._handoff_failure: str | None = None
         self.idle = IdleLock(0, self)
         self.idle.idle.connect(self._idle)
         app = QApplication.instance()
@@ -125,7 +123,6 @@ class SessionFlow(QObject):
 
         window = MainWindow(session, self.catalogue, self._place)
         self._place = None
-        window.status_line.show_handoff_failure(self._handoff_failure)
         window.lock_requested.connect(self.lock)
         window.quit_requested.connect(self._end)
         window.settings_changed.connect(self._settings_changed)
@@ -159,7 +156,6 @@ class SessionFlow(QObject):
         window, self.window = self.window, None
         if window is not None:
             self._place = window.place()
-            self._handoff_failure = window.status_line.handoff_failure_text
             window.save_window_state()
             window.detach()
             window.hide()
@@ -179,7 +175,6 @@ class SessionFlow(QObject):
             window.deleteLater()
         access, self.access = self.access, None
         self._place = None
-        self._handoff_failure = None
         if access is not None:
             try:
                 access.wipe()
@@ -193,7 +188,6 @@ class SessionFlow(QObject):
         if window is None:
             return
         self._place = window.place()
-        self._handoff_failure = window.status_line.handoff_failure_text
         window.save_window_state()
         window.detach()
         window.hide()

@@ -16,7 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from observer_app.errors import UserActionError, system_reason
+from observer_app.handoff.parts.transport import DiskUsageProbe
+from observer_app.handoff.parts.writer import Opener, open_new_file
 from observer_app.i18n import _
+
+
+@dataclass(frozen=True)
+class StickAccess:
+    """The two OS calls the handoff makes on the stick: how much room it has, and creating a
+    part file. The defaults are the real calls; a test where the OS cannot play a full or a
+    read-only stick (no right to mount a small or read-only file system) passes its own, which
+    then fail the way the OS does (a small `free`, an `OSError(EROFS)` from the opener)."""
+
+    disk_usage: DiskUsageProbe = shutil.disk_usage
+    opener: Opener = open_new_file
+
+
+REAL_STICK = StickAccess()
+"""The OS itself: what the window and the CLI use."""
 
 
 @dataclass(frozen=True)
@@ -61,14 +78,14 @@ def removable_drives() -> list[Drive]:
     return drives
 
 
-def free_space(folder: Path) -> int:
+def free_space(folder: Path, disk_usage: DiskUsageProbe = shutil.disk_usage) -> int:
     """Free bytes in `folder`; a folder that is gone (the stick pulled) is a clear error."""
     if not folder.is_dir():
         raise UserActionError(
             _("{folder} is not there: is the stick plugged in?").format(folder=folder)
         )
     try:
-        return shutil.disk_usage(folder).free
+        return disk_usage(folder).free
     except OSError as error:
         raise UserActionError(
             _("cannot read {folder}: {reason}").format(folder=folder, reason=system_reason(error))

@@ -8,6 +8,7 @@ files or folders), each bundle with its receipt when asked, reported bundle by b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,10 @@ from observer_app.handoff.documents import FILE_PREFIX
 from observer_app.handoff.parts.names import find_bundle_parts, parse_part_name
 from observer_app.handoff.parts.transport import DEFAULT_PART_SIZE as DEFAULT_PART_SIZE
 from observer_app.i18n import _
+from observer_app.logbook.drives import REAL_STICK, StickAccess
 from observer_app.logbook.media import make_missing_thumbnails
 from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.settings import MAX_NOTICE_CHARS, load_settings, update_settings
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED as HANDOFF_ACKNOWLEDGED
 
 
@@ -39,10 +42,19 @@ def export_bundle(
     part_size: int = DEFAULT_PART_SIZE,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    stick: StickAccess = REAL_STICK,
 ) -> ExportResult:
-    """Write what the pinned coordinator has not acknowledged yet into `folder` (observer)."""
+    """Write what the pinned coordinator has not acknowledged yet into `folder` (observer).
+
+    `stick` is the OS calls on the stick (the real ones by default; see `StickAccess`)."""
     return exporter.export_bundle(
-        session, folder, part_size=part_size, progress=progress, cancel=cancel
+        session,
+        folder,
+        part_size=part_size,
+        progress=progress,
+        cancel=cancel,
+        disk_usage=stick.disk_usage,
+        opener=stick.opener,
     )
 
 
@@ -184,6 +196,25 @@ def accept_receipts(session: LogbookSession, path: Path) -> list[ReceiptFile]:
         except NotValidError as error:
             results.append(ReceiptFile(candidate, error=error.message))
     return results
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def remember_failure(session: LogbookSession, failure: str | None) -> None:
+    """Keep in the vault why the last handoff failed (None: one succeeded since), so that the
+    window says it until a handoff succeeds, also after the application was closed.
+
+    The text is made one line and bounded (a folder's name may hold anything)."""
+    text = None
+    if failure is not None:
+        text = _CONTROL.sub(" ", failure).strip()[:MAX_NOTICE_CHARS] or None
+    update_settings(session, handoff_failure=text)
+
+
+def last_failure(session: LogbookSession) -> str | None:
+    """Why the last handoff failed, when none succeeded since; else None."""
+    return load_settings(session).handoff_failure
 
 
 def handoff_status(session: LogbookSession) -> HandoffStatus:

@@ -34,6 +34,7 @@ MAX_WINDOW_BYTES: Final = 64 * 1024
 MAX_VIEWS: Final = 64
 MAX_COLUMNS: Final = 64
 MAX_COLUMN_WIDTH: Final = 100_000
+MAX_NOTICE_CHARS: Final = 2000
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class Settings:
     """The law a complaint invokes, instead of the catalogue's wording."""
     legal_basis_date: str | None = None
     """The day (ISO) the law is cited as in force; unset: the mission's date."""
+    handoff_failure: str | None = None
+    """Why the last handoff failed, in words, until one succeeds: the window says it in its
+    status bar also after the application was closed (a failed handoff is never silent)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ _BASE64: Final = Text(
 )
 _VIEW_NAME: Final = Text(64, 1, re.compile(r"[a-z][a-z0-9_.-]*", re.ASCII))
 _ONE_LINE: Final = Text(300, 1, re.compile(r"[^\x00-\x1f\x7f]+"))
+_NOTICE: Final = Text(MAX_NOTICE_CHARS, 1, re.compile(r"[^\x00-\x1f\x7f]+"))
 _ISO_DATE: Final = Text(10, 10, re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII))
 
 _CODECS: Final[Mapping[str, _Codec]] = {
@@ -118,6 +123,7 @@ _CODECS: Final[Mapping[str, _Codec]] = {
     "report_contact": _Codec(_ONE_LINE),
     "legal_basis": _Codec(_ONE_LINE),
     "legal_basis_date": _Codec(_ISO_DATE, _real_date, _real_date),
+    "handoff_failure": _Codec(_NOTICE),
 }
 _DEFAULTS: Final = Settings()
 

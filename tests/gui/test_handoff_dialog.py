@@ -1,7 +1,8 @@
 """The USB handoff window between two real vaults, a temp folder playing the stick: a pulled
 stick fails clearly and loses nothing, the next try writes and reads back, the coordinator
 imports and writes a receipt, the observer reads it and nothing waits any more; the window's
-status bar keeps a failure until a handoff succeeds."""
+status bar keeps a failure until a handoff succeeds, across a lock and a restart (the vault
+keeps the notice)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from observer_app.gui.session_flow import SessionFlow
 from observer_app.logbook import notes, stations
 from observer_app.logbook.enrollment import accept_package, issue_package, write_request
 from observer_app.logbook.handoff import CoordinatorStatus, ObserverStatus, handoff_status
-from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.session import LogbookSession, open_session
+from observer_app.logbook.setup import KdfProfile
 
 from .conftest import populate_day, unlock
 
@@ -120,3 +122,62 @@ def test_a_failed_handoff_is_still_said_after_a_lock(
     assert again is not window
     assert again.status_line.handoff_failure.isVisibleTo(again)
     assert "plugged in" in (again.status_line.handoff_failure_text or "")
+
+
+def test_a_failed_handoff_is_still_said_after_the_application_was_closed(
+    qtbot: QtBot,
+    catalogue: Catalogue,
+    vault_path: Path,
+    passphrase: str,
+    make_session: Callable[..., LogbookSession],
+    tmp_path: Path,
+) -> None:
+    """The notice lives in the vault: a new process (a new flow on the same vault) says it,
+    until a handoff succeeds; then a new start says nothing."""
+    coordinator = make_session(name="Coordinator", role="coordinator", folder="coordinator")
+    stations.add_station(coordinator, catalogue, "101", "Школа № 5", region="almaty_city")
+    observer = open_session(vault_path, passphrase)
+    try:
+        populate_day(observer, catalogue)
+        enroll(coordinator, observer, tmp_path / "setup")
+    finally:
+        observer.close()
+
+    def start() -> tuple[SessionFlow, MainWindow]:
+        flow = SessionFlow(catalogue, vault_path, kdf=KdfProfile.TEST)
+        flow.start()
+        return flow, unlock(qtbot, flow, passphrase)
+
+    def quit_app(flow: SessionFlow, window: MainWindow) -> None:
+        with qtbot.waitSignal(flow.ended):
+            window.quit_requested.emit()
+        window.close()
+        assert flow.access is not None and flow.access.locked
+
+    flow, window = start()
+    assert not window.status_line.handoff_failure.isVisibleTo(window)
+    dialog = window.open_handoff()
+    dialog.drive.setEditText(str(tmp_path / "no-stick-here"))
+    with qtbot.waitSignal(dialog.failed) as failed:
+        dialog.export_button.click()
+    dialog.close()
+    quit_app(flow, window)
+
+    flow, window = start()
+    assert window.status_line.handoff_failure.isVisibleTo(window)
+    assert window.status_line.handoff_failure_text == failed.args[0]
+    assert "plugged in" in failed.args[0]
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    dialog = window.open_handoff()
+    dialog.drive.setEditText(str(stick))
+    with qtbot.waitSignal(dialog.done_step, timeout=30000):
+        dialog.export_button.click()
+    assert not window.status_line.handoff_failure.isVisibleTo(window)
+    dialog.close()
+    quit_app(flow, window)
+
+    flow, window = start()
+    assert not window.status_line.handoff_failure.isVisibleTo(window)
+    assert window.status_line.handoff_failure_text is None
+    quit_app(flow, window)

@@ -101,3 +101,18 @@ def test_unknown_and_unusable_stored_values_fall_back_to_defaults(session: Logbo
     )
     loaded = load_settings(session)
     assert loaded == Settings(ui_language="kk", last_station="101")
+
+
+def test_a_handoff_failure_is_kept_as_one_bounded_line_until_cleared(
+    session: LogbookSession,
+) -> None:
+    from observer_app.logbook.handoff import last_failure, remember_failure
+    from observer_app.logbook.settings import MAX_NOTICE_CHARS
+
+    assert last_failure(session) is None
+    remember_failure(session, "/media/stick\nname\x00: is read-only")
+    assert last_failure(session) == "/media/stick name : is read-only"
+    remember_failure(session, "x" * (MAX_NOTICE_CHARS + 50))
+    assert last_failure(session) == "x" * MAX_NOTICE_CHARS
+    remember_failure(session, None)
+    assert last_failure(session) is None

@@ -32,7 +32,7 @@ from observer_app.gui.dialogs.folder_picker import FolderPicker
 from observer_app.gui.workers import Worker
 from observer_app.i18n import _, ngettext
 from observer_app.logbook import handoff
-from observer_app.logbook.drives import free_space, removable_drives
+from observer_app.logbook.drives import REAL_STICK, StickAccess, free_space, removable_drives
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.timeline import timeline_page
 
@@ -53,10 +53,16 @@ class HandoffDialog(QDialog):
     """Why a step failed (also kept in `failure` until a step succeeds)."""
 
     def __init__(
-        self, session: LogbookSession, folder: Path | None = None, parent: QWidget | None = None
+        self,
+        session: LogbookSession,
+        folder: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        stick: StickAccess = REAL_STICK,
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self.stick = stick
         self.observer = isinstance(handoff.handoff_status(session), handoff.ObserverStatus)
         self.setWindowTitle(_("USB handoff"))
         self.drive = QComboBox()
@@ -135,7 +141,8 @@ class HandoffDialog(QDialog):
 
     def show_space(self) -> None:
         try:
-            self.space.setText(_("Free: {size}").format(size=size_text(free_space(self.folder()))))
+            free = free_space(self.folder(), self.stick.disk_usage)
+            self.space.setText(_("Free: {size}").format(size=size_text(free)))
         except UserActionError as error:
             self.space.setText(error.message)
 
@@ -214,7 +221,7 @@ class HandoffDialog(QDialog):
     def export(self) -> None:
         folder = self.folder()
         try:
-            free = free_space(folder)
+            free = free_space(folder, self.stick.disk_usage)
         except UserActionError as error:
             self._failed(error)
             return
@@ -224,15 +231,18 @@ class HandoffDialog(QDialog):
             self._failed(
                 UserActionError(
                     _(
-                        "Not enough free space on {folder}: {free} free, about {needed} needed."
+                        "Not enough free space on {folder}: {free} free, about {needed} needed; "
+                        "free some room or choose another stick"
                     ).format(folder=folder, free=size_text(free), needed=size_text(needed))
                 )
             )
             return
-        session = self.session
+        session, stick = self.session, self.stick
 
         def call(progress: Progress, cancel: Cancel) -> Any:
-            return handoff.export_bundle(session, folder, progress=progress, cancel=cancel)
+            return handoff.export_bundle(
+                session, folder, progress=progress, cancel=cancel, stick=stick
+            )
 
         def said(result: handoff.ExportResult) -> str:
             return ngettext(

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from observer_app.core.roles import role_label
 from observer_app.i18n import _, ngettext
-from observer_app.logbook.handoff import ObserverStatus, handoff_status
+from observer_app.logbook.handoff import ObserverStatus, handoff_status, last_failure
 from observer_app.logbook.identity import whoami
 from observer_app.logbook.session import LogbookSession
 
@@ -23,13 +23,14 @@ class StatusLine(QStatusBar):
         self.fingerprint.setToolTip(holder.fingerprint)
         self.waiting = QLabel()
         self.waiting.setAccessibleName(_("Records waiting for handoff"))
-        # A handoff that failed says so here until one succeeds (never silently).
+        # A handoff that failed says so here until one succeeds (never silently); the vault
+        # keeps the notice, so a new window (a lock, a restart) says it too.
         self.handoff_failure = QLabel()
         self.handoff_failure.setObjectName("handoff_failure")
         self.handoff_failure.setStyleSheet("color: #b00020")
-        self.handoff_failure.setVisible(False)
         for label in (self.handoff_failure, self.role, self.fingerprint, self.waiting):
             self.addPermanentWidget(label)
+        self.show_handoff_failure(last_failure(session))
         self.refresh()
 
     @property

@@ -12,6 +12,7 @@ decrypted chunk by chunk straight into the tar stream, which the transport seals
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +36,11 @@ from observer_app.handoff.holder import HolderSession, require_role
 from observer_app.handoff.parts.tar_stream import TarMember
 from observer_app.handoff.parts.transport import (
     DEFAULT_PART_SIZE,
+    DiskUsageProbe,
     estimate_bundle_size,
     write_bundle,
 )
+from observer_app.handoff.parts.writer import Opener, open_new_file
 from observer_app.i18n import _
 from observer_app.vault.blobs import find_blob
 from observer_app.vault.connection import Connection
@@ -195,8 +198,12 @@ def export_bundle(
     part_size: int = DEFAULT_PART_SIZE,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    disk_usage: DiskUsageProbe = shutil.disk_usage,
+    opener: Opener = open_new_file,
 ) -> ExportResult:
     """Write the next bundle for the pinned coordinator into `out_dir`.
+
+    `disk_usage` and `opener` are the OS calls on the stick (`write_bundle`'s), for tests.
 
     UserActionError when there is nothing new to hand over (or no space, or the stick fails),
     OperationCancelled when `cancel()` said so; in every failure case no part looks whole.
@@ -242,5 +249,7 @@ def export_bundle(
         part_size=part_size,
         progress=progress,
         cancel=cancel,
+        disk_usage=disk_usage,
+        opener=opener,
     )
     return ExportResult(tuple(paths), manifest)

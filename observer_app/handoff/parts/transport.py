@@ -229,7 +229,10 @@ def _write_failure(exc: OSError, folder: Path) -> UserActionError:
     elif exc.errno == errno.EFBIG:
         message = _("a file is too large for the file system on {folder}; use a smaller part size")
     elif exc.errno == errno.EROFS:
-        message = _("{folder} is read-only")
+        message = _(
+            "{folder} is read-only: switch off the stick's write protection or choose another "
+            "folder"
+        )
     elif exc.errno in (errno.EACCES, errno.EPERM):
         message = _("no permission to write to {folder}")
     elif exc.errno in _DEVICE_GONE:
