@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from observer_app.core.progress import Cancel, Progress
+from observer_app.core.progress import Cancel, Progress, throttled
 from observer_app.gui.actions import Commands
 from observer_app.gui.workers import Worker
 from observer_app.logbook.media import Link
@@ -64,10 +64,10 @@ class ImportRun(QObject):
             return commands.import_media(
                 chosen,
                 link,
-                progress,
+                throttled(progress),
                 cancel,
                 relay.file_started.emit,
-                relay.file_progressed.emit,
+                throttled(relay.file_progressed.emit),
             )
 
         return self._run(call, self.imported)

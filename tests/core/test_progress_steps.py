@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from observer_app.core.progress import Steps, never_cancel
+from observer_app.core.progress import Steps, never_cancel, throttled
 from observer_app.errors import OperationCancelled
 
 
@@ -34,3 +36,18 @@ def test_check_raises_the_given_message_once_cancelled() -> None:
     with pytest.raises(OperationCancelled) as cancelled:
         steps.check()
     assert cancelled.value.message == "импорт отменён"
+
+
+def test_throttled_progress_passes_the_start_the_end_and_one_report_per_interval() -> None:
+    now = [0.0]
+    seen: list[tuple[int, int]] = []
+    report = throttled(lambda done, total: seen.append((done, total)), 0.04, lambda: now[0])
+    report(0, 1000)
+    for done in range(1, 1000):
+        now[0] += 0.001  # a report every millisecond
+        report(done, 1000)
+    report(1000, 1000)
+    assert seen[0] == (0, 1000) and seen[-1] == (1000, 1000)
+    assert 20 <= len(seen) <= 30  # about one per 40 ms over the second, not a thousand
+    reported = [done for done, _total in seen[1:-1]]
+    assert all(later - earlier >= 40 for earlier, later in itertools.pairwise(reported))
