@@ -13,6 +13,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 DEFAULT_ZONE = "Asia/Almaty"
 
 
+def day_skeleton(locale: str) -> str:
+    """The Babel skeleton of a day in `locale`: the month abbreviated ("Mar 15, 2026",
+    "15 мар. 2026 г."), except in Kazakh, whose abbreviations ("15 нау.", "3 жел.") read as
+    clipped words to a Kazakh reader: there the month is written out ("2026 ж. 15 наурыз")."""
+    return "yMMMMd" if locale.split("_")[0] == "kk" else "yMMMd"
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

@@ -12,7 +12,13 @@ from functools import lru_cache
 
 from babel.dates import format_skeleton
 
-from observer_app.core.timeutil import format_utc, parse_user_time, to_local, utc_now
+from observer_app.core.timeutil import (
+    day_skeleton,
+    format_utc,
+    parse_user_time,
+    to_local,
+    utc_now,
+)
 from observer_app.errors import UsageError
 from observer_app.i18n import _, current_language
 
@@ -38,7 +44,7 @@ def local_iso(utc_text: str, zone_name: str) -> str:
 @lru_cache(maxsize=4096)
 def _day_text(day: dt.date, locale: str) -> str:
     """Babel's date for a day (cached: a timeline page formats hundreds of times a few days)."""
-    return format_skeleton("yMMMd", dt.datetime.combine(day, dt.time()), locale=locale)
+    return format_skeleton(day_skeleton(locale), dt.datetime.combine(day, dt.time()), locale=locale)
 
 
 @lru_cache(maxsize=4096)
@@ -47,7 +53,7 @@ def _clock_text(hour: int, minute: int, locale: str) -> str:
 
 
 def format_local(utc_text: str, zone_name: str, language: str | None = None) -> str:
-    """`Mar 15, 2026, 07:30` / `15 мар. 2026 г., 07:30` / `2026 ж. 15 нау., 07:30`."""
+    """`Mar 15, 2026, 07:30` / `15 мар. 2026 г., 07:30` / `2026 ж. 15 наурыз, 07:30`."""
     moment = to_local(utc_text, zone_name)
     locale = language or current_language()
     return f"{_day_text(moment.date(), locale)}, {_clock_text(moment.hour, moment.minute, locale)}"

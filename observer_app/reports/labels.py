@@ -22,7 +22,7 @@ from babel.units import format_unit
 from observer_app.core.answers import answer_from_json, format_answer
 from observer_app.core.catalogue import Catalogue, Label
 from observer_app.core.protocol import basis_points
-from observer_app.core.timeutil import parse_utc, zone
+from observer_app.core.timeutil import day_skeleton, parse_utc, zone
 from observer_app.errors import ObserverError
 from observer_app.i18n import translator_for
 
@@ -62,7 +62,7 @@ class ReportTexts:
         """`Nov 28, 2026, 07:45` / `28 нояб. 2026 г., 07:45` / `2026 ж. 28 қар., 07:45`."""
         moment = self.local(utc_text, zone_name)
         return (
-            f"{format_skeleton('yMMMd', moment, locale=self.lang)}, "
+            f"{format_skeleton(day_skeleton(self.lang), moment, locale=self.lang)}, "
             f"{format_skeleton('Hm', moment, locale=self.lang)}"
         )
 
@@ -79,7 +79,7 @@ class ReportTexts:
         except (ValueError, OverflowError):  # not a time, or beyond year 1..9999 in that zone
             return text
         shown = (
-            f"{format_skeleton('yMMMd', moment, locale=self.lang)}, "
+            f"{format_skeleton(day_skeleton(self.lang), moment, locale=self.lang)}, "
             f"{format_skeleton('Hms', moment, locale=self.lang)}"
         )
         if moment.tzinfo is None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from observer_app.gui.models.timeline_model import TimelineModel
 from observer_app.gui.session_flow import SessionFlow
+from observer_app.gui.widgets.timeline_view import TimelineView
+from observer_app.i18n import set_language
 from observer_app.logbook.identity import whoami
 from observer_app.logbook.known_vaults import list_known_vaults
+from observer_app.logbook.localtime import format_local
 from observer_app.logbook.session import open_session
 from observer_app.logbook.settings import load_settings
 
@@ -117,3 +121,23 @@ def test_changes_refresh_the_timeline(qtbot: QtBot, flow: SessionFlow, passphras
     window.commands.add_note("Second note", "101", None)
     qtbot.waitUntil(lambda: window.timeline.timeline.rowCount() == before + 1)
     assert window.timeline.timeline.entry(0).text.endswith("Second note")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_the_time_column_holds_the_widest_time_of_any_month(
+    qtbot: QtBot, day_vault: Path, passphrase: str, lang: str
+) -> None:
+    set_language(lang)  # the autouse fixture puts English back
+    session = open_session(day_vault, passphrase)
+    try:
+        view = TimelineView(TimelineModel(session))
+        qtbot.addWidget(view)
+        # Kazakh writes the month out: a fixed width cut "2026 ж. 3 желтоқсан, 17:10" short.
+        widest = max(
+            view.fontMetrics().horizontalAdvance(format_local(f"2026-{m:02d}-28T18:59:00Z", "UTC"))
+            for m in range(1, 13)
+        )
+        assert "желтоқсан" in format_local("2026-12-28T18:59:00Z", "UTC") or lang != "kk"
+        assert view.horizontalHeader().sectionSize(0) >= widest + 8
+    finally:
+        session.close()

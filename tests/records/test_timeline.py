@@ -85,5 +85,5 @@ def test_local_times_are_formatted_per_language() -> None:
     assert local_iso(stored, "Asia/Almaty") == "2026-03-15T07:05:00+05:00"
     assert format_local(stored, "Asia/Almaty", "en") == "Mar 15, 2026, 07:05"
     assert format_local(stored, "Asia/Almaty", "ru") == "15 мар. 2026\u202fг., 07:05"
-    assert format_local(stored, "Asia/Almaty", "kk") == "2026\u202fж. 15 нау., 07:05"
+    assert format_local(stored, "Asia/Almaty", "kk") == "2026\u202fж. 15 наурыз, 07:05"
     assert resolve_time("2026-03-15T07:05+06:00", "Asia/Almaty") == "2026-03-15T01:05:00.000Z"

@@ -248,7 +248,7 @@ def test_kazakh_report_extracts_kazakh_text(day: Day) -> None:
     assert "Сайлау учаскесіне келген уақыт" in text  # ARR01, catalogue label in Kazakh
     assert "Бюллетеньдерді жәшікке заңсыз салу" in text  # category ballot stuffing
     assert "Қазақ тілі" in text
-    assert "2026 ж. 15 нау." in text  # Babel's Kazakh date
+    assert "2026 ж. 15 наурыз" in text  # the month written out (Babel abbreviates it)
     assert "58,6%" in text  # Babel's Kazakh number format (turnout 850/1450)
     assert "жиһаз дүкенінің" in text  # user text with the rarer letters
     for letter in "әғқңөұүһі":

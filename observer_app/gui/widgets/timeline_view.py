@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
 from observer_app.i18n import _
+from observer_app.logbook.localtime import format_local
 
 
 class TimelineView(QTableView):
@@ -28,10 +29,17 @@ class TimelineView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.resizeSection(0, 150)
+        header.resizeSection(0, self._time_column_width())
         header.resizeSection(1, 70)
         header.resizeSection(2, 130)
         self.selectionModel().selectionChanged.connect(self._selected)
+
+    def _time_column_width(self) -> int:
+        """Room for the widest time of any month in the UI language (Kazakh writes the month
+        out: "2026 ж. 28 желтоқсан, 23:59"), so that no time is cut off at the end."""
+        samples = (format_local(f"2026-{month:02d}-28T18:59:00Z", "UTC") for month in range(1, 13))
+        widest = max(self.fontMetrics().horizontalAdvance(text) for text in samples)
+        return max(150, widest + 20)
 
     def current_entry(self) -> TimelineRow | None:
         index = self.currentIndex()
