@@ -28,6 +28,9 @@ class WithheldItem:
     id: str
     kind: str
     reason: str
+    # How the observer knows the item: its short reference and file name ("M-3 IMG_0102.jpg");
+    # ids of items made the same minute share their first digits and tell nothing apart.
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,17 @@ def preview_withheld(
     )
     shown, withheld = split_media(data.all_media, policy_for(options.audience))
     texts = ReportTexts.for_language(current_language(), catalogue)
+    names = {m.id: m.original_name for m in data.all_media}
+
+    def label(item_id: str) -> str:
+        ref = data.refs.get(item_id, (item_id[:13], ""))[0]
+        name = names.get(item_id)
+        return f"{ref} {name}" if name else ref
+
     return ReportPreview(
         withheld=tuple(
-            WithheldItem(item.id, item.kind, withheld_reason(item, texts)) for item in withheld
+            WithheldItem(item.id, item.kind, withheld_reason(item, texts), label(item.id))
+            for item in withheld
         ),
         shown_media=len(shown),
     )

@@ -65,7 +65,9 @@ def test_public_report_withholds_the_refused_photo_and_checks_the_pdf(
     folder.mkdir()
     dialog, (preview, (result, verdict)) = make_public_report(qtbot, day, catalogue, folder)
     assert [item.id for item in preview.withheld] == [photo]
-    assert photo[:8] in dialog.withheld.text()
+    # Named as the observer knows it (reference and file name), not by an id's first digits.
+    assert f"M-1 {PHOTO.name}:" in dialog.withheld.text()
+    assert photo[:8] not in dialog.withheld.text()
     assert "refused" in dialog.withheld.text() or "consent" in dialog.withheld.text()
     assert result.path.parent == folder and result.path.exists()
     assert stat.S_IMODE(result.path.stat().st_mode) == 0o600

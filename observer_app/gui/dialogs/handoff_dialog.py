@@ -33,6 +33,7 @@ from observer_app.gui.workers import Worker
 from observer_app.i18n import _, ngettext
 from observer_app.logbook import handoff
 from observer_app.logbook.drives import REAL_STICK, StickAccess, free_space, removable_drives
+from observer_app.logbook.localtime import format_local
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.timeline import timeline_page
 
@@ -194,7 +195,8 @@ class HandoffDialog(QDialog):
                 mark = _("✓ receipt recorded")
             else:
                 mark = _("… waiting for handoff")
-            self.records.addItem(f"{mark} — {entry.local_time}: {entry.text}")
+            shown = format_local(entry.event.time_utc, entry.event.tz)
+            self.records.addItem(f"{mark} — {shown}: {entry.text}")
 
     # -- steps -------------------------------------------------------------------------------
 

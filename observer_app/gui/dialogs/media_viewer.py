@@ -43,6 +43,7 @@ from observer_app.gui.workers import Worker
 from observer_app.i18n import N_, _
 from observer_app.logbook import media
 from observer_app.logbook.evidence import media_warnings
+from observer_app.logbook.localtime import format_local
 from observer_app.logbook.media_history import media_history
 from observer_app.logbook.media_words import media_lines, media_words
 from observer_app.logbook.read_models import MediaItem
@@ -256,7 +257,8 @@ class MediaViewer(QDialog):
         self.gps_warning.setVisible(item.gps_lat_microdeg is not None)
         self.history.clear()
         for entry in media_history(self.session.conn, item.id):
-            self.history.addItem(f"{entry.local_time} — {entry.author}: {entry.text}")
+            shown = format_local(entry.event.time_utc, entry.event.tz)
+            self.history.addItem(f"{shown} — {entry.author}: {entry.text}")
         reason = self.publication_refusal()
         self.export_button.setEnabled(reason is None)
         self.export_button.setToolTip(

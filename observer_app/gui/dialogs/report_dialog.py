@@ -121,7 +121,9 @@ class ReportDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.stations.addItem(item)
-        self.stations.setMinimumHeight(72)
+        # Up to four stations in sight without scrolling (a fixed 72 px cut the third in two).
+        shown = max(1, min(4, self.stations.count()))
+        self.stations.setMinimumHeight(shown * self.stations.sizeHintForRow(0) + 8)
         self.stations.setMaximumHeight(110)
         self.period_from = QLineEdit()
         self.period_from.setPlaceholderText(_("e.g. 2026-03-15 08:00 (empty: from the start)"))
@@ -261,7 +263,7 @@ class ReportDialog(QDialog):
             lines = [
                 _("Withheld from this report, by the consent rules and the audience:"),
                 *(
-                    _("• media item {id}: {reason}").format(id=item.id[:8], reason=item.reason)
+                    _("• media item {id}: {reason}").format(id=item.label, reason=item.reason)
                     for item in preview.withheld
                 ),
             ]
