@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from observer_app.core.schema import Integer, List, Map, SchemaViolation, Spec, Text
+from observer_app.core.schema import Boolean, Integer, List, Map, SchemaViolation, Spec, Text
 from observer_app.errors import UsageError
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.session import LogbookSession
@@ -58,6 +58,8 @@ class Settings:
     """The law a complaint invokes, instead of the catalogue's wording."""
     legal_basis_date: str | None = None
     """The day (ISO) the law is cited as in force; unset: the mission's date."""
+    checklist_one_at_a_time: bool = False
+    """The checklist shows one question at a time (as VoteMonitor) instead of the whole phase."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ _CODECS: Final[Mapping[str, _Codec]] = {
     "report_contact": _Codec(_ONE_LINE),
     "legal_basis": _Codec(_ONE_LINE),
     "legal_basis_date": _Codec(_ISO_DATE, _real_date, _real_date),
+    "checklist_one_at_a_time": _Codec(Boolean()),
 }
 _DEFAULTS: Final = Settings()
 
