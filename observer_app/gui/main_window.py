@@ -38,7 +38,7 @@ from observer_app.gui.dialogs.void_dialog import VoidDialog
 from observer_app.gui.dialogs.wipe_dialog import WipeDialog
 from observer_app.gui.dropped_files import dropped_paths
 from observer_app.gui.models.timeline_model import TimelineModel, TimelineRow
-from observer_app.gui.record_refs import RecordRef
+from observer_app.gui.record_refs import RECORD_KINDS, RecordRef
 from observer_app.gui.widgets.details_panel import DetailsPanel
 from observer_app.gui.widgets.station_panel import StationPanel
 from observer_app.gui.widgets.status_line import StatusLine
@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
 
     def amend_selected(self) -> QDialog | None:
         ref = self.details.current
-        if ref is None:
+        if ref is None or ref.kind not in RECORD_KINDS:
             self.statusBar().showMessage(_("Select an incident or a note first."), 5000)
             return None
         try:
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
 
     def void_selected(self) -> QDialog | None:
         ref = self.details.current
-        if ref is None:
+        if ref is None or ref.kind not in RECORD_KINDS:
             self.statusBar().showMessage(_("Select an incident or a note first."), 5000)
             return None
         record_id = ref.id

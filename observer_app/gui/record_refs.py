@@ -1,7 +1,10 @@
-"""Which record a timeline event belongs to: an incident or a note, by id (others: none).
+"""Which record a timeline event belongs to: an incident, a note or a visit, by id (others:
+none).
 
 Added events carry the record's `id`, amendments and voids its `target`; the details panel, amend
-and void need the record, not the event.
+and void need the record, not the event. A visit's events (arrival, departure, a break's start
+and end) all belong to the visit, which the details panel shows with its breaks; only incidents
+and notes (`RECORD_KINDS`) can be amended or voided.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from dataclasses import dataclass
 from observer_app.logbook.timeline import TimelineEntry
 
 RECORD_KINDS = ("incident", "note")
+"""The records a holder amends and voids."""
+VISIT_KEYS = {"started": "id", "ended": "target", "paused": "target", "resumed": "visit"}
+"""Where each visit event names its visit (a break's own id is `id` or `target` otherwise)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +27,11 @@ class RecordRef:
 
 def record_of(entry: TimelineEntry) -> RecordRef | None:
     kind, _, action = entry.event.type.partition(".")
-    if kind not in RECORD_KINDS:
+    if kind == "visit" and action in VISIT_KEYS:
+        key = VISIT_KEYS[action]
+    elif kind in RECORD_KINDS:
+        key = "id" if action == "added" else "target"
+    else:
         return None
-    key = "id" if action == "added" else "target"
     value = entry.event.body.get(key)
     return RecordRef(kind, value) if isinstance(value, str) and value else None
