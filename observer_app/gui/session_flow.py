@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from observer_app.core.catalogue import Catalogue, load_catalogue
 from observer_app.errors import ObserverError, UserActionError
+from observer_app.gui.concealment import conceal_windows
 from observer_app.gui.dialogs.unlock_dialog import UnlockDialog
 from observer_app.gui.idle_lock import IdleLock
 from observer_app.gui.preload import preload_window_modules
@@ -160,6 +161,7 @@ class SessionFlow(QObject):
             window.detach()
             window.hide()
             window.deleteLater()
+        conceal_windows()
         if self.access is not None:
             self.access.lock()
         self.show_unlock()

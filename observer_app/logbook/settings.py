@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from observer_app.core.schema import Integer, List, Map, SchemaViolation, Spec, Text
+from observer_app.core.schema import Boolean, Integer, List, Map, SchemaViolation, Spec, Text
 from observer_app.errors import UsageError
 from observer_app.i18n import SUPPORTED_LANGUAGES, _
 from observer_app.logbook.session import LogbookSession
@@ -62,6 +62,8 @@ class Settings:
     handoff_failure: str | None = None
     """Why the last handoff failed, in words, until one succeeds: the window says it in its
     status bar also after the application was closed (a failed handoff is never silent)."""
+    checklist_one_at_a_time: bool = False
+    """The checklist shows one question at a time (as VoteMonitor) instead of the whole phase."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ _CODECS: Final[Mapping[str, _Codec]] = {
     "legal_basis": _Codec(_ONE_LINE),
     "legal_basis_date": _Codec(_ISO_DATE, _real_date, _real_date),
     "handoff_failure": _Codec(_NOTICE),
+    "checklist_one_at_a_time": _Codec(Boolean()),
 }
 _DEFAULTS: Final = Settings()
 

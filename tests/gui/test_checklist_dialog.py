@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from observer_app.gui.dialogs.checklist_dialog import ChecklistDialog
 from observer_app.gui.session_flow import SessionFlow
 from observer_app.logbook.checklist import checklist
+from observer_app.logbook.settings import load_settings
 
 from .conftest import type_text, unlock
 
@@ -107,3 +108,51 @@ def test_a_bad_value_says_why_and_records_nothing(
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert dialog.error.text()
     assert "OPN08" not in _answers(dialog, "opening")
+
+
+def test_one_question_at_a_time_by_keys(qtbot: QtBot, flow: SessionFlow, passphrase: str) -> None:
+    dialog = _dialog(qtbot, flow, passphrase, "opening")
+    rows = dialog.rows
+    assert not dialog.one_at_a_time.isChecked() and not dialog.position.isVisible()
+    with qtbot.waitSignal(dialog.one_at_a_time.toggled):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # type: ignore[arg-type]
+    assert load_settings(dialog.commands.session).checklist_one_at_a_time
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is rows["OPN01"].field)
+    assert dialog.position.text() == "Question 1 of 9"
+    assert [row.isVisible() for row in rows.values()] == [True] + [False] * 8
+    _key(qtbot, "6:00")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # type: ignore[arg-type]
+    assert _answers(dialog, "opening") == {"OPN01": "06:00"}  # saved when given
+    assert QApplication.focusWidget() is rows["OPN02"] and rows["OPN02"].isVisible()
+    assert not rows["OPN01"].isVisible()
+    assert dialog.position.text() == "Question 2 of 9"
+    _key(qtbot, "y")
+    _key(qtbot, "d")
+    assert dialog.position.text() == "Question 4 of 9"
+    assert dialog.progress.text() == "3 of 9 answered"
+    assert dialog.phase.currentText() == "Opening · 3/9"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageUp)  # type: ignore[arg-type]
+    assert dialog.position.text() == "Question 3 of 9"
+    _key(qtbot, "n")  # changed: on to question 4 again, the earlier value shown
+    assert rows["OPN03"].earlier.text() == "earlier: Don't know"
+    assert QApplication.focusWidget() is rows["OPN04"].field
+    _key(qtbot, "12")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown)  # type: ignore[arg-type]
+    assert dialog.position.text() == "Question 5 of 9"
+    assert _answers(dialog, "opening") == {
+        "OPN01": "06:00",
+        "OPN02": "yes",
+        "OPN03": "no",
+        "OPN04": 12,
+    }
+    # Another phase starts at its first question; the mode is remembered for the next dialog.
+    dialog.phase.setCurrentIndex(dialog.phase.findData("voting"))
+    assert dialog.position.text() == "Question 1 of 15"
+    dialog.close()
+    window = flow.window
+    assert window is not None
+    again = window.open_checklist()
+    assert again is not None and again.one_at_a_time.isChecked()
+    again.phase.setCurrentIndex(again.phase.findData("opening"))
+    assert again.position.text() == "Question 5 of 9"  # the first one not yet answered
+    assert [row.isVisible() for row in again.rows.values()].count(True) == 1

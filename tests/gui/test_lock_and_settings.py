@@ -4,7 +4,7 @@ them; settings change the language (windows rebuilt) and the auto-lock time."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from observer_app.gui.dialogs.incident_dialog import IncidentDialog
@@ -84,3 +84,53 @@ def test_settings_change_language_and_auto_lock(
     assert flow.idle.minutes == 12
     stored = load_settings(rebuilt.session)
     assert (stored.ui_language, stored.auto_lock_minutes) == ("kk", 12)
+
+
+def _secrets_in(widget: QWidget, secrets: tuple[str, ...]) -> list[str]:
+    """Which of `secrets` the window's title or accessible texts name."""
+    said = " ".join((widget.windowTitle(), widget.accessibleName(), widget.accessibleDescription()))
+    return [secret for secret in secrets if secret in said]
+
+
+def test_while_locked_no_window_names_the_holder_a_station_or_typed_text(
+    qtbot: QtBot, flow: SessionFlow, passphrase: str
+) -> None:
+    window = unlock(qtbot, flow, passphrase)
+    typed = "Наблюдателя не пустили в зал"
+    secrets = (NAME, "101", "102", "Школа № 5", "Гимназия № 38", typed, "урна")
+    assert _secrets_in(window, secrets) == [NAME]  # the title names the holder while unlocked
+    window.stations.select("102")
+    protocol = window.open_protocol()
+    assert protocol is not None and "102" in protocol.windowTitle()
+    protocol.show()
+    search = window.open_search()
+    search.words.setText("урна")
+    search.setWindowTitle("урна")  # even a title made of typed words is not left behind
+    search.show()
+    form = window.new_incident()
+    qtbot.waitExposed(form)
+    qtbot.waitUntil(form.isActiveWindow)
+    type_text(form.text, typed)
+    qtbot.keyClick(form.text, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: flow.window is None)
+    dialog = flow.unlock_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    # Every window Qt still holds (the discarded ones are deleted later), shown or not.
+    everything = QApplication.topLevelWidgets()
+    assert window in everything and protocol in everything
+    leaks = {w.windowTitle(): _secrets_in(w, secrets) for w in everything}
+    assert not any(leaks.values()), leaks
+    assert [w for w in everything if w.isVisible()] == [dialog]
+    assert window.windowTitle() == "Observer Logbook — locked"
+    shown = [dialog, *dialog.findChildren(QWidget)]
+    texts = " ".join(
+        " ".join((w.windowTitle(), w.accessibleName(), w.toolTip(), str(w.property("text") or "")))
+        for w in shown
+    )
+    assert not [secret for secret in secrets if secret in texts]
+    # Unlocking restores the titles with the windows.
+    again = unlock(qtbot, flow, passphrase)
+    assert NAME in again.windowTitle()
+    reopened = [f for f in again.open_forms if isinstance(f, IncidentDialog)]
+    assert [f.windowTitle() for f in reopened] == ["New incident"]

@@ -227,3 +227,27 @@ def test_arrival_and_departure_one_keystroke_each(
     visits = list_visits(window.session, "102")
     assert visits[0].ended_utc is not None
     assert keys.presses == 4
+
+
+def test_a_break_shows_in_the_details_with_its_start_and_end(
+    qtbot: QtBot, flow: SessionFlow, passphrase: str
+) -> None:
+    window = unlock(qtbot, flow, passphrase)
+    window.commands.pause("101", None)
+    window.commands.resume("101", None)
+    window.stations.select("101")
+    timeline = window.timeline.timeline
+    qtbot.waitUntil(
+        lambda: any(
+            timeline.entry(r).event_type == "visit.resumed" for r in range(timeline.rowCount())
+        )
+    )
+    row = next(
+        r for r in range(timeline.rowCount()) if timeline.entry(r).event_type == "visit.paused"
+    )
+    window.timeline.selectRow(row)
+    qtbot.waitUntil(lambda: "Break 1" in window.details.toPlainText())
+    shown = window.details.toPlainText()
+    assert "Arrival" in shown and "still there" in shown and " – " in shown
+    assert "not ended" not in shown  # the break has its end
+    assert window.amend_selected() is None  # a visit is not amended like an incident

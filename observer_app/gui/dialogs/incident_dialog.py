@@ -30,6 +30,7 @@ from observer_app.gui.actions import Commands
 from observer_app.gui.dialogs.draft_form import DraftForm
 from observer_app.gui.form_values import clock_now, clock_of, lines_of
 from observer_app.gui.widgets.category_picker import CategoryPicker
+from observer_app.gui.widgets.clock_warning import ClockWarning
 from observer_app.gui.widgets.photo_attachments import PhotoAttachments
 from observer_app.i18n import _
 from observer_app.logbook.incidents import IncidentChanges
@@ -81,6 +82,7 @@ class IncidentDialog(DraftForm):
         self.time = QLineEdit()
         self.time.setAccessibleName(_("Time"))
         self.time.setToolTip(_("A time of day such as 19:40, or a full date and time"))
+        self.clock_warning = ClockWarning(commands.session)
         self.severity = _combo(_("Severity"))
         for term in catalogue.severities:
             self.severity.addItem(words.label(term.label), term.id)
@@ -121,6 +123,8 @@ class IncidentDialog(DraftForm):
             label = QLabel(text)
             label.setBuddy(widget.focusProxy() or widget)
             form.addRow(label, widget)
+            if widget is self.time:
+                form.addRow(self.clock_warning)
         self.setAcceptDrops(True)  # photos dropped anywhere on the form are attached
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -140,6 +144,8 @@ class IncidentDialog(DraftForm):
             self._reset_time()
         if draft is not None:
             self.restore(draft)
+        self.time.textChanged.connect(self._check_clock)
+        self._check_clock()
         self.category.setFocus()
 
     # -- filling -----------------------------------------------------------------------------
@@ -211,6 +217,15 @@ class IncidentDialog(DraftForm):
     def _station_changed(self, index: int) -> None:
         if self.incident is None and self.time.text() == self._initial_time:
             self._reset_time()
+        self._check_clock()
+
+    def _check_clock(self) -> None:
+        """Warn before saving when the time to be recorded (or the computer's zone) looks
+        wrong; an amendment that keeps the incident's time is judged on that time."""
+        typed = self._typed_time()
+        if typed is None and self.incident is not None:
+            typed = self.incident.occurred_utc
+        self.clock_warning.check(typed, self._zone())
 
     # -- DraftForm ---------------------------------------------------------------------------
 

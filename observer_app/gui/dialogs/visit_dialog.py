@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from observer_app.core.timeutil import DEFAULT_ZONE
 from observer_app.errors import ObserverError
 from observer_app.gui.form_values import clock_now
+from observer_app.gui.widgets.clock_warning import ClockWarning
 from observer_app.i18n import _
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.stations import list_stations
@@ -58,11 +59,16 @@ class VisitDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
+        self.clock_warning = ClockWarning(session)
         form = QFormLayout()
         for text, widget in ((_("&Station:"), self.station), (_("T&ime:"), self.time)):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
+        form.addRow(self.clock_warning)
+        self.time.textChanged.connect(self._check_clock)
+        self.station.currentIndexChanged.connect(lambda index: self._check_clock())
+        self._check_clock()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -82,14 +88,22 @@ class VisitDialog(QDialog):
             self._initial = clock_now(zone)
             self.time.setText(self._initial)
 
+    def _typed(self) -> str | None:
+        """The time typed, None when it is the prefilled now."""
+        typed = self.time.text().strip()
+        return None if typed in ("", self._initial) else typed
+
+    def _check_clock(self) -> None:
+        zone = self._zones.get(str(self.station.currentData()), DEFAULT_ZONE)
+        self.clock_warning.check(self._typed(), zone)
+
     def record(self) -> None:
         code = self.station.currentData()
         if code is None:
             self.error.setText(_("Add a station first (observer-cli station add)."))
             return
-        typed = self.time.text().strip()
         try:
-            visit_id = self.call(str(code), None if typed in ("", self._initial) else typed)
+            visit_id = self.call(str(code), self._typed())
         except ObserverError as error:
             self.error.setText(str(error))
             return

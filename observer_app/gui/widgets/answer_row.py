@@ -158,12 +158,17 @@ class AnswerRow(QWidget):
         else:
             self._save(self.item, choice_id, self._note_text())
 
+    def commit(self) -> None:
+        """Record what is typed in the field and not yet recorded (leaving the question)."""
+        if self.field is not None:
+            self._field_done()
+
     def _field_done(self) -> None:
         assert self.field is not None
         typed = self.field.text().strip()
         shown = self._line.display() if self._line.current else None
-        if typed and typed != shown:
-            self._save(self.item, typed, self._note_text())
+        if typed and typed != shown and self._save(self.item, typed, self._note_text()):
+            self.field.setText(self._line.display() or typed)  # "6:00" shown as recorded
 
     def _note_changed(self) -> None:
         current = self._line.current

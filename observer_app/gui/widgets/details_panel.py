@@ -1,7 +1,8 @@
 """The right-hand panel: the selected record as it stands now, and its history.
 
 An incident shows its fields and each amendment as "field: old → new"; a voided record is
-struck through with the reason. Everything is escaped: record text is outside data.
+struck through with the reason; a visit (any of its events) its arrival, departure and every
+break with its start and end. Everything is escaped: record text is outside data.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from observer_app.gui.record_refs import RecordRef
 from observer_app.i18n import _
 from observer_app.logbook.incident_history import history_lines
 from observer_app.logbook.incidents import incident_detail
-from observer_app.logbook.localtime import format_local
+from observer_app.logbook.localtime import format_local, format_local_time
 from observer_app.logbook.media import require_media
 from observer_app.logbook.media_history import media_history
 from observer_app.logbook.media_words import media_lines
 from observer_app.logbook.record_words import RecordWords
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.timeline import timeline_page
+from observer_app.logbook.visits import list_visits
 
 
 def _heading(text: str, level: int = 3) -> str:
@@ -34,6 +36,14 @@ def _heading(text: str, level: int = 3) -> str:
 def _paragraph(text: str, struck: bool = False) -> str:
     body = escape(text).replace("\n", "<br>")
     return f"<p><s>{body}</s></p>" if struck else f"<p>{body}</p>"
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    """Names and values, the names bold (both escaped)."""
+    cells = "".join(
+        f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>" for name, value in rows
+    )
+    return f"<table>{cells}</table>"
 
 
 class DetailsPanel(QTextBrowser):
@@ -85,6 +95,8 @@ class DetailsPanel(QTextBrowser):
             return self._incident_html(ref.id)
         if ref.kind == "media":
             return self._media_html(ref.id)
+        if ref.kind == "visit":
+            return self._visit_html(ref.id)
         return self._note_html(ref.id)
 
     def _media_html(self, media_id: str) -> str:
@@ -116,21 +128,36 @@ class DetailsPanel(QTextBrowser):
             (_("Persons involved"), ", ".join(incident.persons) or "-"),
             (_("Witnesses"), ", ".join(incident.witnesses) or "-"),
         ]
-        table = "".join(
-            f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
-            for name, value in rows
-        )
         parts = [_heading(_("Incident"))]
         if incident.voided:
             parts.append(
                 _paragraph(_("Voided: {reason}").format(reason=incident.void_reason or ""))
             )
-        parts.append(f"<table>{table}</table>")
+        parts.append(_table(rows))
         parts.append(_paragraph(incident.text, struck=incident.voided))
         parts.append(_heading(_("History"), 4))
         for line in history_lines(detail.history, words, incident.tz):
             parts.append(_paragraph(f"{line.when} — {line.text}"))
         return "".join(parts)
+
+    def _visit_html(self, visit_id: str) -> str:
+        visit = next((row for row in list_visits(self._session) if row.id == visit_id), None)
+        if visit is None:
+            return _paragraph(_("This visit is not in the vault."))
+        zone = visit.tz
+        rows = [
+            (_("Station"), visit.station),
+            (_("Arrival"), format_local(visit.started_utc, zone)),
+            (
+                _("Departure"),
+                format_local(visit.ended_utc, zone) if visit.ended_utc else _("still there"),
+            ),
+        ]
+        for number, pause in enumerate(visit.breaks, 1):
+            end = format_local_time(pause.ended_utc, zone) if pause.ended_utc else _("not ended")
+            span = _("{start} – {end}").format(start=format_local(pause.started_utc, zone), end=end)
+            rows.append((_("Break {number}").format(number=number), span))
+        return _heading(_("Visit")) + _table(rows)
 
     def _note_html(self, note_id: str) -> str:
         page = timeline_page(self._session.conn, TimelineFilter(record=note_id), limit=1000)
