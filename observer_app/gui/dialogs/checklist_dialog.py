@@ -103,6 +103,7 @@ class ChecklistDialog(QDialog):
         steps.addWidget(self.back)
         steps.addWidget(self.forward)
         self.page_area = QScrollArea()
+        self.page_area.setAccessibleName(_("The questions of this phase"))
         self.page_area.setWidgetResizable(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -50,6 +50,7 @@ class FingerprintLabel(QLabel):
         font.setWeight(QFont.Weight.Bold)
         self.setFont(font)
         self.setObjectName("fingerprint")
+        self.setAccessibleName(_("Fingerprint to compare aloud"))
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
 

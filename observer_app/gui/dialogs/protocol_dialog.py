@@ -84,6 +84,7 @@ class ProtocolDialog(DraftForm):
         fields_page = QWidget()
         fields_page.setLayout(form)
         scroll = QScrollArea()
+        scroll.setAccessibleName(_("The protocol's figures"))
         scroll.setWidgetResizable(True)
         scroll.setWidget(fields_page)
         self.checks_box = QWidget()

@@ -168,6 +168,7 @@ class ReportDialog(QDialog):
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
         self.outcome.setObjectName("outcome")
+        self.outcome.setAccessibleName(_("The report made and its check"))
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.generate_button = QPushButton(_("&Generate"))
         self.generate_button.setDefault(True)

@@ -71,6 +71,7 @@ class VerifyDialog(QDialog):
         self.verdict.setFont(font)
         self.details = QLabel()
         self.details.setObjectName("details")
+        self.details.setAccessibleName(_("What the check found"))
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
