@@ -39,7 +39,13 @@ class CategoryPicker(QWidget):
         self.list.setModel(self.proxy)
         self.list.setAccessibleName(_("Categories"))
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.list.setMaximumHeight(150)
+        # Six categories in sight at any scaling (a fixed 150 px held four at 150 %), and long
+        # Kazakh names wrapped rather than hidden behind a horizontal scroll bar.
+        rows = self.list.fontMetrics().lineSpacing()
+        self.list.setMinimumHeight(6 * rows + 8)
+        self.list.setMaximumHeight(8 * rows + 8)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
