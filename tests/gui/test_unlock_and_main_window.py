@@ -102,10 +102,12 @@ def test_window_state_and_station_are_remembered_in_the_vault(
 def test_timeline_model_fetches_pages_as_the_view_asks(day_vault: Path, passphrase: str) -> None:
     session = open_session(day_vault, passphrase)
     try:
-        model = TimelineModel(session, page_size=3)
+        model = TimelineModel(session, page_size=3, first_page_size=5)
         model.reload()
-        assert model.rowCount() == 3
+        assert model.rowCount() == 5  # the first page fills the view in one query
         assert model.canFetchMore(model.index(-1, -1))
+        model.fetchMore(model.index(-1, -1))
+        assert model.rowCount() == 8  # then small pages as the view scrolls
         while model.canFetchMore(model.index(-1, -1)):
             model.fetchMore(model.index(-1, -1))
         assert model.rowCount() == model.total() >= 10

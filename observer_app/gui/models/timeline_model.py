@@ -27,6 +27,11 @@ from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.timeline import TimelineEntry, timeline_count, timeline_page
 
 PAGE_SIZE: Final = 25
+# The first page after a new filter fills a full-height timeline (about 30 rows at 1366x768,
+# more on a larger screen) in one query: with 25 a filter change cost two filtered queries
+# before the view was full, the longest GUI-thread stall of a station change on 100,000 events
+# (bench_gui). Later pages stay small: each one is a stall while scrolling.
+FIRST_PAGE_SIZE: Final = 60
 ENTRY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -70,10 +75,16 @@ STORED: Final = ("when", "station", "author", "text", "event_type", "time_utc", 
 class TimelineModel(QAbstractTableModel):
     COLUMNS: Final = ("when", "station", "author", "text")
 
-    def __init__(self, session: LogbookSession, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        session: LogbookSession,
+        page_size: int = PAGE_SIZE,
+        first_page_size: int = FIRST_PAGE_SIZE,
+    ) -> None:
         super().__init__()
         self._session = session
         self._page_size = page_size
+        self._first_page_size = max(page_size, first_page_size)
         self._selection = ALL_EVENTS
         self._columns: dict[str, list[str]] = {name: [] for name in STORED}
         self._count = 0
@@ -96,7 +107,7 @@ class TimelineModel(QAbstractTableModel):
         self._next = None
         self._at_end = False
         self.endResetModel()
-        self.fetchMore(QModelIndex())
+        self._fetch(self._first_page_size)
 
     def total(self) -> int:
         return timeline_count(self._session.conn, self._selection)
@@ -126,10 +137,14 @@ class TimelineModel(QAbstractTableModel):
         return not parent.isValid() and not self._at_end
 
     def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or self._at_end:
+        if not parent.isValid():
+            self._fetch(self._page_size)
+
+    def _fetch(self, limit: int) -> None:
+        if self._at_end:
             return
         page = timeline_page(
-            self._session.conn, self._selection, self._next, self._page_size, newest_first=True
+            self._session.conn, self._selection, self._next, limit, newest_first=True
         )
         self._next = page.next
         self._at_end = page.next is None
