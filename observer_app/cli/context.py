@@ -125,10 +125,13 @@ class CliContext:
             raise UserActionError(_("not confirmed: nothing was changed"))
 
     def _confirm_at_terminal(self, question: str) -> bool:
-        """A service's question (an implausible time): asked only when a person is there."""
+        """A service's own yes/no question (`session.confirm`: an implausible time, a second
+        enrollment), asked only when a person is there. The service words the whole question;
+        the terminal adds only its answer hint."""
         if not self.is_interactive():
             return False
-        return self.confirm(question + " " + _("Record it anyway? [y/N] "))
+        # Translators: a yes/no question at the terminal followed by its answer hint.
+        return self.confirm(_("{question} [y/N] ").format(question=question))
 
     @property
     def vault_path(self) -> Path:

@@ -54,15 +54,15 @@ def record_time(
         return at
     shown = format_local(at, zone_name)
     if why == "future":
-        question = _("{time} is more than an hour from now.").format(time=shown)
+        problem = _("{time} is more than an hour from now.").format(time=shown)
     else:
-        question = _("{time} is more than two days away from the mission's polling day.").format(
+        problem = _("{time} is more than two days away from the mission's polling day.").format(
             time=shown
         )
-    if session.confirm(question):
+    if session.confirm(_("{problem} Record it anyway?").format(problem=problem)):
         return at
     raise UsageError(
         _("{problem} Nothing was recorded: give the time again or confirm it.").format(
-            problem=question
+            problem=problem
         )
     )

@@ -1,0 +1,71 @@
+"""Issue 17 leftovers a tester found in the coordinator's CLI views.
+
+Real vaults and bundles (`night`); the CLI runs in-process where a terminal must be played by
+the test, otherwise as a real subprocess.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from observer_app.cli.context import CliContext
+from observer_app.cli.main import build_parser
+from observer_app.errors import ObserverError
+from observer_app.handoff.enroll.request import write_request
+from tests.conftest import PASSPHRASE
+from tests.coordinator.conftest import Night
+
+
+def _in_process(argv: list[str], answer: str) -> tuple[int, list[str]]:
+    """`observer-cli ARGV` at a terminal played by the test: the exit code and the prompts."""
+    args = build_parser().parse_args(argv)
+    prompts: list[str] = []
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return answer
+
+    ctx = CliContext(args, is_interactive=lambda: True, ask=ask)
+    try:
+        code = int(args.handler(ctx))
+    except ObserverError as error:
+        code = error.exit_code
+    finally:
+        ctx.close()
+    return code, prompts
+
+
+@pytest.mark.parametrize(("answer", "code"), [("y", 0), ("n", 4)])
+def test_reissuing_an_enrollment_asks_only_its_own_question(
+    night: Night, tmp_path: Path, answer: str, code: int
+) -> None:
+    stick = tmp_path / "again"
+    stick.mkdir(mode=0o700)
+    request = write_request(night.obs1, stick)
+    password = tmp_path / "pw17"
+    password.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    argv = [
+        "--vault",
+        str(night.coordinator.vault.path),
+        "--passphrase-file",
+        str(password),
+        "--ui-lang",
+        "en",
+        "enroll",
+        "issue",
+        str(request.path),
+        "--out",
+        str(stick),
+        "--stations",
+        "101",
+        "--fingerprint",
+        night.obs1.identity.feed,
+    ]
+    result, prompts = _in_process(argv, answer)
+    assert result == code
+    (prompt,) = prompts
+    assert prompt.startswith("Айгерим Сапарова is enrolled already")
+    assert prompt.endswith("replaces that one. Go on? [y/N] ")
+    assert "anyway" not in prompt and prompt.count("[y/N]") == 1
