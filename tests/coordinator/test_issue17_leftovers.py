@@ -14,7 +14,8 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.main import build_parser
 from observer_app.errors import ObserverError
 from observer_app.handoff.enroll.request import write_request
-from tests.conftest import PASSPHRASE
+from observer_app.logbook.annotations import annotate
+from tests.conftest import PASSPHRASE, Cli
 from tests.coordinator.conftest import Night
 
 
@@ -69,3 +70,12 @@ def test_reissuing_an_enrollment_asks_only_its_own_question(
     assert prompt.startswith("Айгерим Сапарова is enrolled already")
     assert prompt.endswith("replaces that one. Go on? [y/N] ")
     assert "anyway" not in prompt and prompt.count("[y/N]") == 1
+
+
+def test_plain_incident_list_shows_the_coordinators_judgement(coord_cli: Cli, night: Night) -> None:
+    annotate(night.coordinator, night.catalogue, night.incident2, "confirmed", "complaint_filed")
+    listed = coord_cli("incident", "list", check=True).out.splitlines()
+    (marked,) = [line for line in listed if "Пачка" in line]
+    assert "Coordinator: Confirmed, Complaint filed" in marked
+    (unmarked,) = [line for line in listed if "Вброс" in line]
+    assert "Coordinator" not in unmarked
