@@ -6,6 +6,8 @@ the test, otherwise as a real subprocess.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.main import build_parser
 from observer_app.errors import ObserverError
 from observer_app.handoff.enroll.request import write_request
-from observer_app.logbook.annotations import annotate
+from observer_app.logbook.annotations import annotate, mark_verified
+from observer_app.logbook.csv_export import export_csv
 from tests.conftest import PASSPHRASE, Cli
 from tests.coordinator.conftest import Night
 
@@ -79,3 +82,17 @@ def test_plain_incident_list_shows_the_coordinators_judgement(coord_cli: Cli, ni
     assert "Coordinator: Confirmed, Complaint filed" in marked
     (unmarked,) = [line for line in listed if "Вброс" in line]
     assert "Coordinator" not in unmarked
+
+
+def test_protocol_csv_has_the_verified_marks(night: Night, tmp_path: Path) -> None:
+    coord = night.coordinator
+    mark_verified(coord, night.catalogue, "101", night.obs1.identity.feed, ["P3", "P1", "P4"])
+    mark_verified(coord, night.catalogue, "101", night.obs1.identity.feed, ["P4"], verified=False)
+    export_csv(coord, night.catalogue, tmp_path / "csv")
+    text = (tmp_path / "csv" / "protocol.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    verified = {(row["station"], row["observer"]): row["verified"] for row in rows}
+    assert verified[("101", "Айгерим Сапарова")] == "P1; P3"  # P4 was unmarked again
+    assert verified[("101", "Данияр Ахметов")] == ""
+    doc = (Path(__file__).parents[2] / "docs" / "formats" / "csv.md").read_text(encoding="utf-8")
+    assert "published_differences, verified`" in doc
