@@ -16,7 +16,7 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.main import build_parser
 from observer_app.errors import ObserverError
 from observer_app.handoff.enroll.request import write_request
-from observer_app.logbook.annotations import annotate, mark_verified
+from observer_app.logbook.annotations import annotate, annotations_for, mark_verified
 from observer_app.logbook.csv_export import export_csv
 from tests.conftest import PASSPHRASE, Cli
 from tests.coordinator.conftest import Night
@@ -96,3 +96,19 @@ def test_protocol_csv_has_the_verified_marks(night: Night, tmp_path: Path) -> No
     assert verified[("101", "Данияр Ахметов")] == ""
     doc = (Path(__file__).parents[2] / "docs" / "formats" / "csv.md").read_text(encoding="utf-8")
     assert "published_differences, verified`" in doc
+
+
+def test_a_reference_takes_a_part_of_the_authors_name(coord_cli: Cli, night: Night) -> None:
+    marked = coord_cli("annotate", "I-1@айгерим", "--status", "confirmed")
+    assert marked.code == 0, marked.err
+    marks = annotations_for(night.coordinator, [night.incident1, night.incident2])
+    assert set(marks) == {night.incident1}  # Айгерим's I-1, not Данияр's
+    several = coord_cli("annotate", "I-1@ов", "--status", "rejected")
+    assert several.code == 2
+    assert "Several people match ов" in several.err
+    assert "Айгерим Сапарова" in several.err and "Данияр Ахметов" in several.err
+    nobody = coord_cli("annotate", "I-1@Ержан", "--status", "rejected")
+    assert nobody.code == 2
+    assert "No record has the reference I-1@Ержан." in nobody.err
+    after = annotations_for(night.coordinator, [night.incident1, night.incident2])
+    assert {i: m.status for i, m in after.items()} == {night.incident1: "confirmed"}
