@@ -20,6 +20,7 @@ from observer_app.logbook.annotations import annotate, annotations_for, mark_ver
 from observer_app.logbook.csv_export import export_csv
 from tests.conftest import PASSPHRASE, Cli
 from tests.coordinator.conftest import Night
+from tests.handoff.handoff_support import dump
 
 
 def _in_process(argv: list[str], answer: str) -> tuple[int, list[str]]:
@@ -112,3 +113,29 @@ def test_a_reference_takes_a_part_of_the_authors_name(coord_cli: Cli, night: Nig
     assert "No record has the reference I-1@Ержан." in nobody.err
     after = annotations_for(night.coordinator, [night.incident1, night.incident2])
     assert {i: m.status for i, m in after.items()} == {night.incident1: "confirmed"}
+
+
+def test_a_bad_results_table_reports_every_bad_line_and_records_nothing(
+    coord_cli: Cli, night: Night, tmp_path: Path
+) -> None:
+    table = tmp_path / "results.csv"
+    lines = ["station;P1;P3", "101;1000;x", "205;800;600", "999;1;2", "101;1;2", "205;-1;zz"]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = dump(night.coordinator)
+    refused = coord_cli("protocol", "published", "import", str(table))
+    assert refused.code == 2
+    err = refused.err
+    assert "line 2: P3: 'x' is not a whole number" in err
+    assert "line 4: Unknown station 999" in err
+    assert "line 5: station 101 appears already on line 2" in err
+    assert "line 6: station 205 appears already on line 3" in err
+    assert "line 6: P1: '-1'" in err and "line 6: P3: 'zz'" in err
+    assert "line 3" not in err.replace("on line 3", "")  # the good line is not blamed
+    assert dump(night.coordinator) == before
+    many = tmp_path / "many.csv"
+    many.write_text("station,P1\n" + "999,1\n" * 25, encoding="utf-8")
+    bounded = coord_cli("protocol", "published", "import", str(many))
+    assert bounded.code == 2
+    assert "line 21: Unknown" in bounded.err and "line 22" not in bounded.err
+    assert "… and 5 more problems" in bounded.err
+    assert dump(night.coordinator) == before
