@@ -139,3 +139,13 @@ def test_a_bad_results_table_reports_every_bad_line_and_records_nothing(
     assert "line 21: Unknown" in bounded.err and "line 22" not in bounded.err
     assert "… and 5 more problems" in bounded.err
     assert dump(night.coordinator) == before
+
+
+def test_station_show_for_one_observer_names_only_that_observer(coord_cli: Cli) -> None:
+    everyone = coord_cli("station", "show", "101", check=True).out
+    assert "Айгерим Сапарова" in everyone and "Данияр Ахметов" in everyone
+    one = coord_cli("station", "show", "101", "--observer", "Данияр", check=True).out
+    assert "Observers: Данияр Ахметов" in one and "Айгерим" not in one
+    assert "Incidents: 1" in one
+    elsewhere = coord_cli("station", "show", "205", "--observer", "Айгерим", check=True).out
+    assert "Observers: -" in elsewhere and "Incidents: 0" in elsewhere
