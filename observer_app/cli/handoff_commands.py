@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from observer_app.cli.argv_text import filesystem_path
-from observer_app.cli.context import CliContext
+from observer_app.cli.context import CliContext, print_error
 from observer_app.cli.types import Subparsers
 from observer_app.core.fingerprint import format_fingerprint
 from observer_app.errors import UsageError
@@ -150,7 +150,7 @@ def run_import(ctx: CliContext) -> int:
     results = []
     bundles, empty = handoff.bundles_and_empty_folders([Path(name) for name in args.files])
     for folder in empty:
-        print(_("no bundle found in {folder}").format(folder=folder), file=sys.stderr)
+        print_error(_("no bundle found in {folder}").format(folder=folder))
     for parts in bundles:
         progress = _Progress(_("importing"))
         try:

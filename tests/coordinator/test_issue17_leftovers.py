@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,16 @@ def test_station_show_for_one_observer_names_only_that_observer(coord_cli: Cli) 
     assert "Incidents: 1" in one
     elsewhere = coord_cli("station", "show", "205", "--observer", "Айгерим", check=True).out
     assert "Observers: -" in elsewhere and "Incidents: 0" in elsewhere
+
+
+def test_a_path_that_is_not_utf8_is_shown_readably_in_errors(
+    coord_cli: Cli, tmp_path: Path
+) -> None:
+    folder = os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xe9dir")
+    os.mkdir(folder, 0o700)
+    missing = coord_cli("protocol", "published", "import", folder + "/results.csv")
+    assert missing.code == 4
+    assert "\\udce9" not in missing.err
+    assert f"{tmp_path}/\ufffddir/results.csv" in missing.err
+    empty = coord_cli("handoff", "import", folder)
+    assert "\\udce9" not in empty.err and f"{tmp_path}/\ufffddir" in empty.err
