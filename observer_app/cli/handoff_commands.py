@@ -175,10 +175,13 @@ def run_import(ctx: CliContext) -> int:
 
 
 def run_receipt(ctx: CliContext) -> int:
-    results = handoff.accept_receipts(ctx.session, Path(ctx.args.file))
+    path = Path(ctx.args.file)
+    results = handoff.accept_receipts(ctx.session, path)
+    # From a folder every line names its file, even when the folder held just one receipt.
+    from_folder = path.is_dir()
     for result in results:
         accepted = result.accepted
-        prefix = f"{result.path.name}: " if len(results) > 1 else ""
+        prefix = f"{result.path.name}: " if from_folder else ""
         if accepted is None:
             ctx.out(prefix + _("not recorded: {reason}").format(reason=result.error))
         elif accepted.already_recorded:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,13 @@ from observer_app.cli.context import CliContext
 from observer_app.cli.main import build_parser
 from observer_app.errors import ObserverError
 from observer_app.handoff.enroll.request import write_request
+from observer_app.logbook import handoff
 from observer_app.logbook.annotations import annotate, annotations_for, mark_verified
 from observer_app.logbook.csv_export import export_csv
+from observer_app.logbook.session import LogbookSession
 from tests.conftest import PASSPHRASE, Cli
 from tests.coordinator.conftest import Night
-from tests.handoff.handoff_support import dump
+from tests.handoff.handoff_support import add_notes, dump, enroll
 
 
 def _in_process(argv: list[str], answer: str) -> tuple[int, list[str]]:
@@ -163,3 +166,35 @@ def test_a_path_that_is_not_utf8_is_shown_readably_in_errors(
     assert f"{tmp_path}/\ufffddir/results.csv" in missing.err
     empty = coord_cli("handoff", "import", folder)
     assert "\\udce9" not in empty.err and f"{tmp_path}/\ufffddir" in empty.err
+
+
+def test_every_receipt_line_from_a_folder_starts_with_its_file_name(
+    make_session: Callable[..., LogbookSession], tmp_path: Path
+) -> None:
+    coordinator = make_session(name="Coordinator", role="coordinator", folder="coordinator")
+    observer = make_session(name="Observer", folder="observer")
+    enroll(coordinator, observer, tmp_path / "enroll")
+    add_notes(observer, 1)
+    password = tmp_path / "observer-pw"
+    password.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    observer_cli = Cli(observer.vault.path, password)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "olb-0000000000000000.age").write_bytes(b"age-encryption.org/v1\nnot really\n")
+    refused = observer_cli("handoff", "receipt", str(alone))
+    assert refused.code == 1
+    assert refused.out.startswith("olb-0000000000000000.age: not recorded:")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    receipts = tmp_path / "receipts"
+    receipts.mkdir()
+    exported = handoff.export_bundle(observer, stick)
+    imported = handoff.import_bundle(coordinator, exported.paths, receipt_dir=receipts)
+    assert imported.receipt is not None
+    (receipts / "olb-0000000000000000.age").write_bytes(b"not age at all")
+    both = observer_cli("handoff", "receipt", str(receipts))
+    assert both.code == 0, both.err
+    lines = both.out.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("olb-") and ".age: " in line for line in lines)
+    assert any(line.startswith(f"{imported.receipt.name}: Receipt recorded") for line in lines)
