@@ -198,3 +198,19 @@ def test_every_receipt_line_from_a_folder_starts_with_its_file_name(
     assert len(lines) == 2
     assert all(line.startswith("olb-") and ".age: " in line for line in lines)
     assert any(line.startswith(f"{imported.receipt.name}: Receipt recorded") for line in lines)
+
+
+def test_log_columns_line_up_with_and_without_a_reference(coord_cli: Cli) -> None:
+    entries = coord_cli("log", "--all", "--json", check=True).json()
+    lines = coord_cli("log", "--all", check=True).out.splitlines()
+    assert len(lines) == len(entries)
+    assert any(not entry.get("ref") for entry in entries)  # mission, stations, enrollment
+    assert any(entry.get("ref") for entry in entries)
+    authors = {entry["author"] for entry in entries}
+    assert len(authors) >= 2 and len({len(author) for author in authors}) > 1
+    author_starts = set()
+    text_starts = set()
+    for entry, line in zip(entries, lines, strict=True):
+        author_starts.add(line.index(entry["author"]))
+        text_starts.add(line.rindex(entry["text"]))
+    assert len(author_starts) == 1 and len(text_starts) == 1
