@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from observer_app.cli.argv_text import is_encodable_text
+from observer_app.core.file_names import readable_file_name
 from observer_app.errors import ObserverError, UsageError, UserActionError, system_reason
 from observer_app.i18n import _, set_language
 from observer_app.logbook import known_vaults
@@ -125,10 +126,13 @@ class CliContext:
             raise UserActionError(_("not confirmed: nothing was changed"))
 
     def _confirm_at_terminal(self, question: str) -> bool:
-        """A service's question (an implausible time): asked only when a person is there."""
+        """A service's own yes/no question (`session.confirm`: an implausible time, a second
+        enrollment), asked only when a person is there. The service words the whole question;
+        the terminal adds only its answer hint."""
         if not self.is_interactive():
             return False
-        return self.confirm(question + " " + _("Record it anyway? [y/N] "))
+        # Translators: a yes/no question at the terminal followed by its answer hint.
+        return self.confirm(_("{question} [y/N] ").format(question=question))
 
     @property
     def vault_path(self) -> Path:
@@ -191,7 +195,7 @@ class CliContext:
             self._session = None
 
     def out(self, text: str = "") -> None:
-        print(text)
+        print(readable_file_name(text))
 
     def out_json(self, document: Any) -> None:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
@@ -210,3 +214,9 @@ def prompt_passphrase(prompt: str, *, confirm: bool) -> str:
     if confirm and getpass.getpass(_("Repeat: ")) != first:
         raise UsageError(_("the two passphrases differ"))
     return first
+
+
+def print_error(text: str) -> None:
+    """A line on stderr, with a file name's bytes that are not UTF-8 shown as U+FFFD (the one
+    display rule, `readable_file_name`), not as surrogate escapes such as `\\udce9`."""
+    print(readable_file_name(text), file=sys.stderr)

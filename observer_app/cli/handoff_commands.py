@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from observer_app.cli.argv_text import filesystem_path
-from observer_app.cli.context import CliContext
+from observer_app.cli.context import CliContext, print_error
 from observer_app.cli.types import Subparsers
 from observer_app.core.fingerprint import format_fingerprint
 from observer_app.errors import UsageError
@@ -150,7 +150,7 @@ def run_import(ctx: CliContext) -> int:
     results = []
     bundles, empty = handoff.bundles_and_empty_folders([Path(name) for name in args.files])
     for folder in empty:
-        print(_("no bundle found in {folder}").format(folder=folder), file=sys.stderr)
+        print_error(_("no bundle found in {folder}").format(folder=folder))
     for parts in bundles:
         progress = _Progress(_("importing"))
         try:
@@ -175,10 +175,13 @@ def run_import(ctx: CliContext) -> int:
 
 
 def run_receipt(ctx: CliContext) -> int:
-    results = handoff.accept_receipts(ctx.session, Path(ctx.args.file))
+    path = Path(ctx.args.file)
+    results = handoff.accept_receipts(ctx.session, path)
+    # From a folder every line names its file, even when the folder held just one receipt.
+    from_folder = path.is_dir()
     for result in results:
         accepted = result.accepted
-        prefix = f"{result.path.name}: " if len(results) > 1 else ""
+        prefix = f"{result.path.name}: " if from_folder else ""
         if accepted is None:
             ctx.out(prefix + _("not recorded: {reason}").format(reason=result.error))
         elif accepted.already_recorded:

@@ -190,16 +190,16 @@ def run_show(ctx: CliContext) -> int:
     for name, value in rows:
         ctx.out(f"  {name}: {value}")
     if detail.annotation is not None:
-        ctx.out(
-            "  "
-            + _("Coordinator: {annotation}").format(
-                annotation=_annotation_words(words, detail.annotation)
-            )
-        )
+        ctx.out("  " + _coordinator_words(words, detail.annotation))
     ctx.out(_("History:"))
     for line in history_lines(detail.history, words, row.tz):
         ctx.out(f"  {line.when}  #{line.seq}  {line.text}")
     return 0
+
+
+def _coordinator_words(words: RecordWords, annotation: AnnotationRow) -> str:
+    """`Coordinator: confirmed, needs follow-up (note)`, the same in `show` and `list`."""
+    return _("Coordinator: {annotation}").format(annotation=_annotation_words(words, annotation))
 
 
 def _annotation_words(words: RecordWords, annotation: AnnotationRow) -> str:
@@ -221,7 +221,8 @@ def _line(
     annotation: AnnotationRow | None,
 ) -> str:
     voided = "  [" + _("voided") + "]" if row.voided else ""
-    marked = f"  [{_annotation_words(words, annotation)}]" if annotation is not None else ""
+    # Labelled, so that the coordinator's judgement is not read as the observer's own status.
+    marked = "  [" + _coordinator_words(words, annotation) + "]" if annotation is not None else ""
     text = row.text if len(row.text) <= 70 else row.text[:69] + "…"
     return (
         f"{ref:<6} {short_id(row.id)}  {local(row.occurred_utc, row.tz)}  {row.station:<8} "

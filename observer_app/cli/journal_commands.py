@@ -84,8 +84,12 @@ def run_log(ctx: CliContext) -> int:
     if ctx.wants_json:
         ctx.out_json([entry.to_json() for entry in entries])
         return 0
-    for entry in entries:
-        ctx.out(f"{entry.local_time}  {entry.author}  {entry.ref or '':<6} {entry.text}")
+    # Columns padded to the widest cell of the listing: names, times and references
+    # (`I-12@Ержан Нурланов` on a coordinator) vary in length, and some lines have no reference.
+    rows = [(entry.local_time, entry.author, entry.ref or "", entry.text) for entry in entries]
+    widths = [max((len(row[column]) for row in rows), default=0) for column in range(3)]
+    for when, author, ref, text in rows:
+        ctx.out(f"{when:<{widths[0]}}  {author:<{widths[1]}}  {ref:<{widths[2]}}  {text}")
     return 0
 
 

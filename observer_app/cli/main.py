@@ -37,7 +37,7 @@ from observer_app.cli import (
     wipe_commands,
 )
 from observer_app.cli.argv_text import filesystem_path, refuse_undecodable_text
-from observer_app.cli.context import CliContext
+from observer_app.cli.context import CliContext, print_error
 from observer_app.cli.types import Subparsers
 from observer_app.errors import ObserverError, UserActionError, environment_error, system_reason
 from observer_app.i18n import _, detect_language, ngettext, set_language
@@ -177,7 +177,7 @@ def _run(argv: Sequence[str] | None) -> int:
                 _report_locked_memory(caught)
         return code
     except ObserverError as error:
-        print(_("error: {message}").format(message=error.message), file=sys.stderr)
+        print_error(_("error: {message}").format(message=error.message))
         return error.exit_code
     except BrokenPipeError:
         # The reader of our output went away (`| head`): the work itself is done. Silence the
@@ -188,7 +188,7 @@ def _run(argv: Sequence[str] | None) -> int:
         actionable = environment_error(error)
         if actionable is None:
             return _internal_fault(context, error)
-        print(_("error: {message}").format(message=actionable.message), file=sys.stderr)
+        print_error(_("error: {message}").format(message=actionable.message))
         return actionable.exit_code
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 
 def readable_file_name(name: str) -> str:
-    """`name` with every byte that is not UTF-8 replaced by U+FFFD (unchanged if it is UTF-8)."""
+    """`name` with every byte that is not UTF-8 replaced by U+FFFD (unchanged if it is UTF-8).
+
+    Also the display rule for any text that may hold such a name (the CLI's output and error
+    lines), so that a path is never shown as surrogate escapes like `\\udce9`."""
     try:
         raw = name.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # a surrogate that no undecodable byte could have produced

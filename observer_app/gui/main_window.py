@@ -472,9 +472,7 @@ class MainWindow(QMainWindow):
             return  # the draft stays listed; nothing is lost by not reopening it
 
     def _confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(
-            self, _("Observer Logbook"), question + "\n\n" + _("Record it anyway?")
-        )
+        answer = QMessageBox.question(self, _("Observer Logbook"), question)
         return answer == QMessageBox.StandardButton.Yes
 
     def _build_menus(self) -> None:

@@ -1,7 +1,8 @@
 """`export csv --out DIR`: the vault's findings as spreadsheets for the organisation.
 
 Five files (columns in `docs/formats/csv.md`): incidents, checklist answers, protocol figures
-(one row per station and observer, with the published result), the media index (no media
+(one row per station and observer, with the published result and the fields the coordinator
+marked verified), the media index (no media
 bytes) and the coordinator's annotations. UTF-8 with a byte order mark, so that spreadsheet
 programs show Cyrillic and Kazakh letters; RFC 4180 quoting and CRLF line ends. The files leave
 the vault unencrypted: the shell says so before writing. Each file is written atomically with
@@ -38,6 +39,7 @@ from observer_app.vault.queries import comparison as comparison_queries
 from observer_app.vault.queries.checklist import all_answers
 from observer_app.vault.queries.incidents import newest_incidents
 from observer_app.vault.queries.media import list_media
+from observer_app.vault.queries.protocol import verified_fields
 from observer_app.vault.queries.refs import refs_of
 
 BOM = "\ufeff"
@@ -55,7 +57,7 @@ CHECKLIST_COLUMNS = (
 )  # fmt: skip
 PROTOCOL_FIXED_COLUMNS = (
     "station", "station_name", "observer", "observer_fingerprint", "failed_checks",
-    "disagreements", "published_differences",
+    "disagreements", "published_differences", "verified",
 )  # fmt: skip
 MEDIA_COLUMNS = (
     "id", "ref", "observer", "observer_fingerprint", "kind", "mime", "size", "sha256",
@@ -116,6 +118,12 @@ def _folder(out: Path) -> Path:
             _("cannot write {path}: {reason}").format(path=out, reason=system_reason(error))
         ) from None
     return out
+
+
+def _verified_in_order(marks: dict[str, bool], fields: Sequence[str]) -> list[str]:
+    """The fields marked verified, in the protocol's order (a field outside it comes last)."""
+    known = [name for name in fields if marks.get(name)]
+    return known + sorted(name for name, yes in marks.items() if yes and name not in fields)
 
 
 def export_csv(session: LogbookSession, catalogue: Catalogue, out: Path) -> ExportedCsv:
@@ -209,18 +217,20 @@ def export_csv(session: LogbookSession, catalogue: Catalogue, out: Path) -> Expo
             published = [station.published.get(name) for name in all_fields]
             copies = station.copies or ()
             for copy in copies:
+                marks = verified_fields(conn, copy.feed, station.station)
                 yield (
                     station.station,
                     station.name,
                     *who(copy.feed),
                     "; ".join(copy.failed_checks),
                     *common,
+                    "; ".join(_verified_in_order(marks, all_fields)),
                     *(copy.figures.get(name) for name in all_fields),
                     *published,
                 )
             if not copies:
                 yield (
-                    station.station, station.name, "", "", "", *common,
+                    station.station, station.name, "", "", "", *common, "",
                     *([None] * len(all_fields)), *published,
                 )  # fmt: skip
 

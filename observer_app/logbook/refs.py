@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from observer_app.core.fingerprint import format_fingerprint
 from observer_app.core.ids import match_prefix
 from observer_app.core.refs import REF_KINDS, ShortRef, parse_ref, with_author
 from observer_app.errors import UsageError
@@ -27,20 +28,41 @@ def _is_author(holder: RefHolder, author: str) -> bool:
     return wanted == name or (len(digits) >= 4 and holder.feed.startswith(digits))
 
 
+def _of_author(holders: list[RefHolder], author: str) -> list[RefHolder]:
+    """The holders `@author` means: the name in full (any case) or a fingerprint's start, else
+    an unambiguous part of the name, as `--observer` takes it (several authors matching a part
+    is a usage error naming them)."""
+    exact = [h for h in holders if _is_author(h, author)]
+    if exact:
+        return exact
+    wanted = " ".join(author.split())
+    folded = wanted.casefold()
+    parts = [h for h in holders if folded and folded in (h.author or "").casefold()]
+    if len({h.feed for h in parts}) > 1:
+        choices = "; ".join(
+            f"{_holder_label(h)} ({format_fingerprint(h.feed, short=True)})" for h in parts
+        )
+        raise UsageError(
+            _("Several people match {observer}: {choices}").format(observer=wanted, choices=choices)
+        )
+    return parts
+
+
 def _holder_label(holder: RefHolder) -> str:
     return holder.author or holder.feed[:16]
 
 
-def _by_ref(session: LogbookSession, ref: ShortRef, candidates: set[str]) -> str:
+def _by_ref(session: LogbookSession, ref: ShortRef, typed: str, candidates: set[str]) -> str:
     holders = [
         h
         for h in queries.records_with_ref(session.conn, ref.letter, ref.number)
         if h.id in candidates
     ]
     if ref.author is not None:
-        holders = [h for h in holders if _is_author(h, ref.author)]
+        holders = _of_author(holders, ref.author)
     if not holders:
-        raise UsageError(_("No record has the reference {ref}.").format(ref=ref.text))
+        # The whole reference as typed: `I-1@Айгерим` is not `I-1`.
+        raise UsageError(_("No record has the reference {ref}.").format(ref=typed.strip()))
     if len(holders) > 1:
         own = [h for h in holders if h.feed == session.identity.feed]
         choices = ", ".join(with_author(ref.text, _holder_label(h)) for h in holders)
@@ -72,7 +94,7 @@ def resolve_record(
                 "{ref} is not a reference of this kind of record; these start with {letter}-."
             ).format(ref=typed.strip(), letter=REF_KINDS[kind])
         )
-    return _by_ref(session, ref, ids)
+    return _by_ref(session, ref, typed, ids)
 
 
 def labels_for(conn: Connection, ids: Iterable[str]) -> dict[str, str]:

@@ -67,7 +67,8 @@ class LogbookSession:
     def __init__(self, vault: Vault, *, max_workers: int = DEFAULT_WORKERS) -> None:
         self.path = vault.path
         self.max_workers = max_workers
-        # Asks the person a yes/no question (a terminal, a dialog); nobody to ask means no.
+        # Asks the person a whole yes/no question, worded by the service without an answer
+        # hint (a terminal adds "[y/N]", a dialog its buttons); nobody to ask means no.
         self.confirm: Callable[[str], bool] = lambda question: False
         self.changes = ChangeNotifier()
         self.memory_warning: str | None = None

@@ -217,13 +217,18 @@ def station_summary(
     counts = incident_counts(session.conn, station.code, observer)
     visits = tuple(list_visits(session.conn, feed=observer, station=station.code))
     names = names_by_feed(session)
+    # The filter applies to every line: with `observer`, only that author (if they recorded
+    # anything here), as the counts are theirs alone.
+    feeds = [
+        feed
+        for feed in recording_feeds(session.conn, station.code)
+        if observer is None or feed == observer
+    ]
     return StationSummary(
         station=station,
         visits=visits,
         answers=answered_count(session.conn, observer, station.code),
         incidents=counts.live,
         voided_incidents=counts.voided,
-        observers=tuple(
-            observer_name(names, feed) for feed in recording_feeds(session.conn, station.code)
-        ),
+        observers=tuple(observer_name(names, feed) for feed in feeds),
     )

@@ -87,11 +87,11 @@ def record_time(
     checked = check_time(session, text, zone_name, current)
     if checked.problem is None:
         return checked.at
-    question = checked.problem
-    if session.confirm(question):
+    problem = checked.problem
+    if session.confirm(_("{problem} Record it anyway?").format(problem=problem)):
         return checked.at
     raise UsageError(
         _("{problem} Nothing was recorded: give the time again or confirm it.").format(
-            problem=question
+            problem=problem
         )
     )

@@ -118,7 +118,7 @@ def issue_package(
     if existing is not None and not replace:
         question = _(
             "{name} is enrolled already (stations: {stations}); the new enrollment replaces "
-            "that one. Go on? [y/N] "
+            "that one. Go on?"
         ).format(name=existing.name, stations=", ".join(existing.stations) or "-")
         if not session.confirm(question):
             raise UserActionError(
