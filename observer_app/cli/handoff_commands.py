@@ -9,7 +9,7 @@ from observer_app.cli.argv_text import filesystem_path
 from observer_app.cli.context import CliContext, print_error
 from observer_app.cli.types import Subparsers
 from observer_app.core.fingerprint import format_fingerprint
-from observer_app.errors import UsageError
+from observer_app.errors import ObserverError, UsageError
 from observer_app.i18n import _
 from observer_app.logbook import handoff
 from observer_app.logbook.handoff import CoordinatorStatus, ImportOutcome, ImportStatus
@@ -104,8 +104,13 @@ def run_export(ctx: CliContext) -> int:
             part_size=parse_size(ctx.args.part_size),
             progress=progress,
         )
+    except ObserverError as error:
+        # The window says it until a handoff succeeds, whichever shell tried (issue 16).
+        handoff.remember_failure(ctx.session, str(error))
+        raise
     finally:
         progress.close()
+    handoff.remember_failure(ctx.session, None)
     if ctx.wants_json:
         ctx.out_json(result.to_json())
         return 0

@@ -220,3 +220,30 @@ def test_cli_refuses_a_package_from_another_coordinator(
     assert accepted.code == 0, accepted.err
     pins = obs1("enroll", "list", "--json", check=True).json()
     assert [p["name"] for p in pins] == ["Гульнара Координатор", "Other"]
+
+
+def test_a_failed_cli_export_is_kept_for_the_window_until_one_succeeds(
+    people: dict[str, Cli], tmp_path: Path
+) -> None:
+    from observer_app.logbook.handoff import last_failure
+    from observer_app.logbook.session import open_session
+
+    coord, obs1 = people["coord"], people["obs1"]
+    coord("station", "add", "--number", "101", "--name", "Школа № 5", check=True)
+    enroll(coord, obs1, tmp_path, "obs1", "101")
+    not_a_folder = tmp_path / "stick-is-a-file"
+    not_a_folder.write_bytes(b"")
+    failed = obs1("handoff", "export", "--to", str(not_a_folder))
+    assert failed.code != 0 and "Traceback" not in failed.err
+
+    def notice() -> str | None:
+        session = open_session(obs1.vault, PASSPHRASE)
+        try:
+            return last_failure(session)
+        finally:
+            session.close()
+
+    assert notice()  # the window's status bar says it on the next start
+    stick = folder(tmp_path, "good-stick")
+    assert obs1("handoff", "export", "--to", str(stick)).code == 0
+    assert notice() is None
