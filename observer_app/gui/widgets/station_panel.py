@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListView, QListWidget, QVBoxLayout, QWidget
 
 from observer_app.gui.models.station_model import StationModel
@@ -25,6 +25,10 @@ class StationPanel(QWidget):
         self.stations.setAccessibleName(_("Stations"))
         self.visits = QListWidget()
         self.visits.setAccessibleName(_("Visits to the selected station"))
+        # A visit's line is long in Kazakh ("2026 ж. 15 наурыз, 06:15 – 13:30"): wrap it in the
+        # narrow column rather than hide its end behind a horizontal scroll bar.
+        self.visits.setWordWrap(True)
+        self.visits.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         stations_label = QLabel(_("&Stations"))
         stations_label.setBuddy(self.stations)
         visits_label = QLabel(_("Visits"))
