@@ -25,8 +25,9 @@ from observer_app.errors import UsageError
 from observer_app.logbook import checklist, incidents, notes, stations
 from observer_app.logbook.incidents import IncidentChanges
 from observer_app.logbook.session import LogbookSession
-from observer_app.vault import journal
+from observer_app.vault import journal, projection
 from observer_app.vault.connection import Transaction
+from observer_app.vault.migrations import m0012_record_events
 from observer_app.vault.queries import timeline as queries
 
 _INCIDENT = {"incident.added", "incident.amended", "incident.voided", "annotation.set"}
@@ -235,6 +236,11 @@ def _filters(day: LogbookSession, catalogue: Catalogue) -> list[TimelineFilter]:
         replace(period, voided=False),
         replace(TimelineFilter(severity="critical"), voided=False),
         replace(TimelineFilter(category=category), station="101", feed=own),
+        replace(TimelineFilter(voided=True), station="101"),
+        replace(TimelineFilter(region="aktobe"), voided=False),
+        replace(TimelineFilter(region="aktobe"), station="300"),
+        replace(TimelineFilter(severity="critical"), region="aktobe"),
+        replace(TimelineFilter(station="AKT-7"), phase="opening"),
     ]
     return singles + combined
 
@@ -247,21 +253,10 @@ def two_feeds(
     return day
 
 
-@pytest.mark.parametrize(
-    ("few", "share"),
-    [(300, 8), (1, 1000), (1, 1)],
-    ids=["few incidents: looked up", "some: walk with a list", "many: walk with probes"],
-)
 def test_every_filter_pages_exactly_its_events_in_both_orders(
-    two_feeds: LogbookSession,
-    catalogue: Catalogue,
-    monkeypatch: pytest.MonkeyPatch,
-    few: int,
-    share: int,
+    two_feeds: LogbookSession, catalogue: Catalogue
 ) -> None:
-    """Each way of finding incidents' events (chosen by how many match) gives the same rows."""
-    monkeypatch.setattr(queries, "FEW_INCIDENTS", few)
-    monkeypatch.setattr(queries, "MANY_INCIDENTS_SHARE", share)
+    """Each source (events, record_events, both merged) gives exactly the filter's rows."""
     day = two_feeds
     nonempty = 0
     for selection in _filters(day, catalogue):
@@ -271,4 +266,25 @@ def test_every_filter_pages_exactly_its_events_in_both_orders(
             assert _paged(day, selection, size, False) == expected, (selection, size)
             assert _paged(day, selection, size, True) == expected[::-1], (selection, size)
         assert queries.timeline_count(day.conn, selection) == len(expected), selection
-    assert nonempty >= 15  # the vault exercises the filters, not only empty answers
+    assert nonempty >= 18  # the vault exercises the filters, not only empty answers
+
+
+def _record_events(day: LogbookSession) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in day.conn.execute("SELECT * FROM record_events ORDER BY feed, seq")]
+
+
+def test_record_events_after_a_rebuild_equal_those_kept_by_the_triggers(
+    two_feeds: LogbookSession,
+) -> None:
+    """A projection rebuild deletes and re-inserts every record: the triggers give the same
+    state as they kept event by event, and as the migration's filling computes it."""
+    day = two_feeds
+    kept = _record_events(day)
+    assert any(row[-1] == 1 for row in kept) and any(row[7] for row in kept)
+    with Transaction(day.conn):
+        projection.rebuild(day.conn, journal.read_events(day.conn))
+    assert _record_events(day) == kept
+    with Transaction(day.conn):
+        day.conn.execute("DELETE FROM record_events")
+        day.conn.execute(m0012_record_events.FILL)
+    assert _record_events(day) == kept

@@ -31,6 +31,7 @@ MIGRATION_MODULES = (
     "m0009_read_models",
     "m0010_coordinator",
     "m0011_filter_indexes",
+    "m0012_record_events",
 )
 
 
@@ -117,5 +118,5 @@ def _rebuild_projections(conn: Connection) -> None:
 
 
 def _statements(script: str) -> list[str]:
-    """Split a migration script on `;` at line ends (our scripts contain no triggers)."""
+    """Split a migration script on `;` at line ends (a trigger's inner statements end in `; `)."""
     return [s.strip() for s in script.split(";\n") if s.strip()]

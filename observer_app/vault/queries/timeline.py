@@ -6,37 +6,38 @@ incident, a note) that is at the station now: an incident moved to another stati
 whole history under both. Category and severity select incident events by the incident's
 current values, with its whole history; `voided` by whether the incident or note is voided.
 
-Each part is an index lookup, not a scan of the journal: the body's station, record and phase
-are columns of `events` (migrations 5 and 9) set from the signed body. A page selects row ids
-in key order first (`events_time`, or `events_feed_time` for one feed) and reads the payloads of
-those rows only, so that a filter that matches thousands of events never sorts their payloads.
-The event type is tested as `+type` (no index): the type index would otherwise drive the lookup
-and read every incident event's row, where the record index (migration 9) answers from the few
-records that match. Category and severity choose between looking up and walking by how many
-incidents match (`_incident_terms`); `tests/records/test_read_model_plans.py` checks every path
-against a brute-force reading of the filter.
+Each part is an ordered index range, not a scan of the journal. The body's station, record and
+phase are columns of `events` (migrations 5 and 9) set from the signed body; a record's state
+now is in `record_events` (migration 12), one row per event about a record, kept by triggers.
+A filter is answered from one of two sources (`_sources`):
+- a filter on a record's state (category, severity, voided only) reads `record_events` alone;
+- a station or region reads two ranges, the events whose body names it (`events`) and the events
+  of records at it now (`record_events`), each limited to one page in key order and merged;
+- any other filter reads `events`.
+A page selects keys in order first and then reads the payloads of those rows only, so that a
+filter that matches thousands of events never sorts or reads their payloads.
+`tests/records/test_read_model_plans.py` checks every path against a brute-force reading.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import Any
 
 from observer_app.core.paging import Cursor, check_cursor, check_limit
 from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.vault.connection import Connection
 
-_INCIDENT_EVENTS = "('incident.added', 'incident.amended', 'incident.voided', 'annotation.set')"
-_RECORD_EVENTS = (
-    "('incident.added', 'incident.amended', 'incident.voided', 'note.amended', 'note.voided',"
-    " 'annotation.set')"
-)
-_VOIDABLE_EVENTS = (
-    "('incident.added', 'incident.amended', 'incident.voided',"
-    " 'note.added', 'note.amended', 'note.voided')"
-)
 _KEY_SHAPE = (str, str, int)
+
+
+class _Table(Enum):
+    """Where a branch of a query reads its keys."""
+
+    EVENTS = "events"
+    RECORD_EVENTS = "record_events"
 
 
 @dataclass(frozen=True)
@@ -47,46 +48,52 @@ class StoredEvent:
     signature: bytes
 
 
-def _where(
-    conn: Connection, selection: TimelineFilter, *, for_page: bool
+@dataclass(frozen=True)
+class _Branch:
+    """One key range of a query: a table and the conditions on its rows."""
+
+    table: _Table
+    clauses: tuple[str, ...]
+    params: tuple[Any, ...]
+
+
+_REGION_CODES = "(SELECT code FROM stations WHERE region = ?)"
+
+
+def _place(table: _Table, test: str) -> str:
+    """The station rule (`test` on a station code column, e.g. `= ?`) as a condition on rows
+    of `table`: the body's station or, for events about a record, the record's station now."""
+    if table is _Table.RECORD_EVENTS:
+        return f"(station {test} OR at_station {test})"
+    return (
+        f"(station {test} OR (feed, seq) IN"
+        f" (SELECT feed, seq FROM record_events WHERE at_station {test}))"
+    )
+
+
+def _conditions(
+    table: _Table, selection: TimelineFilter, *, skip_place: bool = False
 ) -> tuple[list[str], list[Any]]:
+    """The filter's conditions on rows of `table` (without station and region: `skip_place`)."""
     clauses: list[str] = []
     params: list[Any] = []
+    records = table is _Table.RECORD_EVENTS
     if selection.feed is not None:
         clauses.append("feed = ?")
         params.append(selection.feed)
-    if selection.station is not None:
-        # For a page, unary + keeps the planner off the station and record indexes: an OR over
-        # three index searches collects every matching event and sorts them all (O(matches) per
-        # page); a walk of `events_time` (which holds type, record and station, so the walk reads
-        # index entries only) stops after one page. A count takes the index searches.
-        walk = "+" if for_page else ""
-        clauses.append(
-            f"({walk}station = ?"
-            f" OR (+type = 'station.added' AND {walk}record IN"
-            " (SELECT id FROM stations WHERE code = ?))"
-            f" OR (+type IN {_RECORD_EVENTS} AND {walk}record IN (SELECT id FROM incidents"
-            " WHERE station = ? UNION ALL SELECT id FROM notes WHERE station = ?)))"
-        )
-        params += [selection.station] * 4
-    if selection.region is not None:
-        codes = "(SELECT code FROM stations WHERE region = ?)"
-        clauses.append(
-            f"(station IN {codes}"
-            f" OR (type = 'station.added' AND record IN (SELECT id FROM stations WHERE region = ?))"
-            f" OR (type IN {_RECORD_EVENTS} AND record IN (SELECT id FROM incidents"
-            f" WHERE station IN {codes} UNION ALL SELECT id FROM notes WHERE station IN {codes})))"
-        )
-        params += [selection.region] * 4
-    terms = [
-        (column, value)
-        for column, value in (("category", selection.category), ("severity", selection.severity))
-        if value is not None
-    ]
-    if terms:
-        values = [value for _, value in terms]
-        clauses.append(_incident_terms(conn, [c for c, _ in terms], values, for_page))
-        params += values
+    if not skip_place and selection.station is not None:
+        clauses.append(_place(table, "= ?"))
+        params += [selection.station] * 2
+    if not skip_place and selection.region is not None:
+        clauses.append(_place(table, f"IN {_REGION_CODES}"))
+        params += [selection.region] * 2
+    # With a category, the severity is tested on the category index's entries (`+`: not the
+    # severity index, whose range is larger and holds no category).
+    severity = "+severity" if selection.category is not None else "severity"
+    for column, value in (("category", selection.category), (severity, selection.severity)):
+        if value is not None:
+            clauses.append(f"{column} = ?" if records else "0")
+            params += [value] if records else []
     if selection.phase is not None:
         clauses.append("phase = ?")
         params.append(selection.phase)
@@ -96,81 +103,67 @@ def _where(
     if selection.until_utc is not None:
         clauses.append("time_utc < ?")
         params.append(selection.until_utc)
-    if selection.voided is not None:
-        clauses.append(_voided_clause(conn, selection.voided, for_page))
-    if selection.record is not None:
+    if selection.voided is True:
+        clauses.append("voided = 1" if records else "0")
+    elif selection.voided is False:
         clauses.append(
-            "(record = ? OR (type = 'media.derived' AND record IN"
-            " (SELECT id FROM media WHERE derived_from = ?)))"
+            "voided IS NOT 1"
+            if records
+            else "NOT EXISTS (SELECT 1 FROM record_events AS v WHERE v.voided = 1"
+            " AND v.time_utc = events.time_utc AND v.feed = events.feed AND v.seq = events.seq)"
         )
-        params += [selection.record] * 2
+    if selection.record is not None:
+        if records:
+            clauses.append("record = ?")
+            params.append(selection.record)
+        else:
+            clauses.append(
+                "(record = ? OR (type = 'media.derived' AND record IN"
+                " (SELECT id FROM media WHERE derived_from = ?)))"
+            )
+            params += [selection.record] * 2
     return clauses, params
 
 
-# A page of incident events by category or severity is found one of three ways, by how many
-# incidents match (`_incident_terms`): few, their events are looked up (`events_record`) and
-# sorted; many, `events_time` is walked and each incident event's incident probed, which stops
-# after one page; in between, the walk tests membership in the list of matching incidents
-# (building a list of thousands costs more than the probes a walk of a common term needs).
-FEW_INCIDENTS = 300
-MANY_INCIDENTS_SHARE = 8  # "many": more than one incident in this many
+def _sources(selection: TimelineFilter) -> list[_Branch]:
+    """The key ranges whose union is the filter's events (see the module's docstring)."""
+    if selection.category is not None or selection.severity is not None or selection.voided:
+        clauses, params = _conditions(_Table.RECORD_EVENTS, selection)
+        return [_Branch(_Table.RECORD_EVENTS, tuple(clauses), tuple(params))]
+    if selection.station is None and selection.region is None:
+        clauses, params = _conditions(_Table.EVENTS, selection)
+        return [_Branch(_Table.EVENTS, tuple(clauses), tuple(params))]
+    # Split on the station (or else the region): its two halves are ordered index ranges; the
+    # region, when both are given, is tested on each half's rows.
+    value: str | None
+    if selection.station is not None:
+        test, value, rest = "= ?", selection.station, replace(selection, station=None)
+    else:
+        test, value, rest = f"IN {_REGION_CODES}", selection.region, replace(selection, region=None)
+    branches = []
+    for table, column in ((_Table.EVENTS, "station"), (_Table.RECORD_EVENTS, "at_station")):
+        clauses, params = _conditions(table, rest)
+        branches.append(_Branch(table, (f"{column} {test}", *clauses), (value, *params)))
+    return branches
 
 
-def _voided_records(conn: Connection) -> int:
-    """How many incidents and notes are voided (partial indexes of migration 9: cheap)."""
-    row = conn.execute(
-        "SELECT (SELECT count(*) FROM incidents WHERE voided <> 0)"
-        " + (SELECT count(*) FROM notes WHERE voided <> 0)"
-    ).fetchone()
-    return int(row[0])
+def _order(newest_first: bool) -> str:
+    direction = " DESC" if newest_first else ""
+    return f"time_utc{direction}, feed{direction}, seq{direction}"
 
 
-def _voided_clause(conn: Connection, voided: bool, for_page: bool) -> str:
-    """The events of voided incidents and notes (`voided`), or every other event.
-
-    A count and a page of few voided records look their events up by record. Otherwise a page
-    walks `events_time` and probes each incident or note event's record: building the list of
-    thousands of voided ids for every page cost more than the probes of one page's walk."""
-    looked_up = (
-        f"(type IN {_VOIDABLE_EVENTS} AND record IN"
-        " (SELECT id FROM incidents WHERE voided <> 0"
-        " UNION ALL SELECT id FROM notes WHERE voided <> 0))"
+def _keys(branch: _Branch, key: Sequence[Any] | None, newest_first: bool) -> tuple[str, list[Any]]:
+    """One branch's keys after the cursor, in order, at most one page (the LIMIT is last)."""
+    clauses, params = list(branch.clauses), list(branch.params)
+    if key is not None:
+        clauses.append(f"(time_utc, feed, seq) {'<' if newest_first else '>'} (?, ?, ?)")
+        params += list(key)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = (
+        f"SELECT time_utc, feed, seq FROM {branch.table.value}{where}"
+        f" ORDER BY {_order(newest_first)} LIMIT ?"
     )
-    if not for_page or (voided and _voided_records(conn) < FEW_INCIDENTS):
-        return looked_up if voided else f"NOT coalesce({looked_up}, 0)"
-    probed = (
-        f"(+type IN {_VOIDABLE_EVENTS} AND (EXISTS (SELECT 1 FROM incidents AS i"
-        " WHERE i.id = events.record AND i.voided <> 0) OR EXISTS (SELECT 1 FROM notes AS n"
-        " WHERE n.id = events.record AND n.voided <> 0)))"
-    )
-    return probed if voided else f"NOT {probed}"
-
-
-def _incident_terms(conn: Connection, columns: list[str], values: list[Any], for_page: bool) -> str:
-    """The clause selecting the events of the incidents with these current values (`columns`
-    from a closed list: category, severity)."""
-    joined = " AND ".join(f"{column} = ?" for column in columns)
-    matching_ids = f"(SELECT id FROM incidents WHERE {joined})"
-    looked_up = f"(type IN {_INCIDENT_EVENTS} AND record IN {matching_ids})"
-    if not for_page:
-        return looked_up
-    held = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM incidents").fetchone()[0])
-    cap = max(FEW_INCIDENTS, held // MANY_INCIDENTS_SHARE) + 1
-    matching = int(
-        conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM incidents WHERE {joined} LIMIT ?)",
-            (*values, cap),
-        ).fetchone()[0]
-    )
-    if matching < FEW_INCIDENTS:
-        return looked_up
-    if matching < cap:
-        return f"(+type IN {_INCIDENT_EVENTS} AND +record IN {matching_ids})"
-    probed = " AND ".join(f"i.{column} = ?" for column in columns)
-    return (
-        f"(+type IN {_INCIDENT_EVENTS} AND EXISTS (SELECT 1 FROM incidents AS i"
-        f" WHERE i.id = events.record AND {probed}))"
-    )
+    return sql, params
 
 
 def timeline_page(
@@ -184,17 +177,20 @@ def timeline_page(
     """Up to `limit` events after the cursor, oldest (or newest) first, and the next cursor."""
     limit = check_limit(limit)
     key = check_cursor(after, _KEY_SHAPE)
-    clauses, params = _where(conn, selection, for_page=True)
-    if key is not None:
-        clauses.append(f"(time_utc, feed, seq) {'<' if newest_first else '>'} (?, ?, ?)")
-        params += list(key)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    direction = "DESC" if newest_first else ""
-    order = f"time_utc {direction}, feed {direction}, seq {direction}"
+    order = _order(newest_first)
+    parts = [_keys(branch, key, newest_first) for branch in _sources(selection)]
+    if len(parts) == 1:
+        keys_sql, params = parts[0][0], [*parts[0][1], limit]
+    else:
+        keys_sql = (
+            " UNION ".join(f"SELECT * FROM ({sql})" for sql, _params in parts)
+            + f" ORDER BY {order} LIMIT ?"
+        )
+        params = [value for _sql, part in parts for value in (*part, limit)] + [limit]
     rows = conn.execute(
-        f"SELECT payload, signature, time_utc, feed, seq FROM events WHERE rowid IN"
-        f" (SELECT rowid FROM events {where} ORDER BY {order} LIMIT ?) ORDER BY {order}",
-        (*params, limit),
+        "SELECT payload, signature, time_utc, feed, seq FROM events WHERE (feed, seq) IN"
+        f" (SELECT feed, seq FROM ({keys_sql})) ORDER BY {order}",
+        params,
     ).fetchall()
     events = [StoredEvent(bytes(r[0]), bytes(r[1])) for r in rows]
     last: Sequence[Any] | None = rows[-1] if len(rows) == limit else None
@@ -205,18 +201,20 @@ def timeline_page(
 def timeline_count(conn: Connection, selection: TimelineFilter) -> int:
     """How many stored events the filter selects (events a view skips as invalid included).
 
-    "Not voided" is counted as all minus voided: both are index lookups, where testing each
+    "Not voided" is counted as all minus voided: both are index ranges, where testing each
     event for not being voided visits every event."""
     if selection.voided is False:
         return timeline_count(conn, replace(selection, voided=None)) - timeline_count(
             conn, replace(selection, voided=True)
         )
-    clauses, params = _where(conn, selection, for_page=False)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    # The planner prefers `events_record` (one seek per incident and event type, at random in
-    # a large index); the partial index of incident events is a third of its size and stays
-    # in the page cache (migration 11).
-    table = "events"
-    if selection.category is not None or selection.severity is not None:
-        table = "events INDEXED BY events_incident_record"
-    return int(conn.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()[0])
+    parts = []
+    params: list[Any] = []
+    for branch in _sources(selection):
+        where = f" WHERE {' AND '.join(branch.clauses)}" if branch.clauses else ""
+        parts.append(f"SELECT feed, seq FROM {branch.table.value}{where}")
+        params += branch.params
+    if len(parts) == 1:
+        sql = parts[0].replace("SELECT feed, seq", "SELECT count(*)", 1)
+    else:
+        sql = f"SELECT count(*) FROM ({' UNION '.join(parts)})"
+    return int(conn.execute(sql, params).fetchone()[0])
