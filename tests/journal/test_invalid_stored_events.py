@@ -142,7 +142,7 @@ def _columns(conn: Any, table: str) -> set[str]:
 
 def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
     """Apply the injected event to the tables without any check, and take the vault back to
-    schema 5 (the tables, indexes and version of later migrations removed): what a vault from
+    schema 5 (the tables, indexes, triggers and version of later migrations removed): what a vault from
     before event validation can hold."""
     import sqlcipher3
 
@@ -169,7 +169,7 @@ def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
         conn.execute("BEGIN IMMEDIATE")
         apply_event(conn, parse_event(bytes(payload), bytes(signature)))
         for kind, name in sorted(_schema_objects(conn) - older_objects, reverse=True):
-            if kind in ("table", "index"):
+            if kind in ("trigger", "view", "table", "index"):
                 conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
         for table, columns in older_columns.items():
             for column in sorted(_columns(conn, table) - columns):
