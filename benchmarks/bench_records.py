@@ -22,6 +22,7 @@ from typing import Any
 
 from observer_app.core.catalogue import load_catalogue
 from observer_app.core.ids import new_id
+from observer_app.core.timeline_filter import TimelineFilter
 from observer_app.core.timeutil import format_utc, parse_utc
 from observer_app.logbook import stations
 from observer_app.logbook.search import query_words
@@ -37,7 +38,6 @@ from observer_app.vault.queries.incidents import (
     newest_incidents,
 )
 from observer_app.vault.queries.search import search as search_words
-from observer_app.vault.queries.timeline import timeline_filter
 from observer_app.vault.store import open_vault
 
 PASSPHRASE = "benchmark passphrase"
@@ -192,17 +192,16 @@ def main() -> None:
             ),
             None,
         )
-        where, params = timeline_filter(station=station)
         measure(
             f"log --station ({per_station} incidents: select, parse, describe)",
-            lambda: list(timeline(conn, where, params)),
+            lambda: list(timeline(conn, TimelineFilter(station=station))),
             None,
             runs=5,
         )
-        where, params = timeline_filter(category="ballot_stuffing", severity="critical")
+        by_kind = TimelineFilter(category="ballot_stuffing", severity="critical")
         measure(
             "log --category ballot_stuffing --severity critical",
-            lambda: list(timeline(conn, where, params)),
+            lambda: list(timeline(conn, by_kind)),
             None,
             runs=5,
         )
