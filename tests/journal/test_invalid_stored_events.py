@@ -142,8 +142,8 @@ def _columns(conn: Any, table: str) -> set[str]:
 
 def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
     """Apply the injected event to the tables without any check, and take the vault back to
-    schema 5 (the tables, indexes, triggers and version of later migrations removed): what a vault from
-    before event validation can hold."""
+    schema 5 (the tables, indexes, triggers and version of later migrations removed): what a
+    vault from before event validation can hold."""
     import sqlcipher3
 
     from observer_app.vault import migrations
