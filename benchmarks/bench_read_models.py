@@ -40,6 +40,7 @@ from observer_app.logbook.timeline import timeline_count, timeline_page
 from observer_app.vault import journal
 from observer_app.vault.connection import Transaction
 from observer_app.vault.header import KdfParams
+from observer_app.vault.projection import search as search_index
 from observer_app.vault.queries import timeline as queries_timeline
 from observer_app.vault.store import open_vault
 
@@ -157,6 +158,8 @@ class Filler:
                     at = format_utc(dt.datetime.fromtimestamp(moment, dt.UTC))
                     kind, body = self.body(index, author, at)
                     journal.append(conn, author, kind, body, "Asia/Almaty", time_utc=at)
+                # Each batch stands for a bundle import, which merges the search index.
+                search_index.merge_index(conn)
         return max(stored, total)
 
 

@@ -32,6 +32,8 @@ from observer_app.logbook.drives import REAL_STICK, StickAccess
 from observer_app.logbook.media import make_missing_thumbnails
 from observer_app.logbook.session import LogbookSession
 from observer_app.logbook.settings import MAX_NOTICE_CHARS, load_settings, update_settings
+from observer_app.vault.connection import Transaction
+from observer_app.vault.projection import search as search_index
 from observer_app.vault.projection.handoff import HANDOFF_ACKNOWLEDGED as HANDOFF_ACKNOWLEDGED
 
 
@@ -139,6 +141,9 @@ def import_bundle(
     """Import one bundle (coordinator); when accepted and `receipt_dir` is given, write its
     receipt there. A receipt that cannot be written is reported, not raised: the bundle is in."""
     outcome = importer.import_bundle(session, parts, progress=progress, cancel=cancel)
+    if outcome.ok and outcome.new_events:
+        with Transaction(session.conn):
+            search_index.merge_index(session.conn)
     if outcome.ok and outcome.new_media:
         # The bundle carried originals only: make the previews the window and reports show.
         make_missing_thumbnails(session, outcome.receipt_media, cancel)

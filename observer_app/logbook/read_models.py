@@ -8,11 +8,11 @@ each one indexed count. The shells import these, never the vault's queries.
 
 from __future__ import annotations
 
-from observer_app.core.catalogue import load_catalogue
 from observer_app.core.incidents import Incident
 from observer_app.core.paging import DEFAULT_PAGE, Cursor, Page
 from observer_app.logbook.search import query_words
 from observer_app.logbook.session import LogbookSession
+from observer_app.logbook.timeline import shipped_catalogue
 from observer_app.vault.queries import incidents as incident_queries
 from observer_app.vault.queries import media as media_queries
 from observer_app.vault.queries import search as search_queries
@@ -111,13 +111,14 @@ def count_media(
 def search_page(
     session: LogbookSession, text: str, after: Cursor | None = None, limit: int = DEFAULT_PAGE
 ) -> Page[SearchHit]:
-    """Search hits newest first; an empty page when no word is long enough to look up."""
-    words = query_words(load_catalogue(), text)
+    """Search hits newest first; an empty page when no word is long enough to look up. The
+    shipped catalogue (its category names) is read once per process, not once per page."""
+    words = query_words(shipped_catalogue(), text)
     return search_queries.search_page(session.conn, words, after, limit)
 
 
 def count_hits(session: LogbookSession, text: str) -> int:
-    return search_queries.count_hits(session.conn, query_words(load_catalogue(), text))
+    return search_queries.count_hits(session.conn, query_words(shipped_catalogue(), text))
 
 
 def stations_page(

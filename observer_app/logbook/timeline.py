@@ -81,9 +81,9 @@ class TimelineEntry:
 
 
 @cache
-def _shipped_catalogue() -> Catalogue:
-    """Read once: a page of the timeline must not parse the catalogue again (labels are looked
-    up in the UI language when used, so a language switch needs no reload)."""
+def shipped_catalogue() -> Catalogue:
+    """Read once: a page of the timeline or of search hits must not parse the catalogue again
+    (labels are looked up in the UI language when used, so a language switch needs no reload)."""
     return load_catalogue()
 
 
@@ -91,7 +91,7 @@ def describe(event: Event, words: RecordWords | None = None) -> str:
     """The event in words; `words` (the catalogue's names) is loaded when not given."""
     record_describer = RECORD_DESCRIBERS.get(event.type) or NOTE_DESCRIBERS.get(event.type)
     if record_describer is not None:
-        return record_describer(event, words or RecordWords(_shipped_catalogue()))
+        return record_describer(event, words or RecordWords(shipped_catalogue()))
     describer = DESCRIBERS.get(event.type)
     return describer(event) if describer else event.type
 
@@ -108,7 +108,7 @@ def _entries(conn: Connection, stored: Iterable[StoredEvent]) -> list[TimelineEn
         ).fetchall()
     )
     labels = labels_for(conn, (i for event in valid for i in _named_records(event)))
-    words = RecordWords(_shipped_catalogue(), labels)
+    words = RecordWords(shipped_catalogue(), labels)
     return [
         TimelineEntry(
             event,

