@@ -90,7 +90,7 @@ class LogbookSession:
 
     def _attach(self, vault: Vault) -> None:
         identity = load_identity(vault.conn)
-        set_cache_kib(vault.conn, self._plan.cache_kib)
+        set_cache_kib(vault.conn, self._plan.writer_cache_kib)
         on_transaction_end(vault.conn, self._transaction_ended)
         guard_writes(vault.conn, self._write_lock)
         with self._state:

@@ -261,3 +261,23 @@ def test_a_service_called_while_locked_says_so_in_the_users_language(
             assert locked.value.exit_code == 4
     finally:
         set_language(before)
+
+
+def test_the_writer_and_each_worker_get_the_caches_the_memory_plan_gives(
+    day: LogbookSession,
+) -> None:
+    """The writer (the session's thread, which also pages the window's lists) takes the larger
+    cache; a worker's read-only connection its share (`vault/memory_budget.py`)."""
+    plan = day.memory_plan
+    assert plan.writer_cache_kib >= plan.cache_kib
+    assert int(day.conn.execute("PRAGMA cache_size").fetchone()[0]) == -plan.writer_cache_kib
+    seen: list[int] = []
+
+    def read() -> None:
+        with day.worker():
+            seen.append(int(day.conn.execute("PRAGMA cache_size").fetchone()[0]))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join(timeout=30)
+    assert seen == [-plan.cache_kib]

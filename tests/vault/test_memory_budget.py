@@ -144,6 +144,21 @@ def test_the_plan_fits_the_usual_8_mib_for_a_writer_and_three_workers() -> None:
     assert plan.sufficient
     assert MIN_CACHE_KIB < plan.cache_kib < DEFAULT_CACHE_KIB  # smaller than SQLite's default
     assert plan.planned_kib <= 8 * 1024
+    # The writer also serves the window's lists: it gets the larger part.
+    assert plan.writer_cache_kib >= 2400 > 3 * plan.cache_kib
+
+
+def test_a_larger_writer_never_costs_a_plan_its_sufficiency() -> None:
+    for connections in range(1, 9):
+        for limit_kib in range(2048, 32 * 1024, 128):
+            plan = plan_for_limit(connections, limit_kib * 1024)
+            if plan.sufficient:
+                assert plan.planned_kib <= limit_kib
+                assert plan.writer_cache_kib >= plan.cache_kib >= MIN_CACHE_KIB
+            equal_share = (
+                (limit_kib - 1024 - connections * 640) * 4096 // (4096 + 320) // connections
+            )
+            assert plan.sufficient == (equal_share >= MIN_CACHE_KIB)
 
 
 def test_a_limit_too_small_for_useful_caches_is_flagged() -> None:
@@ -156,6 +171,7 @@ def test_without_a_limit_connections_keep_sqlites_default_cache() -> None:
     unlimited = plan_for_limit(4, None)
     assert unlimited.sufficient
     assert unlimited.cache_kib == DEFAULT_CACHE_KIB
+    assert unlimited.writer_cache_kib == 4000
 
 
 def test_the_session_plans_with_the_limit_of_its_process() -> None:
