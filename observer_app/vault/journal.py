@@ -209,8 +209,8 @@ def store_event(
     SQLCipher's memory locking.
     """
     validate(conn, event)
-    conn.execute(
-        "INSERT INTO events"
+    conn.execute(  # OR ROLLBACK: no statement journal for its triggers (migration 12)
+        "INSERT OR ROLLBACK INTO events"
         " (feed, seq, hash, prev, time_utc, tz, type, payload, signature, station, record, phase)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (

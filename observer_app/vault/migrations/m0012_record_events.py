@@ -22,8 +22,13 @@ entries alone.
 Triggers keep the table in step in the same transaction as the change: an event inserted, an
 incident, note or station inserted, changed in a filtered column, or deleted (a projection
 rebuild deletes and re-inserts every record). Nothing else writes it. Events are never updated.
-The trigger bodies and the filling below are this migration's own copy of the event-type lists:
-a migration stays as it was written, and a later change of a list is a later migration.
+Every statement that fires these triggers, and the trigger bodies, take `OR ROLLBACK`: a
+statement with triggers that could abort alone gets a statement journal, and opening one makes
+FTS5 flush its pending rows, once per event (1,000 note appends 0.35 s before this migration,
+1.9 s with ABORT, 1.1 s with ROLLBACK, which fails the whole transaction as every caller does
+on any error). The trigger bodies and the filling below are this migration's own copy of the
+event-type lists: a migration stays as it was written, and a later change of a list is a later
+migration.
 """
 
 _INCIDENT_EVENTS = "('incident.added', 'incident.amended', 'incident.voided', 'annotation.set')"
@@ -71,7 +76,7 @@ def _refresh(record_id: str) -> str:
     """Recompute the state of every row of one record (inside a trigger)."""
     state = _state("record_events.record", "record_events.type")
     assignments = ", ".join(f"{column} = {expression}" for column, expression in state.items())
-    return f"UPDATE record_events SET {assignments} WHERE record = {record_id};"
+    return f"UPDATE OR ROLLBACK record_events SET {assignments} WHERE record = {record_id};"
 
 
 def _triggers() -> str:
@@ -79,7 +84,7 @@ def _triggers() -> str:
     insert_event = (
         "CREATE TRIGGER record_events_event_added AFTER INSERT ON events"
         f" WHEN NEW.record IS NOT NULL AND NEW.type IN {_ROW_EVENTS} BEGIN"
-        " INSERT INTO record_events (feed, seq, time_utc, type, record, station, phase,"
+        " INSERT OR ROLLBACK INTO record_events (feed, seq, time_utc, type, record, station, phase,"
         " at_station, category, severity, voided) VALUES (NEW.feed, NEW.seq, NEW.time_utc,"
         f" NEW.type, NEW.record, NEW.station, NEW.phase, {new_state['at_station']},"
         f" {new_state['category']}, {new_state['severity']}, {new_state['voided']}); END;\n"

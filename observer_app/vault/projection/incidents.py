@@ -58,8 +58,8 @@ def _added(conn: Connection, event: Event) -> None:
     body = event.body
     persons, witnesses = list(body.get("persons", [])), list(body.get("witnesses", []))
     cursor = conn.execute(
-        "INSERT INTO incidents (id, feed, seq, station, category, severity, seen, status,"
-        " follow_up, text, persons, witnesses, occurred_utc, tz, recorded_utc)"
+        "INSERT OR ROLLBACK INTO incidents (id, feed, seq, station, category, severity, seen,"
+        " status, follow_up, text, persons, witnesses, occurred_utc, tz, recorded_utc)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             body["id"],
@@ -97,7 +97,8 @@ def _amended(conn: Connection, event: Event) -> None:
     known = [name for name in AMENDABLE_COLUMNS if name in changes]
     assignments = "".join(f"{AMENDABLE_COLUMNS[name]} = ?, " for name in known)
     conn.execute(
-        f"UPDATE incidents SET {assignments}amended = amended + 1 WHERE id = ? AND feed = ?",
+        f"UPDATE OR ROLLBACK incidents SET {assignments}amended = amended + 1"
+        " WHERE id = ? AND feed = ?",
         (
             *(_column_value(name, changes[name]) for name in known),
             event.body["target"],
@@ -126,7 +127,7 @@ def _amended(conn: Connection, event: Event) -> None:
 
 def _voided(conn: Connection, event: Event) -> None:
     conn.execute(
-        "UPDATE incidents SET voided = 1, void_reason = ? WHERE id = ? AND feed = ?",
+        "UPDATE OR ROLLBACK incidents SET voided = 1, void_reason = ? WHERE id = ? AND feed = ?",
         (event.body["reason"], event.body["target"], event.feed),
     )
 

@@ -30,7 +30,8 @@ NOTE_VOIDED = "note.voided"
 def _added(conn: Connection, event: Event) -> None:
     body = event.body
     cursor = conn.execute(
-        "INSERT INTO notes (id, feed, station, text, time_utc, tz) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR ROLLBACK INTO notes (id, feed, station, text, time_utc, tz)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         (body["id"], event.feed, body.get("station"), body["text"], event.time_utc, event.tz),
     )
     assign_ref(conn, "note", event.feed, body["id"])
@@ -47,7 +48,7 @@ def _added(conn: Connection, event: Event) -> None:
 
 def _amended(conn: Connection, event: Event) -> None:
     conn.execute(
-        "UPDATE notes SET text = ?, amended = amended + 1 WHERE id = ? AND feed = ?",
+        "UPDATE OR ROLLBACK notes SET text = ?, amended = amended + 1 WHERE id = ? AND feed = ?",
         (event.body["text"], event.body["target"], event.feed),
     )
     row = conn.execute(
@@ -69,7 +70,7 @@ def _amended(conn: Connection, event: Event) -> None:
 
 def _voided(conn: Connection, event: Event) -> None:
     conn.execute(
-        "UPDATE notes SET voided = 1, void_reason = ? WHERE id = ? AND feed = ?",
+        "UPDATE OR ROLLBACK notes SET voided = 1, void_reason = ? WHERE id = ? AND feed = ?",
         (event.body["reason"], event.body["target"], event.feed),
     )
 
