@@ -90,7 +90,15 @@ def add_events(observer: Any, count: int) -> None:
     from observer_app.vault.connection import Transaction
 
     class Batched(LogbookSession):
-        def record(self, event_type: str, body: Any, tz: Any = None, time_utc: Any = None) -> Any:
+        def record(
+            self,
+            event_type: str,
+            body: Any,
+            tz: Any = None,
+            time_utc: Any = None,
+            draft_id: Any = None,
+        ) -> Any:
+            # Generated entries have no drafts: `draft_id` is accepted as `record` takes it.
             return self.append_in_transaction(event_type, body, tz, time_utc)
 
     batched = Batched(observer.vault)
