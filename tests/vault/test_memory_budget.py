@@ -30,7 +30,12 @@ from observer_app.vault.connection import Transaction
 from observer_app.vault.header import KdfParams
 from observer_app.vault.memory_budget import (
     DEFAULT_CACHE_KIB,
+    FIXED_KIB_PER_CONNECTION,
     MIN_CACHE_KIB,
+    PAGE_OVERHEAD,
+    PAGE_SIZE,
+    RESERVE_KIB,
+    WRITER_CACHE_KIB,
     plan_for_limit,
     plan_memory,
 )
@@ -155,9 +160,8 @@ def test_a_larger_writer_never_costs_a_plan_its_sufficiency() -> None:
             if plan.sufficient:
                 assert plan.planned_kib <= limit_kib
                 assert plan.writer_cache_kib >= plan.cache_kib >= MIN_CACHE_KIB
-            equal_share = (
-                (limit_kib - 1024 - connections * 640) * 4096 // (4096 + 320) // connections
-            )
+            spare = limit_kib - RESERVE_KIB - connections * FIXED_KIB_PER_CONNECTION
+            equal_share = spare * PAGE_SIZE // PAGE_OVERHEAD // connections
             assert plan.sufficient == (equal_share >= MIN_CACHE_KIB)
 
 
@@ -171,7 +175,7 @@ def test_without_a_limit_connections_keep_sqlites_default_cache() -> None:
     unlimited = plan_for_limit(4, None)
     assert unlimited.sufficient
     assert unlimited.cache_kib == DEFAULT_CACHE_KIB
-    assert unlimited.writer_cache_kib == 4000
+    assert unlimited.writer_cache_kib == WRITER_CACHE_KIB
 
 
 def test_the_session_plans_with_the_limit_of_its_process() -> None:
