@@ -70,6 +70,17 @@ def connect_keyed(
     return conn
 
 
+def connect_scratch() -> Connection:
+    """An in-memory database (a replay's scratch copy of the projections), with the larger
+    lookaside pool the vault's connections have: with the default one, each event replayed
+    cost ~30 mlock pairs under memory security (1,000 notes replayed in 2.1 s, 0.2 s with it)."""
+    return connect_with_pool(
+        install_lookaside(),
+        lambda: sqlcipher3.connect(":memory:", isolation_level=None),
+        None,
+    )
+
+
 def configure_reader(conn: Connection) -> None:
     """A worker's connection: it never writes (`query_only` on top of `mode=ro`)."""
     conn.execute("PRAGMA query_only = ON")

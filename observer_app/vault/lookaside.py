@@ -127,11 +127,12 @@ def install_lookaside() -> LookasideHook | None:
 
 
 def connect_with_pool(
-    hook: LookasideHook | None, open_connection: Callable[[], _Connection], db_path: Path
+    hook: LookasideHook | None, open_connection: Callable[[], _Connection], db_path: Path | None
 ) -> _Connection:
     """Open a connection with `open_connection` and give it the larger pool, with memory
     security turned on first. The handle noted during this very call is the one used, and only
-    if SQLite names `db_path` as its file, so no other connection is ever touched."""
+    if SQLite names `db_path` as its file (None: an in-memory database, which SQLite names with
+    an empty string), so no other connection is ever touched."""
     if hook is not None:
         hook.opened.handle = None
     connection = open_connection()
@@ -140,14 +141,14 @@ def connect_with_pool(
     return connection
 
 
-def _enlarge(hook: LookasideHook, db_path: Path) -> bool:
+def _enlarge(hook: LookasideHook, db_path: Path | None) -> bool:
     handle = getattr(hook.opened, "handle", None)
     hook.opened.handle = None
     if handle is None:
         return False
     library, db = hook.library, ctypes.c_void_p(handle)
     name = library.sqlite3_db_filename(db, b"main")
-    if name is None or os.path.realpath(os.fsdecode(name)) != os.path.realpath(db_path):
+    if not _names(name, db_path):
         return False
     if library.sqlite3_exec(db, MEMORY_SECURITY_ON, None, None, None) != SQLITE_OK:
         return False  # a pool allocated now might not be locked: keep the default one
@@ -159,3 +160,12 @@ def _enlarge(hook: LookasideHook, db_path: Path) -> bool:
         ctypes.c_int(SLOT_COUNT),
     )
     return bool(status == SQLITE_OK)
+
+
+def _names(name: bytes | None, db_path: Path | None) -> bool:
+    """Whether SQLite's file name for a connection's main database is `db_path`."""
+    if name is None:
+        return False
+    if db_path is None:
+        return name == b""
+    return bool(name) and os.path.realpath(os.fsdecode(name)) == os.path.realpath(db_path)

@@ -23,14 +23,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
-import sqlcipher3
-
 from observer_app.core.progress import Cancel, Progress
 from observer_app.crypto import keys
 from observer_app.errors import EventSchemaError, OperationCancelled
 from observer_app.i18n import _
 from observer_app.vault import migrations, projection
-from observer_app.vault.connection import Connection
+from observer_app.vault.connection import Connection, connect_scratch
 from observer_app.vault.event_schema import check_event, valid_for_replay
 from observer_app.vault.journal import Event, EventFormatError, parse_event, read_events
 from observer_app.vault.projection.people import IDENTITY_DECLARED
@@ -291,7 +289,7 @@ def replay_matches(
     depend on the events alone, not on storage tables such as keys or blobs. Events that are
     not valid (as data, or against the records replayed so far) go to `refused` and are skipped.
     """
-    scratch = sqlcipher3.connect(":memory:", isolation_level=None)
+    scratch = connect_scratch()
     try:
         scratch.execute("PRAGMA temp_store = MEMORY")
         migrations.migrate(scratch)

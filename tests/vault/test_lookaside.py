@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlcipher3
 
-from observer_app.vault.connection import configure, connect_keyed
+from observer_app.vault.connection import configure, connect_keyed, connect_scratch
 from observer_app.vault.lookaside import (
     SLOT_COUNT,
     SLOT_SIZE,
@@ -110,6 +110,42 @@ def test_a_handle_from_an_earlier_open_is_never_reused(tmp_path: Path) -> None:
     conn = connect_with_pool(hook, lambda: object(), tmp_path / "earlier.db")  # opens nothing
     assert hook.refused == refused + 1
     assert isinstance(conn, object)
+
+
+def test_an_in_memory_database_is_named_by_none_and_only_by_none(tmp_path: Path) -> None:
+    hook = install_lookaside()
+    assert hook is not None
+    applied, refused = hook.applied, hook.refused
+    memory = connect_with_pool(hook, lambda: sqlcipher3.connect(":memory:"), None)
+    assert (hook.applied, hook.refused) == (applied + 1, refused)
+    on_disk = connect_with_pool(hook, lambda: sqlcipher3.connect(str(tmp_path / "f.db")), None)
+    assert hook.refused == refused + 1
+    named = connect_with_pool(hook, lambda: sqlcipher3.connect(":memory:"), tmp_path / "f.db")
+    assert hook.refused == refused + 2
+    for conn in (memory, on_disk, named):
+        conn.close()
+
+
+def test_the_replay_scratch_gets_the_pool_and_stops_the_misses() -> None:
+    """`journal verify` replays every event into an in-memory copy: with the default pool each
+    event replayed cost ~30 mlock pairs."""
+    hook = install_lookaside()
+    assert hook is not None
+    handles: list[int] = []
+
+    def open_memory() -> sqlcipher3.Connection:
+        conn = sqlcipher3.connect(":memory:", isolation_level=None)
+        handles.append(hook.opened.handle)
+        return conn
+
+    applied = hook.applied
+    scratch = connect_scratch()
+    assert hook.applied == applied + 1
+    scratch.close()
+    enlarged = connect_with_pool(hook, open_memory, None)
+    workload(enlarged)
+    assert full_misses(handles[0]) < 100  # the default pool misses > 4,000 times (above)
+    enlarged.close()
 
 
 def test_vault_connections_get_the_pool(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ MIGRATION_MODULES = (
     "m0010_coordinator",
     "m0011_filter_indexes",
     "m0012_record_events",
+    "m0013_trigger_type_tests",
 )
 
 

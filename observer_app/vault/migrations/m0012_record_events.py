@@ -31,59 +31,85 @@ event-type lists: a migration stays as it was written, and a later change of a l
 migration.
 """
 
-_INCIDENT_EVENTS = "('incident.added', 'incident.amended', 'incident.voided', 'annotation.set')"
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_INCIDENT_EVENTS = ("incident.added", "incident.amended", "incident.voided", "annotation.set")
 _STATION_EVENTS = (
-    "('incident.added', 'incident.amended', 'incident.voided', 'note.amended', 'note.voided',"
-    " 'annotation.set')"
+    "incident.added",
+    "incident.amended",
+    "incident.voided",
+    "note.amended",
+    "note.voided",
+    "annotation.set",
 )
 _VOIDABLE_EVENTS = (
-    "('incident.added', 'incident.amended', 'incident.voided',"
-    " 'note.added', 'note.amended', 'note.voided')"
+    "incident.added",
+    "incident.amended",
+    "incident.voided",
+    "note.added",
+    "note.amended",
+    "note.voided",
 )
 _ROW_EVENTS = (
-    "('incident.added', 'incident.amended', 'incident.voided', 'annotation.set',"
-    " 'note.added', 'note.amended', 'note.voided', 'station.added')"
+    "incident.added",
+    "incident.amended",
+    "incident.voided",
+    "annotation.set",
+    "note.added",
+    "note.amended",
+    "note.voided",
+    "station.added",
 )
 
+OneOf = Callable[[str, tuple[str, ...]], str]
+"""How a trigger tests that an event type is one of a list, as SQL: `in_list` here."""
 
-def _state(record: str, kind: str) -> dict[str, str]:
+
+def in_list(kind: str, types: tuple[str, ...]) -> str:
+    return f"{kind} IN (" + ", ".join(f"'{name}'" for name in types) + ")"
+
+
+def _state(record: str, kind: str, one_of: OneOf = in_list) -> dict[str, str]:
     """The record's current state as SQL expressions over the record id and event type."""
     return {
         "at_station": (
             f"CASE WHEN {kind} = 'station.added'"
             f" THEN (SELECT code FROM stations WHERE id = {record})"
-            f" WHEN {kind} IN {_STATION_EVENTS} THEN coalesce("
+            f" WHEN {one_of(kind, _STATION_EVENTS)} THEN coalesce("
             f"(SELECT station FROM incidents WHERE id = {record}),"
             f" (SELECT station FROM notes WHERE id = {record})) END"
         ),
         "category": (
-            f"CASE WHEN {kind} IN {_INCIDENT_EVENTS}"
+            f"CASE WHEN {one_of(kind, _INCIDENT_EVENTS)}"
             f" THEN (SELECT category FROM incidents WHERE id = {record}) END"
         ),
         "severity": (
-            f"CASE WHEN {kind} IN {_INCIDENT_EVENTS}"
+            f"CASE WHEN {one_of(kind, _INCIDENT_EVENTS)}"
             f" THEN (SELECT severity FROM incidents WHERE id = {record}) END"
         ),
         "voided": (
-            f"CASE WHEN {kind} IN {_VOIDABLE_EVENTS} AND (EXISTS (SELECT 1 FROM incidents"
+            f"CASE WHEN {one_of(kind, _VOIDABLE_EVENTS)} AND (EXISTS (SELECT 1 FROM incidents"
             f" WHERE id = {record} AND voided <> 0) OR EXISTS (SELECT 1 FROM notes"
             f" WHERE id = {record} AND voided <> 0)) THEN 1 END"
         ),
     }
 
 
-def _refresh(record_id: str) -> str:
+def _refresh(record_id: str, one_of: OneOf) -> str:
     """Recompute the state of every row of one record (inside a trigger)."""
-    state = _state("record_events.record", "record_events.type")
+    state = _state("record_events.record", "record_events.type", one_of)
     assignments = ", ".join(f"{column} = {expression}" for column, expression in state.items())
     return f"UPDATE OR ROLLBACK record_events SET {assignments} WHERE record = {record_id};"
 
 
-def _triggers() -> str:
-    new_state = _state("NEW.record", "NEW.type")
+def triggers(one_of: OneOf = in_list) -> str:
+    """The triggers that keep `record_events` in step (migration 13 writes them again)."""
+    new_state = _state("NEW.record", "NEW.type", one_of)
     insert_event = (
         "CREATE TRIGGER record_events_event_added AFTER INSERT ON events"
-        f" WHEN NEW.record IS NOT NULL AND NEW.type IN {_ROW_EVENTS} BEGIN"
+        f" WHEN NEW.record IS NOT NULL AND {one_of('NEW.type', _ROW_EVENTS)} BEGIN"
         " INSERT OR ROLLBACK INTO record_events (feed, seq, time_utc, type, record, station, phase,"
         " at_station, category, severity, voided) VALUES (NEW.feed, NEW.seq, NEW.time_utc,"
         f" NEW.type, NEW.record, NEW.station, NEW.phase, {new_state['at_station']},"
@@ -100,11 +126,12 @@ def _triggers() -> str:
     for table, (columns, key) in watched.items():
         records.append(
             f"CREATE TRIGGER record_events_{table}_added AFTER INSERT ON {table}"
-            f" BEGIN {_refresh('NEW.' + key)} END;\n"
+            f" BEGIN {_refresh('NEW.' + key, one_of)} END;\n"
             f"CREATE TRIGGER record_events_{table}_changed AFTER UPDATE OF {columns}, {key}"
-            f" ON {table} BEGIN {_refresh('OLD.' + key)} {_refresh('NEW.' + key)} END;\n"
+            f" ON {table} BEGIN {_refresh('OLD.' + key, one_of)}"
+            f" {_refresh('NEW.' + key, one_of)} END;\n"
             f"CREATE TRIGGER record_events_{table}_deleted AFTER DELETE ON {table}"
-            f" BEGIN {_refresh('OLD.' + key)} END;\n"
+            f" BEGIN {_refresh('OLD.' + key, one_of)} END;\n"
         )
     return insert_event + "".join(records)
 
@@ -114,7 +141,8 @@ FILL = (
     "INSERT INTO record_events (feed, seq, time_utc, type, record, station, phase, at_station,"
     " category, severity, voided) SELECT feed, seq, time_utc, type, record, station, phase,"
     f" {_FILL_STATE['at_station']}, {_FILL_STATE['category']}, {_FILL_STATE['severity']},"
-    f" {_FILL_STATE['voided']} FROM events WHERE record IS NOT NULL AND type IN {_ROW_EVENTS}"
+    f" {_FILL_STATE['voided']} FROM events"
+    f" WHERE record IS NOT NULL AND {in_list('type', _ROW_EVENTS)}"
 )
 
 SQL = (
@@ -145,5 +173,5 @@ CREATE INDEX record_events_severity ON record_events (severity, time_utc, feed, 
     WHERE severity IS NOT NULL;
 CREATE INDEX record_events_voided ON record_events (time_utc, feed, seq) WHERE voided = 1;
 """
-    + _triggers()
+    + triggers()
 )
