@@ -71,22 +71,29 @@ class SearchHit:
 # `cipher_memory_security` each allocation is an mlock/munlock pair: counting an 8-letter stem
 # in 50,000 incidents took 330 ms, a 6-letter one 10 ms.
 _STACK_PHRASE = 6
-_PIECES_UP_TO = 10
-_NEAR_REACH = 4  # NEAR(a b, 0) of two 4-token phrases: b starts at most 4 tokens from a
+_PIECE_TOKENS = _STACK_PHRASE - 2
+_PIECES_UP_TO = 11  # the pieces of a 12-letter stem only touch: any two would do
+
+
+def _near_distance(stem: str) -> int:
+    """NEAR's distance for the stem's two pieces: the tokens that may lie between the end of
+    the first and the start of the second (the last piece starts len - 6 letters in)."""
+    return max(0, len(stem) - _STACK_PHRASE - _PIECE_TOKENS)
 
 
 def _pieces_find_only_the_stem(stem: str) -> bool:
-    """Whether NEAR(first six letters, last six letters, 0) finds exactly the rows holding
-    `stem` (7 to 10 letters). NEAR takes the two pieces anywhere within `_NEAR_REACH` tokens of
-    each other, in either order; they lie at one offset in the stem (its length - 6), and
-    overlap at every offset NEAR takes. If they agree on their overlap at no other offset, a
-    row holds both that close only where it holds the whole stem."""
+    """Whether NEAR(first six letters, last six letters) finds exactly the rows holding `stem`
+    (7 to 11 letters). NEAR takes the two pieces starting within `_PIECE_TOKENS` + its
+    distance tokens of each other, in either order; they lie at one offset in the stem (its
+    length - 6), and overlap at every offset NEAR takes. If they agree on their overlap at no
+    other offset, a row holds both that close only where it holds the whole stem."""
     folded = stem.casefold()
     if len(folded) != len(stem):  # a letter that folds into two: do not reason about it
         return False
     first, last = folded[:_STACK_PHRASE], folded[-_STACK_PHRASE:]
     true_offset = len(folded) - _STACK_PHRASE
-    for offset in range(-_NEAR_REACH, _NEAR_REACH + 1):
+    reach = _PIECE_TOKENS + _near_distance(folded)
+    for offset in range(-reach, reach + 1):
         if offset == true_offset:
             continue
         overlap = range(max(0, offset), min(_STACK_PHRASE, offset + _STACK_PHRASE))
@@ -99,7 +106,8 @@ def _counted_stem(stem: str) -> str:
     """The stem as an FTS5 query finding the same rows, cheap to count (see `_STACK_PHRASE`):
     the phrase itself where it is short, or where its pieces could be found apart."""
     if _STACK_PHRASE < len(stem) <= _PIECES_UP_TO and _pieces_find_only_the_stem(stem):
-        return f'NEAR("{stem[:_STACK_PHRASE]}" "{stem[-_STACK_PHRASE:]}", 0)'
+        pieces = f'"{stem[:_STACK_PHRASE]}" "{stem[-_STACK_PHRASE:]}"'
+        return f"NEAR({pieces}, {_near_distance(stem)})"
     return f'"{stem}"'
 
 
