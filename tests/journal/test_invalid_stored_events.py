@@ -140,6 +140,15 @@ def _columns(conn: Any, table: str) -> set[str]:
     return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
+def _take_back_virtual_table(conn: Any, table: str, older_sql: str, columns: set[str]) -> None:
+    """A virtual table cannot drop a column: write it again as the older schema defined it."""
+    kept = ", ".join(sorted(columns))
+    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_later")
+    conn.execute(older_sql)
+    conn.execute(f"INSERT INTO {table} (rowid, {kept}) SELECT rowid, {kept} FROM {table}_later")
+    conn.execute(f"DROP TABLE {table}_later")
+
+
 def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
     """Apply the injected event to the tables without any check, and take the vault back to
     schema 5 (the tables, indexes, triggers and version of later migrations removed): what a
@@ -158,6 +167,7 @@ def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
         older_columns = {
             name: _columns(older, name) for kind, name in older_objects if kind == "table"
         }
+        older_sql = dict(older.execute("SELECT name, sql FROM sqlite_master WHERE sql <> ''"))
     finally:
         older.close()
     vault_handle = open_vault(vault, PASSPHRASE)
@@ -172,7 +182,11 @@ def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
             if kind in ("trigger", "view", "table", "index"):
                 conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
         for table, columns in older_columns.items():
-            for column in sorted(_columns(conn, table) - columns):
+            later = sorted(_columns(conn, table) - columns)
+            if later and str(older_sql[table]).startswith("CREATE VIRTUAL TABLE"):
+                _take_back_virtual_table(conn, table, str(older_sql[table]), columns)
+                continue
+            for column in later:
                 conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         conn.execute(f"PRAGMA user_version = {before}")
         conn.execute("COMMIT")

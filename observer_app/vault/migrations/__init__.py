@@ -2,7 +2,8 @@
 
 Each migration is a module `mNNNN_<name>.py` with a `SQL` script, listed in order in MIGRATIONS;
 one that sets `REBUILD_PROJECTIONS = True` also rebuilds every projection table from the journal,
-in the same transaction, with today's event schemas (events that fail them are left out).
+in the same transaction, with today's event schemas (events that fail them are left out); one
+with `FUNCTIONS` (name: deterministic Python function) has them as SQL functions while it runs.
 A newer program upgrades an older vault in one transaction on open; an older program refuses a
 newer vault instead of guessing.
 """
@@ -10,9 +11,9 @@ newer vault instead of guessing.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from observer_app.vault.connection import Connection
 
@@ -33,6 +34,7 @@ MIGRATION_MODULES = (
     "m0011_filter_indexes",
     "m0012_record_events",
     "m0013_trigger_type_tests",
+    "m0014_search_categories",
 )
 
 
@@ -42,6 +44,7 @@ class Migration:
     name: str
     sql: str
     rebuild_projections: bool = False
+    functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
 
 def load_migrations() -> list[Migration]:
@@ -55,6 +58,7 @@ def load_migrations() -> list[Migration]:
                 name=module_name[6:],
                 sql=module.SQL,
                 rebuild_projections=getattr(module, "REBUILD_PROJECTIONS", False),
+                functions=getattr(module, "FUNCTIONS", {}),
             )
         )
     versions = [m.version for m in migrations]
@@ -82,6 +86,8 @@ def migrate(conn: Connection, target: int | None = None) -> int:
     try:
         pending = migrations[current:target]
         for migration in pending:
+            for name, function in migration.functions.items():
+                conn.create_function(name, -1, function, deterministic=True)
             for statement in _statements(migration.sql):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {migration.version}")

@@ -47,7 +47,7 @@ AMENDABLE_COLUMNS: Mapping[str, str] = {
     "tz": "tz",
 }
 LIST_FIELDS = frozenset({"persons", "witnesses"})
-SEARCHED_FIELDS = frozenset({"station", "text", "persons", "witnesses"})
+SEARCHED_FIELDS = frozenset({"station", "text", "persons", "witnesses", "category"})
 
 
 def _column_value(name: str, value: Any) -> Any:
@@ -89,6 +89,7 @@ def _added(conn: Connection, event: Event) -> None:
         body["station"],
         body["text"],
         [*persons, *witnesses],
+        category=body["category"],
     )
 
 
@@ -108,7 +109,8 @@ def _amended(conn: Connection, event: Event) -> None:
     if SEARCHED_FIELDS.isdisjoint(known):
         return
     row = conn.execute(
-        "SELECT rowid, station, text, persons, witnesses FROM incidents WHERE id = ? AND feed = ?",
+        "SELECT rowid, station, text, persons, witnesses, category FROM incidents"
+        " WHERE id = ? AND feed = ?",
         (event.body["target"], event.feed),
     ).fetchone()
     if row is not None:
@@ -121,6 +123,7 @@ def _amended(conn: Connection, event: Event) -> None:
             row[1],
             row[2],
             [*json.loads(row[3]), *json.loads(row[4])],
+            category=row[5],
             replace=True,
         )
 

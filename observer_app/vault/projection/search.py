@@ -9,6 +9,7 @@ projection.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -22,6 +23,27 @@ SCHEMAS: Mapping[str, Any] = {}
 TABLES = ("search_index",)
 
 
+_IDEOGRAPHS = 0x4E00  # CJK Unified Ideographs: 20,992 letters from here
+_IDEOGRAPH_COUNT = 20_992
+
+
+def category_code(category: str | None) -> str | None:
+    """An incident category as the index holds it (migration 14): three CJK ideographs drawn
+    from the SHA-256 of its id, so that the whole code is one trigram, one FTS5 token, and a
+    query word naming categories finds their incidents with the text's hits in one MATCH (a
+    count of 50,000 hits: 44 -> 23 ms; the union with the incidents table sorted them all).
+    Codes of different ids collide with probability ~1 in 9 * 10^12 a pair; the shipped
+    catalogue's are distinct (tested). Never change this: the codes are stored in every vault,
+    and a new function needs a migration that indexes every incident again."""
+    if category is None:
+        return None
+    digest = hashlib.sha256(category.encode("utf-8")).digest()
+    return "".join(
+        chr(_IDEOGRAPHS + int.from_bytes(digest[2 * i : 2 * i + 2], "big") % _IDEOGRAPH_COUNT)
+        for i in range(3)
+    )
+
+
 def index(
     conn: Connection,
     kind: str,
@@ -32,16 +54,27 @@ def index(
     body: str,
     names: Iterable[str] = (),
     *,
+    category: str | None = None,
     replace: bool = False,
 ) -> None:
-    """Add (or, with `replace`, renew) the index entry of one record."""
+    """Add (or, with `replace`, renew) the index entry of one record (`category`: an
+    incident's)."""
     rowid = source_rowid * 4 + KIND_NUMBERS[kind]
     if replace:
         conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
     conn.execute(
-        "INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (rowid, kind, ref, feed, station, body, " ".join(n for n in names if n)),
+        "INSERT INTO search_index (rowid, kind, ref, feed, station, body, names, category)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            rowid,
+            kind,
+            ref,
+            feed,
+            station,
+            body,
+            " ".join(n for n in names if n),
+            category_code(category),
+        ),
     )
 
 

@@ -8,17 +8,16 @@ cannot be looked up in a trigram index and are left out of the query.
 
 A word may also name incident categories (the caller matched it against the catalogue's names
 in every language): then it finds an incident of those categories as well as any text holding
-it. Every word must be found, one way or the other.
+it. Every word must be found, one way or the other. The index holds each incident's category as
+a one-token code (migration 14), so every query, with category words or not, is one MATCH.
 
 Results come newest first (by index row id, which follows the order records were stored), not
 by relevance: FTS5 walks its lists in row-id order and stops after `limit` hits, whereas ranking
-by bm25 scores every hit (about 0.5 s for a common word in 100,000 incidents). A query with a
-category word cannot stream that way and collects its row ids first.
+by bm25 scores every hit (about 0.5 s for a common word in 100,000 incidents).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,9 +25,8 @@ from typing import Any
 from observer_app.core.paging import Cursor, Page, check_cursor, check_limit
 from observer_app.core.snippets import has_hit, snippet
 from observer_app.vault.connection import Connection
+from observer_app.vault.projection.search import category_code
 
-# Must match projection.search.KIND_NUMBERS: an incident's index row id is its row id * 4 + 2.
-_INCIDENT_ROWID = "rowid * 4 + 2"
 _COLUMNS = (
     "SELECT s.kind, s.ref, s.feed, s.station, s.body, s.names, coalesce(i.voided, n.voided, 0)"
 )
@@ -112,10 +110,16 @@ def _counted_stem(stem: str) -> str:
 
 
 def _phrases(word: QueryWord, *, counting: bool = False) -> str:
-    """`("бюллетен")` or `("жәшік" OR "жәшіг")`: stems hold only word characters. A page
-    tests only the rows it returns, so only a count (`counting`) needs the cheaper pieces."""
+    """`({body names} : ("бюллетен"))`, `({body names} : ("жәшік" OR "жәшіг"))`, or with the
+    codes of the categories the word names, `(... OR category : ("<code>" OR ...))`. Stems
+    hold only word characters. A page tests only the rows it returns, so only a count
+    (`counting`) needs the cheaper pieces."""
     stems = (_counted_stem(stem) if counting else f'"{stem}"' for stem in word.stems)
-    return "(" + " OR ".join(stems) + ")"
+    text = "{body names} : (" + " OR ".join(stems) + ")"
+    if not word.categories:
+        return f"({text})"
+    codes = " OR ".join(f'"{category_code(category)}"' for category in word.categories)
+    return f"({text} OR category : ({codes}))"
 
 
 def match_expression(words: Sequence[QueryWord], *, counting: bool = False) -> str | None:
@@ -150,96 +154,32 @@ def search_page(
     return _hits(conn, words, check_cursor(after, (int,)), check_limit(limit))
 
 
-def _one_named_word(
-    conn: Connection, word: QueryWord, before: list[int | str], limit: int
-) -> list[Any]:
-    """A word that is also a category name: two streams newest first, each stopping after
-    `limit` (the text's hits from FTS5, the category's incidents from their table), merged.
-    The single union query ranks every hit of a common word before it can return a page."""
-    below = " AND s.rowid < ?" if before else ""
-    text_ids = conn.execute(
-        f"SELECT s.rowid FROM search_index AS s WHERE search_index MATCH ?{below}"
-        " ORDER BY s.rowid DESC LIMIT ?",
-        (_phrases(word), *before, limit),
-    ).fetchall()
-    marks = ", ".join("?" * len(word.categories))
-    category_below = f" AND {_INCIDENT_ROWID} < ?" if before else ""
-    category_ids = conn.execute(
-        f"SELECT {_INCIDENT_ROWID} FROM incidents WHERE category IN ({marks}){category_below}"
-        " ORDER BY rowid DESC LIMIT ?",
-        (*word.categories, *before, limit),
-    ).fetchall()
-    ids = sorted({int(r[0]) for r in text_ids} | {int(r[0]) for r in category_ids}, reverse=True)
-    ids = ids[:limit]
-    if not ids:
-        return []
-    rows = conn.execute(
-        f"{_COLUMNS}, s.rowid FROM search_index AS s{_JOINS}"
-        " WHERE s.rowid IN (SELECT value FROM json_each(?)) ORDER BY s.rowid DESC",
-        (json.dumps(ids),),
-    ).fetchall()
-    return list(rows)
-
-
 def count_hits(conn: Connection, words: Sequence[QueryWord]) -> int:
-    found = _hit_rowids(words, counting=True)
-    if found is None:
+    expression = match_expression(words, counting=True)
+    if expression is None:
         return 0
-    sql, params = found
-    return int(conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
-
-
-def _hit_rowids(
-    words: Sequence[QueryWord], *, counting: bool = False
-) -> tuple[str, list[Any]] | None:
-    """SQL selecting the index row ids that hold every word (a category word: or name it)."""
-    if match_expression(words) is None:
-        return None
-    plain = [word for word in words if word.stems and not word.categories]
-    named = [word for word in words if word.stems and word.categories]
-    sets: list[str] = []
-    params: list[Any] = []
-    if plain:
-        sets.append("SELECT rowid FROM search_index WHERE search_index MATCH ?")
-        params.append(match_expression(plain, counting=counting))
-    for word in named:
-        marks = ", ".join("?" * len(word.categories))
-        sets.append(
-            "SELECT rowid FROM (SELECT rowid FROM search_index WHERE search_index MATCH ?"
-            f" UNION SELECT {_INCIDENT_ROWID} FROM incidents WHERE category IN ({marks}))"
-        )
-        params.extend([_phrases(word, counting=counting), *word.categories])
-    return " INTERSECT ".join(sets), params
+    row = conn.execute(
+        "SELECT count(*) FROM search_index WHERE search_index MATCH ?", (expression,)
+    ).fetchone()
+    return int(row[0])
 
 
 def _hits(
     conn: Connection, words: Sequence[QueryWord], key: tuple[int | str, ...] | None, limit: int
 ) -> Page[SearchHit]:
-    stems = [stem for word in words for stem in word.stems]
-    found = _hit_rowids(words)
-    if found is None:
+    """One MATCH: FTS5 streams it in row-id order and stops after `limit` hits."""
+    expression = match_expression(words)
+    if expression is None:
         return Page((), None)
+    stems = [stem for word in words for stem in word.stems]
     before = [] if key is None else list(key)
-    if not any(word.categories for word in words if word.stems):
-        # One MATCH: FTS5 streams it in row-id order and stops after `limit` hits.
-        rows = conn.execute(
-            f"{_COLUMNS}, s.rowid FROM search_index AS s{_JOINS}"
-            " WHERE search_index MATCH ?"
-            + (" AND s.rowid < ?" if before else "")
-            + " ORDER BY s.rowid DESC LIMIT ?",
-            (match_expression(words), *before, limit),
-        ).fetchall()
-    elif len(looked_up := [word for word in words if word.stems]) == 1:
-        rows = _one_named_word(conn, looked_up[0], before, limit)
-    else:
-        sql, params = found
-        rows = conn.execute(
-            f"WITH hits(rowid) AS ({sql})"
-            f" {_COLUMNS}, s.rowid FROM hits JOIN search_index AS s ON s.rowid = hits.rowid{_JOINS}"
-            + (" WHERE hits.rowid < ?" if before else "")
-            + " ORDER BY hits.rowid DESC LIMIT ?",
-            (*params, *before, limit),
-        ).fetchall()
+    rows = conn.execute(
+        f"{_COLUMNS}, s.rowid FROM search_index AS s{_JOINS}"
+        " WHERE search_index MATCH ?"
+        + (" AND s.rowid < ?" if before else "")
+        + " ORDER BY s.rowid DESC LIMIT ?",
+        (expression, *before, limit),
+    ).fetchall()
     hits = tuple(_hit(row, stems) for row in rows)
     last = rows[-1] if len(rows) == limit else None
     return Page(hits, None if last is None else Cursor((int(last[7]),)))
