@@ -143,10 +143,11 @@ def _columns(conn: Any, table: str) -> set[str]:
 def _take_back_virtual_table(conn: Any, table: str, older_sql: str, columns: set[str]) -> None:
     """A virtual table cannot drop a column: write it again as the older schema defined it."""
     kept = ", ".join(sorted(columns))
-    conn.execute(f"ALTER TABLE {table} RENAME TO {table}_later")
+    conn.execute(f"CREATE TABLE {table}_kept AS SELECT rowid AS kept_rowid, {kept} FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
     conn.execute(older_sql)
-    conn.execute(f"INSERT INTO {table} (rowid, {kept}) SELECT rowid, {kept} FROM {table}_later")
-    conn.execute(f"DROP TABLE {table}_later")
+    conn.execute(f"INSERT INTO {table} (rowid, {kept}) SELECT kept_rowid, {kept} FROM {table}_kept")
+    conn.execute(f"DROP TABLE {table}_kept")
 
 
 def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
@@ -181,7 +182,12 @@ def _project_as_an_older_version_did(vault: Path, seq: int) -> None:
         for kind, name in sorted(_schema_objects(conn) - older_objects, reverse=True):
             if kind in ("trigger", "view", "table", "index"):
                 conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
-        for table, columns in older_columns.items():
+        # Virtual tables first: written again, they bring back their shadow tables as well.
+        virtual_first = sorted(
+            older_columns.items(),
+            key=lambda item: not str(older_sql[item[0]]).startswith("CREATE VIRTUAL TABLE"),
+        )
+        for table, columns in virtual_first:
             later = sorted(_columns(conn, table) - columns)
             if later and str(older_sql[table]).startswith("CREATE VIRTUAL TABLE"):
                 _take_back_virtual_table(conn, table, str(older_sql[table]), columns)

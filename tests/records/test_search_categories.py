@@ -80,7 +80,8 @@ def _as_schema_13(session: LogbookSession) -> None:
     """The index as migration 2 defined it (no category column), version 13."""
     conn = session.conn
     conn.execute("BEGIN IMMEDIATE")
-    conn.execute("ALTER TABLE search_index RENAME TO search_index_later")
+    conn.execute("CREATE TABLE search_index_later AS SELECT rowid AS id, * FROM search_index")
+    conn.execute("DROP TABLE search_index")
     conn.execute(
         "CREATE VIRTUAL TABLE search_index USING fts5 (kind UNINDEXED, ref UNINDEXED,"
         " feed UNINDEXED, station UNINDEXED, body, names,"
@@ -88,7 +89,7 @@ def _as_schema_13(session: LogbookSession) -> None:
     )
     conn.execute(
         "INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)"
-        " SELECT rowid, kind, ref, feed, station, body, names FROM search_index_later"
+        " SELECT id, kind, ref, feed, station, body, names FROM search_index_later"
     )
     conn.execute("DROP TABLE search_index_later")
     conn.execute("PRAGMA user_version = 13")
