@@ -1,7 +1,8 @@
 """Read-models benchmark (issue 12): 100,000 events from 20 feeds, then what a window's lists ask.
 
 Goals: every page of 100 rows < 20 ms (the first page and one deep in the list, of the timeline
-unfiltered and with each filter, of incidents, media, search hits and stations with counts),
+unfiltered and with each filter, of incidents, media (5,000 photos with links), search hits and
+stations with counts),
 every count < 50 ms, and memory flat in the number of events (the peak of Python allocations
 while reading pages, compared between half the events and all of them).
 
@@ -47,6 +48,7 @@ from observer_app.vault.store import open_vault
 PASSPHRASE = "benchmark passphrase"
 FEEDS = 20
 STATIONS = 50
+MEDIA = 5_000  # the holder's photos, each linked to a station and one of its own incidents
 BATCH = 5000
 PAGE = 100
 PAGE_GOAL_MS = 20.0
@@ -163,6 +165,39 @@ class Filler:
         return max(stored, total)
 
 
+def add_media(session: LogbookSession, codes: list[str]) -> None:
+    """`MEDIA` photo records (metadata and links as an import writes them; the lists never read
+    the encrypted files), appended once: a kept vault built before media gets them here."""
+    conn = session.conn
+    if int(conn.execute("SELECT count(*) FROM media").fetchone()[0]):
+        return
+    own = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT id FROM incidents WHERE feed = ? ORDER BY rowid", (session.identity.feed,)
+        )
+    ]
+    rng = random.Random(7)
+    with Transaction(conn):
+        for index in range(MEDIA):
+            links = [{"kind": "station", "ref": codes[index % len(codes)]}]
+            if own:
+                links.append({"kind": "incident", "ref": own[index % len(own)]})
+            body = {
+                "id": new_id(),
+                "sha256": rng.randbytes(32).hex(),
+                "size": 2_000_000 + index,
+                "mime": "image/jpeg",
+                "kind": "photo",
+                "original_name": f"IMG_{index:05d}.jpg",
+                "metadata": {"width": 4000, "height": 3000, "orientation": 1},
+                "consent": "no_person",
+                "links": links,
+            }
+            journal.append(conn, session.identity.author, "media.added", body, "Asia/Almaty")
+        search_index.merge_index(conn)
+
+
 def deep(fetch: Callable[[Cursor | None], Page[Any]], pages: int) -> Cursor | None:
     """The cursor `pages` pages into a list (or its last page's)."""
     cursor: Cursor | None = None
@@ -246,6 +281,10 @@ def other_figures(session: LogbookSession, codes: list[str]) -> None:
             lambda c: read_models.media_page(session, c, PAGE),
             lambda: read_models.count_media(session),
         ),
+        "media of a station (directly or by its records)": (
+            lambda c: read_models.media_page(session, c, PAGE, station=codes[17]),
+            lambda: read_models.count_media(session, station=codes[17]),
+        ),
         "stations with counts": (
             lambda c: read_models.stations_page(session, c, PAGE),
             lambda: read_models.count_stations(session),
@@ -321,6 +360,7 @@ def run(root: Path, count: int) -> None:
         half_peak = build(vault_dir, root, count)
     codes = [f"{100 + i}" for i in range(STATIONS)]
     session = LogbookSession(open_vault(vault_dir, PASSPHRASE))
+    add_media(session, codes)
     held = int(session.conn.execute("SELECT count(*) FROM events").fetchone()[0])
     print(f"{held} events from {FEEDS} feeds")
     other_feed = str(
