@@ -77,7 +77,7 @@ def test_an_amended_category_moves_the_incident_between_category_words(
 
 
 def _as_schema_13(session: LogbookSession) -> None:
-    """The index as migration 2 defined it (no category column), version 13."""
+    """The index as migration 2 defined it (no category column, positive row ids), version 13."""
     conn = session.conn
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("CREATE TABLE search_index_later AS SELECT rowid AS id, * FROM search_index")
@@ -89,7 +89,7 @@ def _as_schema_13(session: LogbookSession) -> None:
     )
     conn.execute(
         "INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)"
-        " SELECT id, kind, ref, feed, station, body, names FROM search_index_later"
+        " SELECT -id, kind, ref, feed, station, body, names FROM search_index_later"
     )
     conn.execute("DROP TABLE search_index_later")
     conn.execute("PRAGMA user_version = 13")
@@ -101,15 +101,15 @@ def test_an_upgraded_vault_indexes_the_categories_of_its_incidents(
 ) -> None:
     stuffed = incidents.add_incident(day, catalogue, "101", "ballot_stuffing", "пачка в урне")
     noted = notes.add_note(day, "вброс замечен", "101")
+    later = incidents.add_incident(day, catalogue, "AKT-7", "ballot_stuffing", "ещё пачка")
     _as_schema_13(day)
     assert migrate(day.conn, target=13) == 13  # nothing pending below 14
     day.close()
     upgraded = LogbookSession(open_vault(vault_path, passphrase))
     try:
         assert schema_version(upgraded.conn) >= 14
-        assert sorted(hit.ref for hit in search.search(upgraded, "вброс")) == sorted(
-            [stuffed, noted]
-        )
+        # Newest first (by record within a kind), through the negated row ids.
+        assert [hit.ref for hit in search.search(upgraded, "вброс")] == [later, stuffed, noted]
         assert verify_journal(upgraded.conn).ok  # upgraded index = the replayed one
     finally:
         upgraded.close()

@@ -11,9 +11,10 @@ in every language): then it finds an incident of those categories as well as any
 it. Every word must be found, one way or the other. The index holds each incident's category as
 a one-token code (migration 14), so every query, with category words or not, is one MATCH.
 
-Results come newest first (by index row id, which follows the order records were stored), not
-by relevance: FTS5 walks its lists in row-id order and stops after `limit` hits, whereas ranking
-by bm25 scores every hit (about 0.5 s for a common word in 100,000 incidents).
+Results come newest first (by index row id, which is minus a number that follows the order
+records were stored), not by relevance: FTS5 walks its lists in row-id order and stops after
+`limit` hits, whereas ranking by bm25 scores every hit (about 0.5 s for a common word in 100,000
+incidents).
 """
 
 from __future__ import annotations
@@ -100,8 +101,8 @@ def _pieces_find_only_the_stem(stem: str) -> bool:
     return True
 
 
-def _counted_stem(stem: str) -> str:
-    """The stem as an FTS5 query finding the same rows, cheap to count (see `_STACK_PHRASE`):
+def _stem_query(stem: str) -> str:
+    """The stem as an FTS5 query finding the same rows, cheap to test (see `_STACK_PHRASE`):
     the phrase itself where it is short, or where its pieces could be found apart."""
     if _STACK_PHRASE < len(stem) <= _PIECES_UP_TO and _pieces_find_only_the_stem(stem):
         pieces = f'"{stem[:_STACK_PHRASE]}" "{stem[-_STACK_PHRASE:]}"'
@@ -109,25 +110,23 @@ def _counted_stem(stem: str) -> str:
     return f'"{stem}"'
 
 
-def _phrases(word: QueryWord, *, counting: bool = False) -> str:
-    """`({body names} : ("бюллетен"))`, `({body names} : ("жәшік" OR "жәшіг"))`, or with the
-    codes of the categories the word names, `(... OR category : ("<code>" OR ...))`. Stems
-    hold only word characters. A page tests only the rows it returns, so only a count
-    (`counting`) needs the cheaper pieces."""
-    stems = (_counted_stem(stem) if counting else f'"{stem}"' for stem in word.stems)
-    text = "{body names} : (" + " OR ".join(stems) + ")"
+def _phrases(word: QueryWord) -> str:
+    """`({body names} : ("жәшік" OR "жәшіг"))`, `({body names} : (NEAR("бюллет" "ллетен", 0)))`,
+    or with the codes of the categories the word names, `(... OR category : ("<code>" OR
+    ...))`. Stems hold only word characters."""
+    text = "{body names} : (" + " OR ".join(_stem_query(stem) for stem in word.stems) + ")"
     if not word.categories:
         return f"({text})"
     codes = " OR ".join(f'"{category_code(category)}"' for category in word.categories)
     return f"({text} OR category : ({codes}))"
 
 
-def match_expression(words: Sequence[QueryWord], *, counting: bool = False) -> str | None:
+def match_expression(words: Sequence[QueryWord]) -> str | None:
     """The FTS5 query requiring every word; None when no word has a stem."""
     looked_up = [word for word in words if word.stems]
     if not looked_up:
         return None
-    return " AND ".join(_phrases(word, counting=counting) for word in looked_up)
+    return " AND ".join(_phrases(word) for word in looked_up)
 
 
 def _hit(row: Sequence[Any], stems: Sequence[str]) -> SearchHit:
@@ -150,12 +149,12 @@ def search(conn: Connection, words: Sequence[QueryWord], limit: int = 50) -> lis
 def search_page(
     conn: Connection, words: Sequence[QueryWord], after: Cursor | None = None, limit: int = 50
 ) -> Page[SearchHit]:
-    """Hits newest first (index row id, descending) after the cursor."""
+    """Hits newest first (index row id, ascending: the ids are negated) after the cursor."""
     return _hits(conn, words, check_cursor(after, (int,)), check_limit(limit))
 
 
 def count_hits(conn: Connection, words: Sequence[QueryWord]) -> int:
-    expression = match_expression(words, counting=True)
+    expression = match_expression(words)
     if expression is None:
         return 0
     row = conn.execute(
@@ -167,7 +166,7 @@ def count_hits(conn: Connection, words: Sequence[QueryWord]) -> int:
 def _hits(
     conn: Connection, words: Sequence[QueryWord], key: tuple[int | str, ...] | None, limit: int
 ) -> Page[SearchHit]:
-    """One MATCH: FTS5 streams it in row-id order and stops after `limit` hits."""
+    """One MATCH: FTS5 streams it in row-id order (newest first) and stops after `limit`."""
     expression = match_expression(words)
     if expression is None:
         return Page((), None)
@@ -176,8 +175,8 @@ def _hits(
     rows = conn.execute(
         f"{_COLUMNS}, s.rowid FROM search_index AS s{_JOINS}"
         " WHERE search_index MATCH ?"
-        + (" AND s.rowid < ?" if before else "")
-        + " ORDER BY s.rowid DESC LIMIT ?",
+        + (" AND s.rowid > ?" if before else "")
+        + " ORDER BY s.rowid LIMIT ?",
         (expression, *before, limit),
     ).fetchall()
     hits = tuple(_hit(row, stems) for row in rows)
