@@ -77,9 +77,12 @@ def test_an_amended_category_moves_the_incident_between_category_words(
 
 
 def _as_schema_13(session: LogbookSession) -> None:
-    """The index as migration 2 defined it (no category column, positive row ids), version 13."""
+    """The index as migration 2 defined it (no category column, default leaves), version 13
+    (and media links without migration 15's station)."""
     conn = session.conn
     conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DROP INDEX media_links_station")
+    conn.execute("ALTER TABLE media_links DROP COLUMN station")
     conn.execute("CREATE TABLE search_index_later AS SELECT rowid AS id, * FROM search_index")
     conn.execute("DROP TABLE search_index")
     conn.execute(
@@ -89,7 +92,7 @@ def _as_schema_13(session: LogbookSession) -> None:
     )
     conn.execute(
         "INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)"
-        " SELECT -id, kind, ref, feed, station, body, names FROM search_index_later"
+        " SELECT id, kind, ref, feed, station, body, names FROM search_index_later"
     )
     conn.execute("DROP TABLE search_index_later")
     conn.execute("PRAGMA user_version = 13")
@@ -108,8 +111,10 @@ def test_an_upgraded_vault_indexes_the_categories_of_its_incidents(
     upgraded = LogbookSession(open_vault(vault_path, passphrase))
     try:
         assert schema_version(upgraded.conn) >= 14
-        # Newest first (by record within a kind), through the negated row ids.
+        # Newest first (by record within a kind), leaves of 1,000 bytes.
         assert [hit.ref for hit in search.search(upgraded, "вброс")] == [later, stuffed, noted]
+        config = upgraded.conn.execute("SELECT v FROM search_index_config WHERE k = 'pgsz'")
+        assert config.fetchone()[0] == 1000
         assert verify_journal(upgraded.conn).ok  # upgraded index = the replayed one
     finally:
         upgraded.close()

@@ -22,7 +22,7 @@ def _index(texts: list[str]) -> sqlcipher3.Connection:
     conn.executemany(
         "INSERT INTO search_index (rowid, kind, ref, feed, station, body, names)"
         " VALUES (?, 'note', ?, 'feed', NULL, ?, '')",
-        [(-(row * 4 + 1), f"note-{row}", text) for row, text in enumerate(texts)],
+        [(row * 4 + 1, f"note-{row}", text) for row, text in enumerate(texts)],
     )
     return conn
 

@@ -35,6 +35,7 @@ MIGRATION_MODULES = (
     "m0012_record_events",
     "m0013_trigger_type_tests",
     "m0014_search_categories",
+    "m0015_media_link_stations",
 )
 
 

@@ -24,6 +24,7 @@ from observer_app.vault.event_fields import (
     optional,
     required,
 )
+from observer_app.vault.projection.media import move_links
 from observer_app.vault.projection.refs import assign_ref
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def _answered(conn: Connection, event: Event) -> None:
         ),
     )
     assign_ref(conn, "answer", event.feed, body["id"])
+    move_links(conn, "answer", body["id"], body["station"])
 
 
 PROJECTORS = {CHECKLIST_ANSWERED: _answered}

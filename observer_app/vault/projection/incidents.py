@@ -21,6 +21,7 @@ from observer_app.vault.event_fields import (
     optional,
     required,
 )
+from observer_app.vault.projection.media import move_links
 from observer_app.vault.projection.refs import assign_ref
 from observer_app.vault.projection.search import index, inserted_rowid
 
@@ -91,6 +92,7 @@ def _added(conn: Connection, event: Event) -> None:
         [*persons, *witnesses],
         category=body["category"],
     )
+    move_links(conn, "incident", body["id"], body["station"])
 
 
 def _amended(conn: Connection, event: Event) -> None:
@@ -106,6 +108,8 @@ def _amended(conn: Connection, event: Event) -> None:
             event.feed,
         ),
     )
+    if "station" in known:
+        move_links(conn, "incident", event.body["target"], changes["station"])
     if SEARCHED_FIELDS.isdisjoint(known):
         return
     row = conn.execute(

@@ -90,11 +90,36 @@ def _insert(
         _link(conn, body["id"], link)
 
 
+# The records a link can name that are made at a station, and their tables (migration 15).
+_RECORDS_AT_STATIONS = {"incident": "incidents", "answer": "checklist_answers"}
+
+
+def link_station(conn: Connection, kind: str, ref: str) -> str | None:
+    """The station a link is at: the station (or protocol) it names, or the station of the
+    incident or answer it names (None while that record is unknown)."""
+    if kind in ("station", "protocol"):
+        return ref
+    table = _RECORDS_AT_STATIONS.get(kind)
+    if table is None:
+        return None
+    row = conn.execute(f"SELECT station FROM {table} WHERE id = ?", (ref,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def move_links(conn: Connection, kind: str, ref: str, station: str) -> None:
+    """A linked record arrived or moved to `station`: its links move with it."""
+    conn.execute(
+        "UPDATE media_links SET station = ? WHERE kind = ? AND ref = ? AND station IS NOT ?",
+        (station, kind, ref, station),
+    )
+
+
 def _link(conn: Connection, media_id: str, link: dict[str, str]) -> None:
     """The item is its author's own: `SCHEMAS` (the authorisation rule) saw to that."""
+    kind, ref = link["kind"], link["ref"]
     conn.execute(
-        "INSERT OR IGNORE INTO media_links (media_id, kind, ref) VALUES (?, ?, ?)",
-        (media_id, link["kind"], link["ref"]),
+        "INSERT OR IGNORE INTO media_links (media_id, kind, ref, station) VALUES (?, ?, ?, ?)",
+        (media_id, kind, ref, link_station(conn, kind, ref)),
     )
 
 

@@ -2,8 +2,9 @@
 
 The projectors of notes, incidents and stations call `index` in the same transaction as their
 rows (triggers would be simpler but make FTS5 flush on every statement: ~15x slower appends).
-An index row's id is derived from its source row's id, so a change replaces it without a scan;
-it is negative (migration 14), so that FTS5's natural ascending walk gives newest first.
+An index row's id is derived from its source row's id, so a change replaces it without a scan,
+and grows with every record stored: FTS5 writes the rows a transaction adds as one segment only
+while their ids ascend (it flushes whenever an id is lower than the one before).
 Listing the table here makes `journal verify` compare it after a replay like any other
 projection.
 """
@@ -46,11 +47,8 @@ def category_code(category: str | None) -> str | None:
 
 
 def index_rowid(kind: str, source_rowid: int) -> int:
-    """The index row id of a record: minus (its row id * 4 + its kind's number). Search pages
-    list newest first; FTS5 walks a descending order by loading each leaf's row ids into an
-    array it grows 8 at a time (an mlock pair each under memory security): 5-6 ms a page of a
-    common word, against 0.6-1.2 ms ascending over negated ids."""
-    return -(source_rowid * 4 + KIND_NUMBERS[kind])
+    """The index row id of a record: its row id * 4 + its kind's number."""
+    return source_rowid * 4 + KIND_NUMBERS[kind]
 
 
 def index(

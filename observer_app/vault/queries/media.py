@@ -100,13 +100,9 @@ def list_media(
 #: (the camera's own claim; items without one fall back to their import time).
 MEDIA_ORDERS: Final = ("imported", "captured")
 _ORDER_KEY = {"imported": "time_utc", "captured": "COALESCE(capture_time, time_utc)"}
-# Linked to a station directly (station, protocol) or through a record made at it.
-_AT_STATION = (
-    "id IN (SELECT media_id FROM media_links WHERE"
-    " (kind IN ('station', 'protocol') AND ref = :station)"
-    " OR (kind = 'incident' AND ref IN (SELECT id FROM incidents WHERE station = :station))"
-    " OR (kind = 'answer' AND ref IN (SELECT id FROM checklist_answers WHERE station = :station)))"
-)
+# Linked to a station directly (station, protocol) or through a record made at it: the links
+# hold that station (migration 15, `projection.media.link_station`).
+_AT_STATION = "id IN (SELECT media_id FROM media_links WHERE station = :station)"
 
 
 def _media_where(

@@ -11,10 +11,9 @@ in every language): then it finds an incident of those categories as well as any
 it. Every word must be found, one way or the other. The index holds each incident's category as
 a one-token code (migration 14), so every query, with category words or not, is one MATCH.
 
-Results come newest first (by index row id, which is minus a number that follows the order
-records were stored), not by relevance: FTS5 walks its lists in row-id order and stops after
-`limit` hits, whereas ranking by bm25 scores every hit (about 0.5 s for a common word in 100,000
-incidents).
+Results come newest first (by index row id, which follows the order records were stored), not
+by relevance: FTS5 walks its lists in row-id order and stops after `limit` hits, whereas ranking
+by bm25 scores every hit (about 0.5 s for a common word in 100,000 incidents).
 """
 
 from __future__ import annotations
@@ -149,7 +148,7 @@ def search(conn: Connection, words: Sequence[QueryWord], limit: int = 50) -> lis
 def search_page(
     conn: Connection, words: Sequence[QueryWord], after: Cursor | None = None, limit: int = 50
 ) -> Page[SearchHit]:
-    """Hits newest first (index row id, ascending: the ids are negated) after the cursor."""
+    """Hits newest first (index row id, descending) after the cursor."""
     return _hits(conn, words, check_cursor(after, (int,)), check_limit(limit))
 
 
@@ -175,8 +174,8 @@ def _hits(
     rows = conn.execute(
         f"{_COLUMNS}, s.rowid FROM search_index AS s{_JOINS}"
         " WHERE search_index MATCH ?"
-        + (" AND s.rowid > ?" if before else "")
-        + " ORDER BY s.rowid LIMIT ?",
+        + (" AND s.rowid < ?" if before else "")
+        + " ORDER BY s.rowid DESC LIMIT ?",
         (expression, *before, limit),
     ).fetchall()
     hits = tuple(_hit(row, stems) for row in rows)
