@@ -347,12 +347,15 @@ class LogbookSession:
         if self._plan.sufficient and not locking_failed(self._plan):
             return
         limit = self._plan.limit_kib or 0
+        needed = max(self._plan.planned_kib, 8192)
+        if needed <= limit:  # the kernel refused within the plan: ask for twice the limit
+            needed = 2 * limit
         self.memory_warning = _(
             "warning: this computer lets Observer Logbook lock only {limit} KiB of memory, "
             "too little to keep all of the open vault out of the swap file; raise the limit "
             "for locked memory ('ulimit -l', or memlock in /etc/security/limits.conf) to at "
             "least {needed} KiB"
-        ).format(limit=limit, needed=max(self._plan.planned_kib, 8192))
+        ).format(limit=limit, needed=needed)
         warnings.warn(LockedMemoryWarning(self.memory_warning), stacklevel=2)
 
     def close(self) -> None:

@@ -223,6 +223,9 @@ def test_when_locking_starts_failing_the_user_is_warned(nobody_vault: Path) -> N
     assert figures["uid"] == NOBODY
     assert figures["peak"] >= limit - 1024 * 1024  # at the limit: later pages stay unlocked
     assert figures["warning"] is not None and "ulimit -l" in figures["warning"]
+    # The advice asks for more than the limit that was just reached.
+    asked = int(figures["warning"].rsplit("at least ", 1)[1].split()[0])
+    assert asked > limit // 1024
 
 
 def test_the_cli_warns_once_in_the_users_language_when_the_limit_is_too_small(
