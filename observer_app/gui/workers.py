@@ -37,13 +37,24 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._call(self._signals.progressed.emit, self._stop.is_set)
+            result = self._call(self._progressed, self._stop.is_set)
         except Exception as error:  # delivered to the GUI thread, which shows it
-            self._signals.failed.emit(error)
+            self._deliver(self._signals.failed, error)
         else:
-            self._signals.succeeded.emit(result)
+            self._deliver(self._signals.succeeded, result)
         finally:
-            self._signals.finished.emit()
+            self._deliver(self._signals.finished)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self._deliver(self._signals.progressed, done, total)
+
+    def _deliver(self, signal: Any, *values: object) -> None:
+        """Emit, unless the worker is gone: its window closed while the call ran (the call's
+        work is done or cancelled; nobody is left to tell)."""
+        try:
+            signal.emit(*values)
+        except RuntimeError:  # "Signal source has been deleted"
+            self._stop.set()
 
 
 class Worker(QObject):
