@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 from observer_app.core.paging import Cursor, Page, check_cursor, check_limit
@@ -70,32 +71,50 @@ class SearchHit:
 # in 50,000 incidents took 330 ms, a 6-letter one 10 ms.
 _STACK_PHRASE = 6
 _PIECE_TOKENS = _STACK_PHRASE - 2
-_PIECES_UP_TO = 11  # the pieces of a 12-letter stem only touch: any two would do
+_PIECES_UP_TO = 16  # three pieces; a longer stem keeps its phrase
+
+
+def _piece_offsets(length: int) -> tuple[int, ...]:
+    """Where the six-letter pieces of a stem of `length` letters start: the first and the last
+    piece, and for 12 letters or more (where those two no longer overlap) one in the middle."""
+    last = length - _STACK_PHRASE
+    return (0, last) if last <= _PIECE_TOKENS + 1 else (0, last // 2, last)
 
 
 def _near_distance(stem: str) -> int:
-    """NEAR's distance for the stem's two pieces: the tokens that may lie between the end of
-    the first and the start of the second (the last piece starts len - 6 letters in)."""
+    """NEAR's distance for the stem's pieces. FTS5 takes a set of instances, one of each
+    piece, when every start lies within 4 (a piece's tokens) + this distance tokens of the
+    latest start: the last piece starts len - 6 letters after the first."""
     return max(0, len(stem) - _STACK_PHRASE - _PIECE_TOKENS)
 
 
+def _agree(pieces: Sequence[str], starts: Sequence[int]) -> bool:
+    """Whether the pieces can lie at these starts in one text (they agree where they overlap)."""
+    letters: dict[int, str] = {}
+    for piece, start in zip(pieces, starts, strict=True):
+        for index, letter in enumerate(piece):
+            if letters.setdefault(start + index, letter) != letter:
+                return False
+    return True
+
+
 def _pieces_find_only_the_stem(stem: str) -> bool:
-    """Whether NEAR(first six letters, last six letters) finds exactly the rows holding `stem`
-    (7 to 11 letters). NEAR takes the two pieces starting within `_PIECE_TOKENS` + its
-    distance tokens of each other, in either order; they lie at one offset in the stem (its
-    length - 6), and overlap at every offset NEAR takes. If they agree on their overlap at no
-    other offset, a row holds both that close only where it holds the whole stem."""
+    """Whether NEAR of the stem's pieces (7 to 16 letters) finds exactly the rows holding it.
+    NEAR takes the pieces in any order at any starts within its reach of each other; in the
+    stem they lie at one set of starts. If they can lie at no other set of starts within the
+    reach (they would disagree where they overlap), a row holds them all that close only
+    where it holds the whole stem."""
     folded = stem.casefold()
     if len(folded) != len(stem):  # a letter that folds into two: do not reason about it
         return False
-    first, last = folded[:_STACK_PHRASE], folded[-_STACK_PHRASE:]
-    true_offset = len(folded) - _STACK_PHRASE
+    offsets = _piece_offsets(len(folded))
+    pieces = [folded[offset : offset + _STACK_PHRASE] for offset in offsets]
     reach = _PIECE_TOKENS + _near_distance(folded)
-    for offset in range(-reach, reach + 1):
-        if offset == true_offset:
+    for others in product(range(-reach, reach + 1), repeat=len(pieces) - 1):
+        starts = (0, *others)
+        if starts == offsets or max(starts) - min(starts) > reach:
             continue
-        overlap = range(max(0, offset), min(_STACK_PHRASE, offset + _STACK_PHRASE))
-        if all(first[i] == last[i - offset] for i in overlap):
+        if _agree(pieces, starts):
             return False
     return True
 
@@ -104,7 +123,8 @@ def _stem_query(stem: str) -> str:
     """The stem as an FTS5 query finding the same rows, cheap to test (see `_STACK_PHRASE`):
     the phrase itself where it is short, or where its pieces could be found apart."""
     if _STACK_PHRASE < len(stem) <= _PIECES_UP_TO and _pieces_find_only_the_stem(stem):
-        pieces = f'"{stem[:_STACK_PHRASE]}" "{stem[-_STACK_PHRASE:]}"'
+        offsets = _piece_offsets(len(stem))
+        pieces = " ".join(f'"{stem[offset : offset + _STACK_PHRASE]}"' for offset in offsets)
         return f"NEAR({pieces}, {_near_distance(stem)})"
     return f'"{stem}"'
 
