@@ -106,11 +106,16 @@ def _conditions(
     if selection.voided is True:
         clauses.append("voided = 1" if records else "0")
     elif selection.voided is False:
+        # Probed in the voided events' own index, which the page's walk in time order reads a
+        # few neighbouring entries of; the planner chose `record_events`' primary key, whose
+        # wide rows for random (feed, seq) pushed the page's rows out of the page cache (a page
+        # deep in 85,000 events: 19 -> 7 ms on a freshly built vault).
         clauses.append(
             "voided IS NOT 1"
             if records
-            else "NOT EXISTS (SELECT 1 FROM record_events AS v WHERE v.voided = 1"
-            " AND v.time_utc = events.time_utc AND v.feed = events.feed AND v.seq = events.seq)"
+            else "NOT EXISTS (SELECT 1 FROM record_events AS v INDEXED BY record_events_voided"
+            " WHERE v.voided = 1 AND v.time_utc = events.time_utc AND v.feed = events.feed"
+            " AND v.seq = events.seq)"
         )
     if selection.record is not None:
         if records:
