@@ -19,6 +19,7 @@ import pytest
 
 from observer_app.core.catalogue import Catalogue
 from observer_app.core.ids import new_id
+from observer_app.core.paging import Cursor
 from observer_app.core.timeline_filter import ALL_EVENTS, TimelineFilter
 from observer_app.core.timeutil import format_utc, parse_utc
 from observer_app.errors import UsageError
@@ -288,3 +289,28 @@ def test_record_events_after_a_rebuild_equal_those_kept_by_the_triggers(
         day.conn.execute("DELETE FROM record_events")
         day.conn.execute(m0012_record_events.FILL)
     assert _record_events(day) == kept
+
+
+def test_a_cursor_outside_the_period_pages_exactly_the_periods_rows_after_it(
+    two_feeds: LogbookSession,
+) -> None:
+    """The page query keeps only the nearer of the period's bound and the cursor (the other is
+    implied); a cursor before, inside or after the period gives the rows after it, in it."""
+    day = two_feeds
+    period = TimelineFilter(
+        since_utc="2026-03-15T05:00:00.000Z", until_utc="2026-03-15T09:00:00.000Z"
+    )
+    in_period = _brute(day, period)
+    everything = _brute(day, ALL_EVENTS)
+    assert 10 < len(in_period) < len(everything) - 10
+    for key in everything[:: max(1, len(everything) // 40)]:
+        for newest in (False, True):
+            stored, _next = queries.timeline_page(
+                day.conn, period, Cursor(key), 5, newest_first=newest
+            )
+            got = [
+                (e.time_utc, e.feed, e.seq)
+                for e in (journal.parse_event(s.payload, s.signature) for s in stored)
+            ]
+            after = [k for k in in_period if (k < key if newest else k > key)]
+            assert got == (after[::-1] if newest else after)[:5], (key, newest)

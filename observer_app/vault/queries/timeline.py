@@ -171,6 +171,28 @@ def _keys(branch: _Branch, key: Sequence[Any] | None, newest_first: bool) -> tup
     return sql, params
 
 
+def _one_bound_on_the_near_side(
+    selection: TimelineFilter, key: tuple[Any, ...] | None, newest_first: bool
+) -> tuple[TimelineFilter, tuple[Any, ...] | None]:
+    """The period's start (newest first: its end) or the cursor, whichever the other implies,
+    left out. Given both, SQLite began the index walk at the period's start and stepped over
+    every row before the cursor: a page deep in a two-hour period read ~6,000 index entries
+    (14-18 ms). The rows selected are the same: a cursor at or after the start implies it,
+    and a start after the cursor implies the cursor."""
+    if key is None:
+        return selection, key
+    at = str(key[0])
+    if not newest_first and selection.since_utc is not None:
+        if at >= selection.since_utc:
+            return replace(selection, since_utc=None), key
+        return selection, None
+    if newest_first and selection.until_utc is not None:
+        if at < selection.until_utc:
+            return replace(selection, until_utc=None), key
+        return selection, None
+    return selection, key
+
+
 def timeline_page(
     conn: Connection,
     selection: TimelineFilter,
@@ -183,6 +205,7 @@ def timeline_page(
     limit = check_limit(limit)
     key = check_cursor(after, _KEY_SHAPE)
     order = _order(newest_first)
+    selection, key = _one_bound_on_the_near_side(selection, key, newest_first)
     parts = [_keys(branch, key, newest_first) for branch in _sources(selection)]
     if len(parts) == 1:
         keys_sql, params = parts[0][0], [*parts[0][1], limit]
