@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from typing import Any
 
@@ -119,9 +120,12 @@ def _pieces_find_only_the_stem(stem: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=256)
 def _stem_query(stem: str) -> str:
     """The stem as an FTS5 query finding the same rows, cheap to test (see `_STACK_PHRASE`):
-    the phrase itself where it is short, or where its pieces could be found apart."""
+    the phrase itself where it is short, or where its pieces could be found apart. Kept per
+    stem: checking the placements of three pieces takes ~0.7 ms, and every page and count of a
+    search asks again."""
     if _STACK_PHRASE < len(stem) <= _PIECES_UP_TO and _pieces_find_only_the_stem(stem):
         offsets = _piece_offsets(len(stem))
         pieces = " ".join(f'"{stem[offset : offset + _STACK_PHRASE]}"' for offset in offsets)
