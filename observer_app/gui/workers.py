@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 
 from observer_app.core.progress import Cancel, Progress
 
@@ -48,7 +48,7 @@ class _Task(QRunnable):
     def _progressed(self, done: int, total: int) -> None:
         self._deliver(self._signals.progressed, done, total)
 
-    def _deliver(self, signal: Any, *values: object) -> None:
+    def _deliver(self, signal: SignalInstance, *values: object) -> None:
         """Emit, unless the worker is gone: its window closed while the call ran (the call's
         work is done or cancelled; nobody is left to tell)."""
         try:
